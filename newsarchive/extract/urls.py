@@ -1,0 +1,89 @@
+"""URL identity: normalization, tracking parameters, registrable domain."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+# Query parameters that never change what a page shows (analytics, campaign, share ids).
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|_ga|_gl|"
+    r"ref|ref_src|ref_url|referrer|source|src|cmpid|cmp|ito|itm_\w+|ns_\w+|mkt_tok|"
+    r"share|shared|from|via|spm|scid|ocid|CMP|at_\w+|pk_\w+|piwik_\w+|hsa_\w+|oly_\w+|"
+    r"rss|output|amp|outputType)$",
+    re.I,
+)
+
+
+def absolutize(href: str | None, base: str) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
+        return None
+    try:
+        return safe_url_string(urljoin(base, href))
+    except ValueError:
+        return None
+
+
+def normalize_url(url: str) -> str:
+    """One spelling per page: lowercase host, no fragment, sorted query without tracking
+    parameters, no default port, no trailing `index.html`. Path case and trailing slash are
+    kept (servers treat them as different resources); redirects and rel=canonical merge those.
+    """
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not TRACKING_PARAMS.match(k)]
+    path = re.sub(r"/(index|default)\.(html?|php|aspx?)$", "/", parts.path) or "/"
+    netloc = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80)
+        or (parts.scheme == "https" and parts.port == 443)
+    ):
+        netloc += f":{parts.port}"
+    rebuilt = urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+    return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+@lru_cache(maxsize=4096)
+def registrable_domain(host_or_url: str) -> str:
+    """nashaniva.com for https://www.nashaniva.com/en/1 (bundled Public Suffix List, offline)."""
+    import tldextract
+
+    host = urlsplit(host_or_url).hostname if "//" in host_or_url else host_or_url
+    host = (host or "").lower().strip(".")
+    if not host:
+        return ""
+    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+        return host  # IP address
+    ext = _EXTRACT(host)
+    if ext.domain and ext.suffix:
+        return f"{ext.domain}.{ext.suffix}"
+    return host.removeprefix("www.")
+
+
+def _make_extractor():
+    import tldextract
+
+    # suffix_list_urls=() : never fetch the list from the network, use the bundled snapshot
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+class _Lazy:
+    _fn = None
+
+    def __call__(self, host: str):
+        if self._fn is None:
+            self._fn = _make_extractor()
+        return self._fn(host)
+
+
+_EXTRACT = _Lazy()
+
+
+def same_site(url: str, other: str) -> bool:
+    return registrable_domain(url) == registrable_domain(other)
