@@ -37,6 +37,7 @@ A site is data, not code. The format (docs/adding-a-site.md has a full example):
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +48,15 @@ from urllib.parse import urlsplit
 from newsarchive.extract.urls import registrable_domain
 
 SPIDERS_DIR = Path(__file__).resolve().parent.parent / "spiders"
+
+
+def profiles_dir() -> Path:
+    """Site files: $NEWSARCHIVE_SPIDERS, else ./spiders, else the checkout's spiders/."""
+    env = os.environ.get("NEWSARCHIVE_SPIDERS")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "spiders"
+    return local if local.is_dir() and any(local.glob("*.toml")) else SPIDERS_DIR
 
 
 class ProfileError(ValueError):
@@ -152,7 +162,7 @@ def load_profile(path: Path) -> SiteProfile:
 
 
 def load_profiles(directory: Path | None = None) -> dict[str, SiteProfile]:
-    directory = directory or SPIDERS_DIR
+    directory = directory or profiles_dir()
     profiles = {}
     for path in sorted(Path(directory).glob("*.toml")):
         prof = load_profile(path)

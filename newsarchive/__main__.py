@@ -1,0 +1,2 @@
+from newsarchive.cli import main
+main()
