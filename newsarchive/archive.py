@@ -1,0 +1,389 @@
+"""The SQLite archive: one row per article however many URLs reached it, children in tables.
+
+`Archive.store(item)` is the deduplication step and the write, in one `BEGIN IMMEDIATE`
+transaction per item: the identity lookup and the write see the same database, and a failure
+anywhere leaves the archive exactly as it was. Ids are deterministic (a hash of the normalized
+canonical URL; children keyed by article and position or comment id), so storing the same page
+again changes no row count anywhere: only `articles.last_seen` moves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from newsarchive.extract.urls import normalize_url
+from newsarchive.migrations import MIGRATIONS, migrate, schema_version
+
+Outcome = Literal["new", "updated", "unchanged", "merged"]
+OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "merged")
+
+# Bodies shorter than this (teasers, "page not found" stubs) are too generic to prove that two
+# pages carry the same article, so they get no content hash.
+MIN_CONTENT_CHARS = 200
+ID_SPACE = 2**52  # ids stay exact in JavaScript (Datasette's UI and JSON clients)
+BUSY_TIMEOUT_S = 30.0
+URL_SCHEMES = ("http://", "https://", "file:")
+
+# Fields whose change makes a re-crawl "updated". Not the URLs or fetch time: those change on
+# every fetch of the same version.
+VERSIONED_FIELDS = (
+    "site", "language", "headline", "subheadline", "section", "authors", "tags",
+    "published_at", "published_raw", "modified_at", "modified_raw", "body", "comment_count",
+    "is_article", "access", "provenance", "site_profile", "images", "comments", "related_blocks",
+)
+CHILD_TABLES = ("images", "comments", "related_blocks", "related_links")
+
+
+class ArchiveError(Exception):
+    """The database refused a write (disk full, locked, corrupt, read-only...)."""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def article_id(canonical_url: str) -> int:
+    """Stable id of the article whose normalized canonical URL this is."""
+    digest = hashlib.sha1(normalize_url(canonical_url).encode()).digest()
+    return int.from_bytes(digest[:8], "big") % ID_SPACE or 1
+
+
+def content_hash(body: str | None) -> str | None:
+    """Hash of the body text lowercased with whitespace folded; None for short or empty text."""
+    folded = " ".join((body or "").lower().split())
+    if len(folded) < MIN_CONTENT_CHARS:
+        return None
+    return hashlib.sha1(folded.encode()).hexdigest()
+
+
+def version_hash(item: Mapping[str, Any]) -> str:
+    payload = {k: item.get(k) for k in VERSIONED_FIELDS}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _page_url(url: Any) -> str | None:
+    # file: URLs are pages archived from disk (saved copies); anything else is no page address.
+    if not isinstance(url, str) or not url.strip().lower().startswith(URL_SCHEMES):
+        return None
+    return normalize_url(url)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@dataclass
+class _Page:
+    """An item made ready for storage: normalized URLs, hashes, the article row."""
+
+    item: Mapping[str, Any]
+    canonical: str
+    fetched: str
+    urls: list[str]  # canonical, fetched, then the rest of seen_urls; normalized, unique
+    seen_at: str
+    row: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> _Page:
+        fetched = _page_url(item.get("url"))
+        canonical = _page_url(item.get("canonical_url")) or fetched
+        if not fetched or not canonical or not item.get("site"):
+            raise ValueError(f"item has no usable url/canonical_url/site: {item.get('url')!r}")
+        seen = [canonical, fetched, *(_page_url(u) for u in item.get("seen_urls") or [])]
+        urls = list(dict.fromkeys(u for u in seen if u))
+        row = {
+            "canonical_url": canonical,
+            "url": fetched,
+            "site": item["site"],
+            **{k: item.get(k) for k in (
+                "language", "headline", "subheadline", "section", "published_at",
+                "published_raw", "modified_at", "modified_raw", "body", "comment_count",
+                "access", "site_profile")},
+            "authors": _json(item.get("authors") or []),
+            "tags": _json(item.get("tags") or []),
+            "provenance": _json(item.get("provenance") or {}),
+            "is_article": int(bool(item.get("is_article", True))),
+            "content_hash": content_hash(item.get("body")),
+            "version_hash": version_hash(item),
+            "fetched_at": item.get("fetched_at"),
+        }
+        return cls(item, canonical, fetched, urls, item.get("fetched_at") or utcnow(), row)
+
+
+class Archive:
+    """An archive file: opened (and created or migrated) on construction."""
+
+    def __init__(self, path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=busy_timeout)
+            self.db = Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.enable_wal()  # readers (Datasette) never block the crawl, and vice versa
+            if MIGRATIONS.pending(self.db):
+                # Under the write lock, so two crawls opening a new file cannot both migrate it.
+                with self._write():
+                    migrate(self.db)
+            self.schema_version = schema_version(self.db)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock before the identity lookup, so two processes storing
+        # the same article cannot both decide it is new.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    # --- storing ------------------------------------------------------------------------------
+
+    def store(self, item: Mapping[str, Any]) -> Outcome:
+        """Store one extracted page; returns "new", "updated", "unchanged" or "merged".
+
+        Raises ValueError for an item without a usable URL or site, ArchiveError when SQLite
+        fails (the transaction is rolled back first).
+        """
+        page = _Page.from_item(item)
+        try:
+            with self._write():
+                return self._store(page)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"could not store {page.fetched} in {self.path}: {exc}") from exc
+
+    def _store(self, page: _Page) -> Outcome:
+        known = self._known_urls(page.urls)
+        found, via = self._identify(page, known)
+        if found is None:
+            aid = self._free_id(page.canonical)
+            self.db["articles"].insert(
+                {"id": aid, **page.row, "first_seen": page.seen_at, "last_seen": page.seen_at})
+            self._write_children(aid, page.item)
+            self._add_urls(aid, page, known, page.canonical, alias=False)
+            return "new"
+        if via in ("content", "copy"):
+            return self._merge_copy(found, page, known)
+        current = self.db.execute(
+            "SELECT canonical_url, version_hash, fetched_at, site FROM articles WHERE id = ?",
+            [found],
+        ).fetchone()
+        if current[3] != page.row["site"]:  # another publisher pointing its canonical at ours
+            return self._merge_copy(found, page, known)
+        added = self._add_urls(found, page, known, current[0], alias=False)
+        older = bool(current[2] and page.row["fetched_at"] and page.row["fetched_at"] < current[2])
+        if current[1] != page.row["version_hash"] and not older:
+            fields = {k: v for k, v in page.row.items() if k not in ("canonical_url", "url")}
+            self.db["articles"].update(found, fields)
+            self._touch(found, page.seen_at)
+            self._write_children(found, page.item, replace=True)
+            return "updated"
+        self._touch(found, page.seen_at)
+        return "merged" if added else "unchanged"
+
+    def _merge_copy(self, aid: int, page: _Page, known: Mapping[str, Any]) -> Outcome:
+        # A syndicated copy: its URLs become aliases, the first version stays the record.
+        added = self._add_urls(aid, page, known, None, alias=True)
+        self._touch(aid, page.seen_at)
+        return "merged" if added else "unchanged"
+
+    def identify(self, item: Mapping[str, Any]) -> tuple[int | None, str | None]:
+        """The article this item belongs to and how it was found, or (None, None). Read-only."""
+        page = _Page.from_item(item)
+        return self._identify(page, self._known_urls(page.urls))
+
+    def _identify(
+        self, page: _Page, known: Mapping[str, tuple[int, str]]
+    ) -> tuple[int | None, str | None]:
+        """Rules, in order: (1) the page's canonical URL, or another URL of it that is known as
+        canonical/fetched, is in article_urls -> "url" ("copy" when that URL is an alias of a
+        syndicated copy); (2) an article of the same site and language has the same content
+        hash -> "content"; (3) nothing -> new article.
+
+        A URL that only redirected to an article is no proof of identity (think of /latest
+        redirecting to today's story), so rule (1) skips those.
+        """
+        # A page reached under an alias URL is the syndicated copy again, not a new version.
+        if page.canonical in known:
+            aid, kind = known[page.canonical]
+            return aid, "copy" if kind == "alias" else "url"
+        for url in page.urls:
+            if url in known and known[url][1] != "redirect":
+                aid, kind = known[url]
+                return aid, "copy" if kind == "alias" else "url"
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE canonical_url = ?", [page.canonical]).fetchone()
+        if row:
+            return row[0], "url"
+        chash = page.row["content_hash"]
+        if chash:
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE site = ? AND language IS ? AND content_hash = ?"
+                " ORDER BY first_seen, id LIMIT 1",
+                [page.row["site"], page.row["language"], chash],
+            ).fetchone()
+            if row:
+                return row[0], "content"
+        return None, None
+
+    def _known_urls(self, urls: list[str]) -> dict[str, tuple[int, str]]:
+        marks = ", ".join("?" for _ in urls)
+        rows = self.db.execute(
+            f"SELECT url, article_id, kind FROM article_urls WHERE url IN ({marks})", urls)
+        return {url: (aid, kind) for url, aid, kind in rows}
+
+    def _free_id(self, canonical: str) -> int:
+        # Hash collisions are astronomically rare but must not merge two articles: probe on.
+        aid = article_id(canonical)
+        while self.db.execute("SELECT 1 FROM articles WHERE id = ?", [aid]).fetchone():
+            aid = aid % (ID_SPACE - 1) + 1
+        return aid
+
+    def _add_urls(
+        self, aid: int, page: _Page, known: Mapping[str, Any], canonical: str | None, alias: bool
+    ) -> int:
+        rows = []
+        for url in page.urls:
+            if url in known:
+                continue  # first owner wins; its first_seen stays
+            if alias:
+                kind = "alias"
+            elif url in (canonical, page.canonical):  # the page may have moved its canonical
+                kind = "canonical"
+            elif url == page.fetched:
+                kind = "fetched"
+            else:
+                kind = "redirect"
+            rows.append({"url": url, "article_id": aid, "kind": kind, "first_seen": page.seen_at})
+        self.db["article_urls"].insert_all(rows)
+        return len(rows)
+
+    def _touch(self, aid: int, seen_at: str) -> None:
+        # Only last_seen: the FTS trigger watches headline/body, so the index is untouched.
+        self.db.execute(
+            "UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?) WHERE id = ?",
+            [seen_at, aid],
+        )
+
+    def _write_children(self, aid: int, item: Mapping[str, Any], replace: bool = False) -> None:
+        if replace:
+            # Comments are kept (upserted below): a comment gone from the page stays archived.
+            for table in ("related_links", "related_blocks", "images"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [aid])
+        images = [
+            {"article_id": aid, "position": i, "src": im.get("src"), "alt": im.get("alt"),
+             "caption": im.get("caption"), "credit": im.get("credit")}
+            for i, im in enumerate(item.get("images") or [])
+        ]
+        self.db["images"].insert_all(images)
+        comments = [
+            {"article_id": aid, "comment_id": str(c.get("id") or _comment_key(c)),
+             "parent_id": c.get("parent_id"), "author": c.get("author"),
+             "published_at": c.get("published_at"), "published_raw": c.get("published_raw"),
+             "text": c.get("text"), "likes": c.get("likes"), "position": i}
+            for i, c in enumerate(item.get("comments") or [])
+        ]
+        self.db["comments"].upsert_all(comments, pk=("article_id", "comment_id"))
+        blocks, links = [], []
+        for b, block in enumerate(item.get("related_blocks") or []):
+            block_links = block.get("links") or []
+            blocks.append({"article_id": aid, "position": b, "title": block.get("title"),
+                           "link_count": len(block_links)})
+            links += [
+                {"article_id": aid, "block_position": b, "position": i,
+                 "block_title": block.get("title"), "url": lk.get("url"),
+                 "url_key": _page_url(lk.get("url")), "title": lk.get("title"),
+                 "comment_count": lk.get("comment_count")}
+                for i, lk in enumerate(block_links)
+            ]
+        self.db["related_blocks"].insert_all(blocks)
+        self.db["related_links"].insert_all(links)
+
+    # --- crawl runs ---------------------------------------------------------------------------
+
+    def start_run(self, spider: str, args: Mapping[str, Any] | None = None) -> int:
+        try:
+            with self._write():
+                table = self.db["crawl_runs"].insert(
+                    {"spider": spider, "started_at": utcnow(), "args": _json(dict(args or {}))})
+                return int(table.last_pk)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"could not start a crawl run in {self.path}: {exc}") from exc
+
+    def finish_run(
+        self,
+        run_id: int,
+        counts: Mapping[str, int],
+        reason: str | None,
+        stats: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write end time, counts (pages, new, updated, unchanged, merged, rejected, errors)
+        and finish reason; safe to call again with later numbers."""
+        cols = ("pages", "new", "updated", "unchanged", "merged", "rejected", "errors")
+        fields: dict[str, Any] = {c: int(counts.get(c, 0)) for c in cols}
+        fields.update(finished_at=utcnow(), finish_reason=reason)
+        if stats is not None:
+            fields["stats"] = _json(dict(stats))
+        try:
+            with self._write():
+                self.db["crawl_runs"].update(run_id, fields)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"could not finish crawl run {run_id}: {exc}") from exc
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows in every table of the archive, FTS shadow tables included."""
+        names = self.db.table_names()
+        return {t: self.db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in names}
+
+    def summary(self) -> dict[str, Any]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        articles = one("SELECT count(*) FROM articles")
+        urls = one("SELECT count(*) FROM article_urls")
+        last = next(self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"), None)
+        return {
+            "articles": articles,
+            "article_urls": urls,
+            "urls_merged": urls - one("SELECT count(DISTINCT article_id) FROM article_urls"),
+            "comments": one("SELECT count(*) FROM comments"),
+            "images": one("SELECT count(*) FROM images"),
+            "images_with_credit": one(
+                "SELECT count(*) FROM images WHERE coalesce(credit, '') != ''"),
+            "related_blocks": one("SELECT count(*) FROM related_blocks"),
+            "related_links": one("SELECT count(*) FROM related_links"),
+            "runs": one("SELECT count(*) FROM crawl_runs"),
+            "last_run": last,
+        }
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _comment_key(comment: Mapping[str, Any]) -> str:
+    raw = "\x1f".join(str(comment.get(k) or "") for k in ("author", "published_at", "text"))
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
