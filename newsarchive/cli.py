@@ -40,6 +40,22 @@ def _metadata_path() -> Path | None:
     return None
 
 
+def _metadata_for(meta: Path, db: Path) -> Path:
+    """Datasette keys metadata by database name (file stem): re-key `archive` to this file."""
+    import tempfile
+
+    import yaml
+
+    data = yaml.safe_load(meta.read_text(encoding="utf-8"))
+    dbs = data.get("databases") or {}
+    if db.stem == "archive" or "archive" not in dbs:
+        return meta
+    dbs[db.stem] = dbs.pop("archive")
+    out = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.yml"
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
 @click.group()
 @click.version_option(package_name="newsarchive")
 def main() -> None:
@@ -195,7 +211,9 @@ def format_summary(summary: dict[str, Any], results: list, db: str) -> str:
         + (", ".join(f"{k}: {v}" for k, v in sorted(rejected.items())) or "none"),
     ]
     if last:
-        lines.append(f"  last run:               {last}")
+        lines.append(f"  crawl runs:             {summary.get('runs', 0)} (last: {last.get('spider')}, "
+                     f"{last.get('pages')} pages, {last.get('new')} new, "
+                     f"{last.get('unchanged')} unchanged, {last.get('errors')} errors)")
     lines.append(f"browse it: newsarchive browse --db {db}")
     return "\n".join(lines)
 
@@ -217,6 +235,6 @@ def browse(db: str, port: int, host: str) -> None:
     cmd = [exe, "serve", db, "--host", host, "--port", str(port)]
     meta = _metadata_path()
     if meta:
-        cmd += ["--metadata", str(meta)]
+        cmd += ["--metadata", str(_metadata_for(meta, Path(db)))]
     click.echo(" ".join(cmd), err=True)
     sys.exit(subprocess.call(cmd))

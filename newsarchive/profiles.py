@@ -21,10 +21,28 @@ A site is data, not code. The format (docs/adding-a-site.md has a full example):
     [fields]                       # selectors: CSS (parsel ::text/::attr ok), "xpath:..." or a list
     headline = "h1.title::text"
     body = "div.article-body"      # element(s): their paragraphs become the body
-    images = {container = "figure", src = "img::attr(src)", caption = "figcaption .text",
-              credit = "figcaption .credit"}
-    comments = {item = "li.comment", id = "::attr(id)", author = ".author", ...}
-    related = {block = "aside.related", title = "h3", link = "a"}
+
+    [fields.images]                # complex fields are sub-tables
+    container = "figure"
+    src = "img::attr(src)"
+    caption = "figcaption .text"
+    credit = "figcaption .credit"
+
+    [fields.comments]              # id/parent are evaluated on each item; count: digits taken
+    container = "#comments"
+    item = "li.comment"
+    id = "xpath:@id"
+    parent = "xpath:ancestor::li[contains(@class,'comment')][1]/@id"
+    author = ".author::text"
+    date = "time::attr(datetime)"
+    text = ".comment-body"
+    count = ".comments-title"
+
+    [fields.related]               # count is evaluated relative to each link
+    block = "aside.related"
+    title = "h3::text"
+    link = "li a"
+    count = "xpath:following-sibling::span[1]"
 
     [processors]                   # named cleaning steps per field (newsarchive.extract.site)
     credit = ["strip_credit_label"]
@@ -45,7 +63,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsarchive.extract.urls import registrable_domain
 
 SPIDERS_DIR = Path(__file__).resolve().parent.parent / "spiders"
 
@@ -128,6 +145,8 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> SiteProfile
         hosts = sorted({urlsplit(u).hostname or "" for u in start} - {""})
     if not hosts:
         raise ProfileError(f"{where}: needs 'hosts' or sources.start_urls")
+    from newsarchive.extract.urls import registrable_domain  # here: extract imports profiles
+
     site = data.get("site") or registrable_domain(hosts[0])
     urls = data.get("urls", {})
     layouts = []

@@ -28,12 +28,8 @@ class CrawlResult:
         """Why pages did not become articles, from the crawl's stats."""
         out: dict[str, int] = {}
         for key, value in self.stats.items():
-            if key.startswith("newsarchive/rejected/"):
+            if key.startswith(("newsarchive/rejected/", "newsarchive/fetch_failed/")):
                 out[key.rsplit("/", 1)[1]] = value
-            elif key.startswith("httperror/response_ignored_status_count/"):
-                out["http " + key.rsplit("/", 1)[1]] = value
-            elif key.startswith("retry/max_reached"):
-                out["gave up after retries"] = out.get("gave up after retries", 0) + value
         return out
 
 
@@ -75,7 +71,7 @@ def resolve_targets(targets: Iterable[str], all_sites: bool = False) -> list[tup
 
 
 def run_crawls(jobs: list[tuple[str, dict]], settings: Settings) -> list[CrawlResult]:
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = []
     for name, kwargs in jobs:
         crawler = process.create_crawler(name)

@@ -42,5 +42,6 @@ NEWSARCHIVE_GENERIC_DEPTH = 3
 # Where records go (relative paths are relative to the working directory).
 NEWSARCHIVE_DB = "data/archive.db"
 
+LOG_FORMATTER = "newsarchive.logformatter.NewsLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -15,7 +15,12 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
+from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
+from twisted.python.failure import Failure
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip
@@ -68,7 +73,8 @@ class SiteSpider(scrapy.Spider):
         sources = self.start_pages + (prof.sitemaps + prof.feeds if prof else [])
         for url in sources:
             self._queued.add(normalize_url(url))
-            yield Request(url, callback=self.parse, dont_filter=True)
+            yield Request(url, callback=self.parse, errback=self.fetch_failed,
+                          dont_filter=True)
 
     # --- routing -------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
@@ -189,7 +195,28 @@ class SiteSpider(scrapy.Spider):
             if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
                 return
             meta["na_depth"] = depth
-        yield Request(key, callback=self.parse, meta=meta)
+        yield Request(key, callback=self.parse, errback=self.fetch_failed, meta=meta)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """One clear line and a counted reason per page that could not be fetched."""
+        request = getattr(failure, "request", None)
+        exc = failure.value
+        if isinstance(exc, HttpError):
+            reason = f"http {exc.response.status}"
+        elif isinstance(exc, ResponseDataLossError):
+            reason = "truncated response"
+        elif isinstance(exc, TimeoutError | defer.TimeoutError):
+            reason = "timeout"
+        elif isinstance(exc, DNSLookupError):
+            reason = "dns lookup failed"
+        elif isinstance(exc, ConnectionRefusedError):
+            reason = "connection refused"
+        elif isinstance(exc, IgnoreRequest):
+            return  # robots.txt, offsite: Scrapy already counts these
+        else:
+            reason = type(exc).__name__
+        self.crawler.stats.inc_value(f"newsarchive/fetch_failed/{reason}")
+        self.logger.warning("skipped %s: %s", getattr(request, "url", "?"), reason)
 
 
 def spider_for(profile: SiteProfile) -> type[SiteSpider]:

@@ -1,0 +1,32 @@
+"""Every command and option is documented in README.md; README and CI agree on the test command."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+from newsarchive.cli import main
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_every_command_and_option_is_in_the_readme() -> None:
+    missing = []
+    for name, cmd in main.commands.items():
+        section = re.search(rf"### `newsarchive {name}\b.*?(?=\n### |\n## |\Z)", README, re.S)
+        if not section:
+            missing.append(name)
+            continue
+        for param in cmd.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt not in ("--help",) and opt not in section.group(0):
+                    missing.append(f"{name} {opt}")
+    assert missing == []
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "<!-- test-command -->" in ci and "<!-- test-command -->" in README
+    block = README.split("<!-- test-command -->", 1)[1].split("```")[1].strip()
+    assert "pytest" in block
