@@ -281,7 +281,7 @@ def test_site_file_selectors_find_the_truth(server: DemoServer,
 
 
 def test_module_entry_point_prints_its_url() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.demo.server"],
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.demo"],
                             stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert proc.stdout is not None

@@ -10,7 +10,7 @@ and nothing ever leaves the machine (other hosts get a 404; CONNECT is refused).
             urllib.request.ProxyHandler({"http": server.proxy_url}))
         opener.open("http://nasha-niva.example/en/380114")
 
-    python -m newsarchive.demo.server [--port N]   # prints http://127.0.0.1:PORT, then serves
+    python -m newsarchive.demo [--port N]   # prints http://127.0.0.1:PORT, then serves
 """
 
 from __future__ import annotations
