@@ -129,3 +129,65 @@ def test_generic_crawl_of_a_site_without_a_site_file(demo_proxy: str, tmp_path: 
     assert len(stored & set(truth)) >= 0.8 * len(truth)
     assert not stored - set(truth), "listing pages stored as articles"
     assert all(r[2] is None for r in rows)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_browse_serves_the_archive_in_datasette(demo_db: tuple[Path, str], tmp_path: Path) -> None:
+    import json
+    import shutil
+    import time
+    import urllib.request
+
+    db, _ = demo_db
+    other = tmp_path / "my-news.db"  # metadata is re-keyed to whatever the file is called
+    shutil.copy(db, other)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "browse", "--db", str(other),
+                             "--port", str(port)], cwd=ROOT, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        meta = json.load(urllib.request.urlopen(base + "/-/metadata.json", timeout=10))
+        assert "my-news" in meta["databases"]
+        found = json.load(urllib.request.urlopen(
+            base + "/my-news/articles.json?_search=Maduro&_shape=objects", timeout=10))
+        assert any("Maduro" in r["headline"] for r in found["rows"])
+        facets = json.load(urllib.request.urlopen(base + "/my-news/articles.json", timeout=10))
+        assert {"site", "section", "language"} <= set(facets["facet_results"])
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_scrapy_crawl_from_the_project_root(demo_proxy: str, tmp_path: Path) -> None:
+    """`scrapy list` / `scrapy crawl SITE` behave as Scrapy users expect, with feed exports."""
+    scrapy = Path(sys.executable).with_name("scrapy")
+    env = {**os.environ, "http_proxy": demo_proxy, "no_proxy": ""}
+    listed = subprocess.run([str(scrapy), "list"], cwd=ROOT, capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert "oldgazette-demo" in listed.stdout.split()
+    out = tmp_path / "records.jsonl"
+    db = tmp_path / "scrapy.db"
+    proc = subprocess.run([str(scrapy), "crawl", "oldgazette-demo", "-O", str(out),
+                           "-s", f"NEWSARCHIVE_DB={db}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                           "-s", "DOWNLOAD_DELAY=0"],
+                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import json
+
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len({r["canonical_url"] for r in records}) == 12
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 12
