@@ -1,0 +1,109 @@
+"""`newsarchive crawl` and `newsarchive demo`: real Scrapy crawls into the archive."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsarchive.cli.common import crawl_options
+from newsarchive.profiles import load_profiles
+
+
+@click.command()
+@click.argument("targets", nargs=-1)
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every (non-demo) site file.")
+@crawl_options
+def crawl(targets: tuple[str, ...], all_sites: bool, db: str, overrides: tuple[str, ...]) -> None:
+    """Crawl sites (names of files in spiders/) or URLs (home, section, sitemap, feed).
+
+    Example: newsarchive crawl dailyherald-demo https://example.com/news/ --db data/archive.db
+    """
+    from newsarchive.runner import UsageError, project_settings, resolve_targets, run_crawls
+
+    try:
+        jobs = resolve_targets(targets, all_sites)
+        settings = project_settings(db, overrides)
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    except (UsageError, OSError) as exc:
+        click.echo(f"newsarchive: {exc}", err=True)
+        sys.exit(2)
+    results = run_crawls(jobs, settings)
+    failed = False
+    for res in results:
+        stats = res.stats
+        failed |= bool(stats.get("log_count/ERROR"))
+        click.echo(f"{res.spider}: {stats.get('response_received_count', 0)} pages, "
+                   f"{stats.get('item_scraped_count', 0)} articles stored or checked, "
+                   f"rejected: {res.rejected() or 'none'} "
+                   f"({stats.get('finish_reason', '?')})", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@click.command()
+@crawl_options
+def demo(db: str, overrides: tuple[str, ...]) -> None:
+    """Serve the bundled demo news site on 127.0.0.1, crawl it into the archive, summarize.
+
+    Example: newsarchive demo --db data/archive.db
+    """
+    from newsarchive.archive import Archive
+    from newsarchive.demo.server import start_demo_server
+    from newsarchive.runner import project_settings, resolve_targets, run_crawls
+
+    profiles = load_profiles()
+    names = [n for n, p in profiles.items() if p.demo]
+    if not names:
+        click.echo("newsarchive: no demo site files found in spiders/", err=True)
+        sys.exit(2)
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    # Demo pages are fast local pages: no throttling. robots.txt is still obeyed.
+    fast = ["AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "LOG_LEVEL=WARNING"]
+    settings = project_settings(db, fast + list(overrides))
+    with start_demo_server() as server:
+        # The demo hosts (*.example) exist only inside the demo server, used as an HTTP proxy.
+        os.environ["http_proxy"] = server.proxy_url
+        os.environ.pop("no_proxy", None)
+        os.environ.pop("NO_PROXY", None)
+        click.echo(f"demo site serving on {server.proxy_url} (as a proxy for "
+                   f"{', '.join(sorted(h for n in names for h in profiles[n].hosts))})")
+        results = run_crawls(resolve_targets(names), settings)
+    summary = Archive(db).summary()
+    click.echo(format_summary(summary, results, db))
+
+
+def format_summary(summary: dict[str, Any], results: list, db: str) -> str:
+    rejected: dict[str, int] = {}
+    pages = 0
+    for res in results:
+        pages += res.stats.get("response_received_count", 0)
+        for reason, n in res.rejected().items():
+            rejected[reason] = rejected.get(reason, 0) + n
+    last = summary.get("last_run") or {}
+    lines = [
+        f"archive: {db}",
+        f"  pages fetched:          {pages}",
+        f"  articles:               {summary.get('articles', 0)}"
+        f"  (this run: {sum(r.stats.get('newsarchive/stored/new', 0) for r in results)} new)",
+        f"  URLs merged as aliases: {summary.get('urls_merged', 0)}",
+        f"  comments:               {summary.get('comments', 0)}",
+        f"  images:                 {summary.get('images', 0)}"
+        f" ({summary.get('images_with_credit', 0)} with credits)",
+        f"  related blocks/links:   {summary.get('related_blocks', 0)}"
+        f" / {summary.get('related_links', 0)}",
+        "  pages rejected:         "
+        + (", ".join(f"{k}: {v}" for k, v in sorted(rejected.items())) or "none"),
+    ]
+    if last:
+        lines.append(f"  crawl runs:             {summary.get('runs', 0)} "
+                     f"(last: {last.get('spider')}, "
+                     f"{last.get('pages')} pages, {last.get('new')} new, "
+                     f"{last.get('unchanged')} unchanged, {last.get('errors')} errors)")
+    lines.append(f"browse it: newsarchive browse --db {db}")
+    return "\n".join(lines)
+
+
+COMMANDS = [crawl, demo]
