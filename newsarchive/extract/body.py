@@ -1,26 +1,190 @@
-"""Main text, and whether the page is an article at all (is_article, access)."""
+"""Main text, and whether the page is an article at all (is_article, access).
+
+Site layer: the site file's `body` selector names the article element(s); their block-level
+text is the body. Generic layer: trafilatura's main-text extraction on a *copy* of the tree
+(doc.tree is shared with the other extractors) from which the comment and related containers,
+figures and obvious boilerplate blocks were removed first, then line filters for what survives
+in text form (credits, "Read also" prompts, a trailing "Related" list).
+"""
 
 from __future__ import annotations
 
+import copy
+import logging
 from typing import Any
 
 from lxml import etree
 
+from newsarchive.extract import site
+from newsarchive.extract.body_clean import (
+    block_text,
+    clean_lines,
+    find_article_node,
+    map_nodes,
+    recover_lead,
+)
 from newsarchive.extract.document import Document
+from newsarchive.extract.generic import (
+    PAYWALL_CLASS,
+    SUBSCRIBE_WORDS,
+    WALL_WORDS,
+)
+from newsarchive.extract.text import clean
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record
 
+log = logging.getLogger(__name__)
+Node = etree._Element
+
+
+def _site_body(doc: Document, profile: SiteProfile | None, fields: dict[str, Any],
+               exclude: list[Node]) -> tuple[str, Node] | None:
+    spec = fields.get("body")
+    if not spec:
+        return None
+    try:
+        found = site.nodes(doc.tree, spec)
+    except ValueError as exc:
+        log.warning("%s: body selector: %s", doc.url, exc)
+        return None
+    # nested matches (a selector hitting both a wrapper and its child) would repeat text
+    found = [n for n in found if not any(a in found for a in n.iterancestors())]
+    if not found:
+        return None
+    skip = set(exclude)
+    parts = [block_text(node, skip) for node in found]
+    text = "\n\n".join(p for p in parts if p)
+    text = site.process(profile, "body", text) if text else text
+    return (clean_lines(text), found[0]) if text else None
+
+
+def _safe_excludes(doc: Document, exclude: list[Node]) -> list[Node]:
+    """Comment/related containers as given, except one that holds the page's headline or most
+    of its text: then the other extractor matched a wrapper, and leaving it out would drop the
+    article itself."""
+    if not exclude:
+        return []
+    body = doc.tree.find("body")
+    total = max(1, len("".join(body.itertext()))) if body is not None else 1
+    return [n for n in exclude if n.tag not in ("html", "body") and n.find(".//h1") is None
+            and len("".join(n.itertext())) < 0.5 * total]
+
+
+def _trafilatura(doc: Document, exclude: list[Node],
+                 headline: str | None) -> tuple[str, Node | None] | None:
+    import trafilatura
+
+    tree = copy.deepcopy(doc.tree)
+    exclude = _safe_excludes(doc, exclude)
+    for node in map_nodes(doc.tree, tree, exclude):
+        parent = node.getparent()
+        if parent is not None:
+            parent.remove(node)
+    result = trafilatura.bare_extraction(
+        tree, url=doc.url if "://" in doc.url else None, include_comments=False,
+        with_metadata=False, include_tables=True, include_images=False, include_links=True,
+        deduplicate=False)
+    text = getattr(result, "text", None) if result is not None else None
+    if not text:
+        return None
+    text = clean_lines(text, links=True)
+    if not text:
+        return None
+    lead = recover_lead(doc.tree, headline, text, set(exclude))
+    node = find_article_node(doc.tree, text, set(exclude))
+    return "\n\n".join([*lead, text]), node
+
 
 def fill_body(doc: Document, rec: Record, profile: SiteProfile | None, fields: dict[str, Any],
-              exclude: list[etree._Element]) -> etree._Element | None:
-    """STUB (to be replaced). Fills rec.body; returns the article's root element (or None).
-    Must not mutate doc.tree (other extractors read it); nodes in `exclude` are left out."""
-    paras = [p.text_content().strip() for p in doc.tree.iter("p")]
-    rec.body = "\n\n".join(p for p in paras if p) or None
+              exclude: list[Node]) -> Node | None:
+    """Fills rec.body; returns the article's root element (or None). Never mutates doc.tree."""
+    layers = (("site", lambda: _site_body(doc, profile, fields, exclude)),
+              ("generic", lambda: _trafilatura(doc, exclude, rec.headline)))
+    for layer, step in layers:
+        try:
+            found = step()
+        except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError,
+                MemoryError) as exc:
+            log.warning("%s: body (%s) failed: %s", doc.url, layer, exc)
+            continue
+        if found and found[0]:
+            rec.body, node = found
+            rec.provenance["body"] = layer
+            return node
+    rec.body = None
     return None
+
+
+# --- is it an article, and can it be read -----------------------------------------------------
+
+_ARTICLE_LD = ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle",
+               "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting", "Recipe",
+               "ReviewNewsArticle", "TechArticle", "ScholarlyArticle", "Report")
+_LISTING_LD = ("CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage")
+
+
+def _free_flag(doc: Document) -> bool | None:
+    for obj in doc.jsonld:
+        value = obj.get("isAccessibleForFree")
+        if isinstance(value, str):
+            value = value.strip().lower() not in ("false", "0", "no")
+        if isinstance(value, bool):
+            return value
+    return None
+
+
+def _teaser_links(doc: Document) -> int:
+    """Links with headline-length text: a listing page has dozens outside any nav."""
+    n = 0
+    for a in doc.tree.iter("a"):
+        text = a.text_content()
+        if len(text) >= 25 and len(text.split()) >= 4:
+            n += 1
+    return n
 
 
 def fill_access(doc: Document, rec: Record, profile: SiteProfile | None,
                 fields: dict[str, Any]) -> None:
-    """STUB (to be replaced): sets rec.is_article and rec.access."""
-    rec.is_article = bool(rec.body)
+    """Sets rec.is_article and rec.access ("free", "paywall", "teaser", "wall", "none")."""
+    try:
+        _fill_access(doc, rec, profile)
+    except (ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
+        log.warning("%s: access failed: %s", doc.url, exc)
+        rec.is_article = bool(rec.body)
+        rec.access = "free" if rec.is_article else "none"
+
+
+def _fill_access(doc: Document, rec: Record, profile: SiteProfile | None) -> None:
+    body_len = len(rec.body or "")
+    og_type = (doc.meta_first("og:type") or "").lower()
+    marked = bool(doc.jsonld_of_type(*_ARTICLE_LD)) or og_type.startswith("article")
+    listing = bool(doc.jsonld_of_type(*_LISTING_LD)) or (og_type == "website" and not marked)
+    if profile is not None and profile.article_patterns and not profile.is_article_url(doc.url):
+        listing = True
+    teasers = _teaser_links(doc)
+    paragraphs = rec.body.count("\n\n") + 1 if rec.body else 0
+    if marked and body_len:
+        is_article = not (listing and teasers >= 15 and body_len < 1500)
+    elif listing or teasers >= 15:
+        # a listing's "body" is teaser text: many links, few long paragraphs
+        is_article = body_len >= 1500 and body_len >= 120 * teasers and paragraphs >= 4
+    else:
+        is_article = body_len >= 250
+    page_text = clean(doc.tree.xpath("string(//body)"))
+    if not is_article:
+        walled = body_len < 300 and WALL_WORDS.search(page_text[:3000])
+        rec.is_article = bool(walled and marked)
+        rec.access = "wall" if walled else "none"
+        return
+    rec.is_article = True
+    paywalled = _free_flag(doc) is False or any(
+        PAYWALL_CLASS.search((n.get("class") or "") + " " + (n.get("id") or ""))
+        for n in doc.tree.xpath("//body//*[@class or @id]")[:3000])
+    if paywalled:
+        rec.access = "paywall"
+    elif body_len < 800 and SUBSCRIBE_WORDS.search(page_text[-6000:]):
+        rec.access = "teaser"
+    elif body_len < 300 and WALL_WORDS.search(page_text[:3000]):
+        rec.access = "wall"
+    else:
+        rec.access = "free"

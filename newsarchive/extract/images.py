@@ -1,16 +1,315 @@
-"""Article images with caption and credit separated."""
+"""Article images with caption and credit separated.
+
+Layers: the site file's `fields.images` table, then generic: images in the article (the body
+node, widened to the element holding the headline for lead images), og:image / JSON-LD image as
+the lead when the page shows it. Not logos, avatars, icons, pixels, ads, share buttons, or
+teasers of other stories (images in related blocks or linking to other articles).
+Captions: figcaption, caption/credit classes, schema.org ImageObject, or a short line right
+after the image; credits are split off with `credits.split_credit`.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newsarchive.extract import generic as g
+from newsarchive.extract.credits import is_credit, split_credit, strip_credit_label
 from newsarchive.extract.document import Document
+from newsarchive.extract.related import blocks_of
+from newsarchive.extract.site import first_text, nodes, process, select, text_of
+from newsarchive.extract.urls import absolutize, normalize_url
 from newsarchive.profiles import SiteProfile
-from newsarchive.record import Record
+from newsarchive.record import Image, Record
+
+Node = etree._Element
+_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url",
+              "data-full-src", "data-hi-res-src", "data-orig-file", "src")
+_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
+_PLACEHOLDER = re.compile(r"^data:|blank|placeholder|spacer|transparent|lazy[-_]?load|"
+                          r"1x1|pixel|grey\.gif|loading", re.I)
+_SIZE_SUFFIX = re.compile(r"(?:[-_]\d{2,4}x\d{2,4}|[-_@](?:\d+w|\d+x|small|medium|large|thumb))"
+                          r"(?=\.\w+$)", re.I)
+
+
+def _largest_srcset(value: str) -> str | None:
+    best, best_w = None, -1.0
+    for part in value.split(","):
+        bits = part.strip().split()
+        if not bits:
+            continue
+        w = 1.0
+        if len(bits) > 1:
+            m = re.match(r"([\d.]+)([wx])", bits[1])
+            w = float(m.group(1)) if m else 1.0
+        if w > best_w:
+            best, best_w = bits[0], w
+    return best
+
+
+def image_src(img: Node, base: str) -> str | None:
+    """The real image URL behind lazy loading: data-src, srcset, <picture><source>, src."""
+    for attr in _SRC_ATTRS:
+        val = (img.get(attr) or "").strip()
+        if val and not _PLACEHOLDER.search(val):
+            return absolutize(val, base)
+    sources = [img.get(a) for a in _SRCSET_ATTRS]
+    parent = img.getparent()
+    if parent is not None and parent.tag == "picture":
+        sources += [s.get("srcset") or s.get("data-srcset") for s in parent.iter("source")]
+    for val in sources:
+        if val and not val.startswith("data:"):
+            best = _largest_srcset(val)
+            if best:
+                return absolutize(best, base)
+    return None
+
+
+def image_key(url: str) -> str:
+    """Same picture at other sizes/CDN params -> one key: file name without size suffix."""
+    path = urlsplit(url).path.lower().rstrip("/")
+    name = path.rsplit("/", 1)[-1]
+    return _SIZE_SUFFIX.sub("", name) or path
+
+
+def _tokens(el: Node) -> str:
+    return f"{el.get('id') or ''} {el.get('class') or ''}"
+
+
+def _skip_img(img: Node, src: str) -> bool:
+    if g.IMG_SKIP.search(_tokens(img)) or g.IMG_SKIP.search(urlsplit(src).path):
+        return True
+    for attr in ("width", "height"):
+        m = re.match(r"\s*(\d+)", img.get(attr) or "")
+        if m and int(m.group(1)) < 80:
+            return True
+    return urlsplit(src).path.lower().endswith((".svg", ".ico"))
+
+
+def _skip_area(img: Node, stop: Node | None, doc_url: str, excluded: set[Node],
+               lead: bool = False) -> bool:
+    for anc in img.iterancestors():
+        if lead and anc not in excluded and anc.tag != "a":
+            continue  # the declared lead image: only teaser links and related blocks disqualify
+        if anc in excluded:
+            return True
+        if anc.tag == "a":
+            href = absolutize(anc.get("href"), doc_url) or ""
+            # a link to another page around the picture makes it a teaser (lightboxes link images)
+            if href and not re.search(r"\.(jpe?g|png|gif|webp|avif)(\?|$)", href, re.I) \
+                    and normalize_url(href) != normalize_url(doc_url):
+                return True
+        if anc is stop:
+            return False
+        if anc.tag in ("header", "footer") and anc.find(".//h1") is not None:
+            continue  # the article's own header (headline + lead image)
+        if anc.tag in ("nav", "header", "footer", "aside") or g.IMG_SKIP_AREA.search(_tokens(anc)):
+            return True
+    return False
+
+
+def _split(caption_el: Node | None, img: Node) -> tuple[str | None, str | None]:
+    """Caption element -> (caption, credit): credit-classed parts first, then text patterns."""
+    if caption_el is None:
+        return None, None
+    credit_els = [el for el in caption_el.iter() if el is not caption_el
+                  and isinstance(el.tag, str) and g.CREDIT_CLASS.search(_tokens(el))]
+    credit = " ".join(text_of(el) for el in credit_els if text_of(el)) or None
+    skip = set(credit_els)
+    parts = []
+    for el in caption_el.iter():
+        if el in skip or any(a in skip for a in el.iterancestors()) or el is img:
+            continue
+        if el.text and isinstance(el.tag, str) and el.tag not in ("script", "style"):
+            parts.append(el.text)
+        if el is not caption_el and el.tail:
+            parts.append(el.tail)
+    text = re.sub(r"\s+", " ", " ".join(parts)).strip()
+    caption, found = split_credit(text)
+    if credit:
+        return caption, strip_credit_label(credit)
+    return caption, found
+
+
+def _caption_for(img: Node) -> Node | None:
+    """figcaption, a caption-classed element near the image, or a credit line right after it."""
+    anc = img
+    for _ in range(4):
+        anc = anc.getparent()
+        if anc is None:
+            return None
+        if anc.tag == "figure":
+            cap = anc.find(".//figcaption")
+            if cap is not None:
+                return cap
+        if anc.tag in ("body", "html", "main", "article") or len(text_of(anc)) > 600:
+            break  # a caption sits in a small wrapper around the picture, not anywhere on the page
+        for el in anc.iter():
+            if el is not anc and isinstance(el.tag, str) and el.tag != "img" \
+                    and (g.CAPTION_CLASS.search(_tokens(el)) or el.tag == "figcaption") \
+                    and img not in el.iterdescendants() and len(text_of(el)) < 400:
+                return el
+        if len(text_of(anc)) > 0:
+            break  # the wrapper holds more than the picture: stop widening
+    # seed style: <p><img></p><p>Caption. Photo: Credit</p>
+    wrapper = img
+    while wrapper.getparent() is not None and not text_of(wrapper.getparent()) \
+            and wrapper.getparent().tag in ("a", "p", "span", "div", "picture", "figure"):
+        wrapper = wrapper.getparent()
+    nxt = wrapper.getnext()
+    if nxt is not None and isinstance(nxt.tag, str) and 0 < len(text_of(nxt)) <= 300:
+        txt = text_of(nxt)
+        if is_credit(txt) or split_credit(txt)[1] or g.CREDIT_CLASS.search(_tokens(nxt)) \
+                or (len(nxt) == 1 and nxt[0].tag in ("em", "i", "small")
+                    and text_of(nxt[0]) == txt):
+            return nxt
+    return None
+
+
+def _jsonld_images(doc: Document) -> dict[str, dict[str, Any]]:
+    """ImageObjects by image key: caption, creditText, copyrightHolder, author."""
+    out: dict[str, dict[str, Any]] = {}
+    stack: list[Any] = list(doc.jsonld)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, list):
+            stack.extend(obj)
+            continue
+        if not isinstance(obj, dict):
+            continue
+        url = obj.get("contentUrl") or obj.get("url")
+        if isinstance(url, str) and (obj.get("@type") == "ImageObject" or "caption" in obj):
+            out.setdefault(image_key(url), obj)
+        for key in ("image", "primaryImageOfPage", "associatedMedia", "@graph"):
+            if key in obj:
+                stack.append(obj[key])
+    return out
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return str(value).strip() if value else None
+
+
+def _lead_keys(doc: Document) -> list[str]:
+    urls = list(doc.meta.get("og:image", [])) + list(doc.meta.get("twitter:image", []))
+    for obj in doc.jsonld:
+        img = obj.get("image")
+        img = img[0] if isinstance(img, list) and img else img
+        if isinstance(img, dict):
+            img = img.get("url") or img.get("contentUrl")
+        if isinstance(img, str):
+            urls.append(img)
+    return [image_key(u) for u in urls if u]
+
+
+def _scope(doc: Document, article_node: Node | None) -> Node | None:
+    if article_node is None:
+        found = (doc.tree.xpath("//*[@itemprop='articleBody']") or doc.tree.xpath("//article")
+                 or doc.tree.xpath("//main"))
+        if found:
+            article_node = max(found, key=lambda el: len(text_of(el)))
+    if article_node is None:
+        # the element whose own paragraphs hold the most text (one pass over <p>)
+        totals: dict[Node, int] = {}
+        for p in doc.tree.iter("p"):
+            parent = p.getparent()
+            if parent is not None:
+                totals[parent] = totals.get(parent, 0) + len(p.text_content() or "")
+        if not totals:
+            return None
+        article_node = max(totals, key=lambda el: totals[el])
+    # widen to the element holding the headline, so lead images above the body count
+    anc = article_node
+    for _ in range(3):
+        parent = anc.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        anc = parent
+        if anc.tag == "article" or anc.find(".//h1") is not None:
+            return anc
+    return article_node
+
+
+def _generic(doc: Document, article_node: Node | None) -> list[Image]:
+    scope = _scope(doc, article_node)
+    excluded = set(blocks_of(doc))
+    ld = _jsonld_images(doc)
+    lead = set(_lead_keys(doc))
+    out: list[Image] = []
+    seen: set[str] = set()
+    imgs = scope.iter("img") if scope is not None else []
+    candidates = list(imgs)
+    if lead:  # the lead image shown outside the article element (hero above the headline)
+        for img in doc.tree.iter("img"):
+            src = image_src(img, doc.base_url)
+            if src and image_key(src) in lead and img not in candidates:
+                candidates.insert(0, img)
+                break
+    for img in candidates:
+        src = image_src(img, doc.base_url)
+        if not src or _skip_img(img, src):
+            continue
+        key = image_key(src)
+        if key in seen or _skip_area(img, scope, doc.url, excluded, key in lead):
+            continue
+        seen.add(key)
+        caption, credit = _split(_caption_for(img), img)
+        obj = ld.get(key)
+        if obj:
+            caption = caption or (_name(obj.get("caption")) or None)
+            credit = credit or _name(obj.get("creditText")) or _name(
+                obj.get("copyrightHolder")) or _name(obj.get("author"))
+            if caption and not credit:
+                caption, credit = split_credit(caption)
+        alt = (img.get("alt") or "").strip() or None
+        out.append(Image(src=src, alt=alt, caption=caption, credit=credit))
+    return out
+
+
+def _site_layer(doc: Document, profile: SiteProfile | None, spec: dict[str, Any]) -> list[Image]:
+    out: list[Image] = []
+    seen: set[str] = set()
+    for box in nodes(doc.tree, spec.get("container", "figure")):
+        raw = select(box, spec.get("src", "img::attr(src)"))
+        first = raw[0] if raw else None
+        if isinstance(first, etree._Element):
+            src = image_src(first, doc.base_url)
+        else:
+            src = absolutize(str(first), doc.base_url) if first else None
+        if not src or src in seen:
+            continue
+        seen.add(src)
+        caption = first_text(box, spec["caption"]) if spec.get("caption") else None
+        credit = first_text(box, spec["credit"]) if spec.get("credit") else None
+        if credit:
+            credit = process(profile, "credit", credit)
+            if caption and caption.endswith(credit):
+                caption = caption[: -len(credit)].rstrip(" |–—-:,;") or None
+        elif caption:
+            caption, credit = split_credit(caption)
+        if caption:
+            caption = process(profile, "caption", caption)
+        alt = first_text(box, spec["alt"]) if spec.get("alt") else None
+        out.append(Image(src=src, alt=alt, caption=caption, credit=credit))
+    return out
 
 
 def fill_images(doc: Document, rec: Record, profile: SiteProfile | None, fields: dict[str, Any],
                 article_node: etree._Element | None) -> None:
-    """STUB (to be replaced). Fills rec.images."""
+    """Fill rec.images in page order (site selectors first, then generic rules)."""
+    spec = fields.get("images")
+    if isinstance(spec, dict):
+        rec.images = _site_layer(doc, profile, spec)
+        layer = "site"
+    else:
+        rec.images = _generic(doc, article_node)
+        layer = "generic"
+    if rec.images:
+        rec.provenance["images"] = layer

@@ -1,20 +1,310 @@
-"""Headline, subheadline, authors, dates, section, tags, language, canonical URL."""
+"""Headline, subheadline, authors, dates, section, tags, language, canonical URL.
+
+Each field tries the layers in order - site file, JSON-LD, OpenGraph, microdata, other meta,
+generic heuristics - and `rec.provenance[field]` names the layer that gave it. Every field is
+filled on its own inside a guard, so one odd value (bad JSON-LD, a broken date) costs that field,
+never the record.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from lxml import etree
+
+from newsarchive.extract import dates, site
 from newsarchive.extract.document import Document
+from newsarchive.extract.generic import (
+    ARTICLE_TYPES,
+    AUTHOR_META,
+    BREADCRUMB_XPATH,
+    BYLINE_XPATH,
+    MODIFIED_META,
+    PUBLISHED_META,
+    SECTION_META,
+    TAGS_META,
+)
+from newsarchive.extract.metadata_generic import (
+    article_date,
+    find_title,
+    lead_text,
+    time_elements,
+)
+from newsarchive.extract.text import clean, dedupe, fold, split_names
+from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record
+
+log = logging.getLogger(__name__)
+Found = tuple[Any, str] | None  # (value, layer)
+
+
+class _Page:
+    """What every field looks at: the document, the article's JSON-LD object, the site file."""
+
+    def __init__(self, doc: Document, profile: SiteProfile | None, fields: dict[str, Any],
+                 now: datetime) -> None:
+        self.doc, self.profile, self.fields, self.now = doc, profile, fields, now
+        self.ld: dict[str, Any] = {}
+        for types in (ARTICLE_TYPES[:-7], ARTICLE_TYPES[-7:]):  # articles before WebPage etc.
+            found = [o for o in doc.jsonld_of_type(*types) if o.get("headline") or
+                     o.get("datePublished") or o.get("author")]
+            if found:
+                self.ld = found[0]
+                break
+        self.lang: str | None = None
+
+    def site_texts(self, key: str) -> list[str]:
+        spec = self.fields.get(key)
+        if not spec:
+            return []
+        try:
+            values = site.texts(self.doc.tree, spec)
+        except ValueError as exc:  # a bad selector in a site file: fall through to generic
+            log.warning("%s: %s", key, exc)
+            return []
+        return [v for v in (clean(site.process(self.profile, key, v)) for v in values) if v]
+
+    def ld_str(self, key: str) -> str | None:
+        value = self.ld.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str)), None)
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("@value")
+        return clean(value) if isinstance(value, str) and clean(value) else None
+
+    def itemprop(self, name: str) -> str | None:
+        for node in self.doc.tree.xpath(f"//*[@itemprop='{name}']")[:3]:
+            value = node.get("content") or node.get("datetime") or node.text_content()
+            if value and clean(value):
+                return clean(value)
+        return None
+
+
+def _names_from_ld(value: Any) -> list[str]:
+    out: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = " ".join(n for n in name if isinstance(n, str))
+            if not name and (item.get("givenName") or item.get("familyName")):
+                name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
+            if isinstance(name, str):
+                out.append(name)
+    return out
+
+
+def _headline(p: _Page) -> Found:
+    if found := p.site_texts("headline"):
+        return found[0], "site"
+    return find_title(p.doc, p.ld_str("headline") or p.ld_str("name"))
+
+
+def _subheadline(p: _Page) -> Found:
+    if found := p.site_texts("subheadline"):
+        return found[0], "site"
+    text = lead_text(p.doc)
+    return (text, "generic") if text else None
+
+
+def _authors(p: _Page) -> Found:
+    if found := p.site_texts("authors"):
+        return split_names(found), "site"
+    doc = p.doc
+    if names := split_names(_names_from_ld(p.ld.get("author") or p.ld.get("creator"))):
+        return names, "json-ld"
+    og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
+    if names := split_names(og):
+        return names, "opengraph"
+    for node in doc.tree.xpath("//*[@itemprop='author']")[:5]:
+        inner = node.xpath(".//*[@itemprop='name']")
+        text = (inner[0].get("content") or inner[0].text_content()) if inner else (
+            node.get("content") or node.text_content())
+        if names := split_names([text]):
+            return names, "microdata"
+    for key in AUTHOR_META[1:]:
+        values = [v for v in doc.meta.get(key, []) if "://" not in v]
+        if names := split_names(values):
+            return names, "meta"
+    for xp in BYLINE_XPATH:
+        for node in doc.tree.xpath(xp)[:6]:
+            if node.tag in ("body", "html", "article", "main") or len(node) > 12:
+                continue
+            text = clean(node.text_content())
+            if 2 < len(text) <= 80 and (names := split_names([text])):
+                return names, "generic"
+    return None
+
+
+def _date(p: _Page, ld_keys: tuple[str, ...], og_key: str, itemprops: tuple[str, ...],
+          meta_keys: tuple[str, ...], published: bool) -> Found:
+    now, lang, doc = p.now, p.lang, p.doc
+    candidates: list[tuple[str | None, str]] = [(p.ld_str(k), "json-ld") for k in ld_keys]
+    candidates.append((doc.meta_first(og_key), "opengraph"))
+    candidates += [(p.itemprop(k), "microdata") for k in itemprops]
+    candidates += [(doc.meta_first(k), "meta") for k in meta_keys]
+    for raw, layer in candidates:
+        iso = dates.parse(raw, now, lang=lang)
+        if iso:
+            return (iso, raw), layer
+    if not published:
+        return None
+    for raw in time_elements(doc):
+        iso = dates.parse(raw, now, lang=lang, slow=False)
+        if iso:
+            return (iso, raw), "generic"
+    found = article_date(doc, now, lang)
+    return (found, "generic") if found else None
+
+
+def _published(p: _Page) -> Found:
+    if found := p.site_texts("published_at"):
+        iso = dates.parse(found[0], p.now, lang=p.lang)
+        if iso:
+            return (iso, found[0]), "site"
+    return _date(p, ("datePublished", "dateCreated", "uploadDate"), "article:published_time",
+                 ("datePublished", "dateCreated"), PUBLISHED_META[1:], True)
+
+
+def _modified(p: _Page) -> Found:
+    if found := p.site_texts("modified_at"):
+        iso = dates.parse(found[0], p.now, lang=p.lang)
+        if iso:
+            return (iso, found[0]), "site"
+    return _date(p, ("dateModified",), "article:modified_time", ("dateModified",),
+                 MODIFIED_META[1:], False)
+
+
+def _section(p: _Page) -> Found:
+    if found := p.site_texts("section"):
+        return found[0], "site"
+    if value := p.ld_str("articleSection"):
+        return value, "json-ld"
+    if value := p.doc.meta_first(SECTION_META[0]):
+        return clean(value), "opengraph"
+    if value := p.doc.meta_first(*SECTION_META[1:]):
+        return clean(value.split(",")[0]), "meta"
+    for crumbs in p.doc.tree.xpath(BREADCRUMB_XPATH)[:1]:
+        items = [clean(a.text_content()) for a in crumbs.iter("a", "span", "li")
+                 if len(a) == 0 or a.tag == "a"]
+        items = [t for t in dedupe(items) if 1 < len(t) < 40 and t not in ("/", ">", "»")]
+        if len(items) >= 2:  # first is "Home"; the section is the next one
+            return items[1], "generic"
+    return None
+
+
+def _tags(p: _Page) -> Found:
+    if found := p.site_texts("tags"):
+        return dedupe(found), "site"
+    keywords = p.ld.get("keywords")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    if isinstance(keywords, list) and (
+            tags := dedupe(clean(k) for k in keywords if isinstance(k, str) and clean(k))):
+        return tags[:40], "json-ld"
+    if tags := dedupe(clean(v) for v in p.doc.meta.get("article:tag", [])):
+        return tags[:40], "opengraph"
+    for key in TAGS_META[2:]:
+        values = [t for v in p.doc.meta.get(key, []) for t in v.split(",")]
+        if tags := dedupe(clean(t) for t in values if clean(t)):
+            return tags[:40], "meta"
+    tags = dedupe(clean(a.text_content()) for a in p.doc.tree.xpath("//a[@rel='tag']"))
+    return (tags[:40], "generic") if tags else None
+
+
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|\d{3}))?\b")
+
+
+def normalize_lang(value: str | None) -> str | None:
+    """'en_us' -> 'en-US', 'be_BY' -> 'be-BY', 'sr-latn-rs' -> 'sr-Latn-RS'."""
+    m = _LANG.match(clean(value)) if value else None
+    if not m or m.group(1).lower() in ("und", "xx", "zz"):
+        return None
+    out = m.group(1).lower()
+    if m.group(2):
+        out += "-" + m.group(2).title()
+    if m.group(3):
+        out += "-" + m.group(3).upper()
+    return out
+
+
+def _language(p: _Page) -> Found:
+    doc = p.doc
+    http_lang = doc.headers.get("content-language") or next(
+        iter(doc.tree.xpath("//meta[translate(@http-equiv, 'LANGUAGE', 'language')="
+                            "'content-language']/@content")), None)
+    for raw, layer in ((doc.html_lang, "generic"), (p.ld_str("inLanguage"), "json-ld"),
+                       (doc.meta_first("og:locale"), "opengraph"), (http_lang, "meta"),
+                       (doc.meta_first("dc.language", "language"), "meta"),
+                       (p.profile.language if p.profile else None, "site")):
+        if lang := normalize_lang(raw):
+            return lang, layer
+    return None
+
+
+def trusted_canonical(candidate: str | None, url: str, profile: SiteProfile | None) -> bool:
+    """rel=canonical / og:url is the article's identity only if it stays on the same site,
+    does not point at the home page or a parent listing, and (with a site file) still looks
+    like an article URL. CMSs that emit the section or home URL on every page are common."""
+    if not candidate or not candidate.startswith(("http://", "https://")):
+        return False
+    if registrable_domain(candidate) != registrable_domain(url):
+        return False
+    cpath = urlsplit(candidate).path.rstrip("/")
+    upath = urlsplit(url).path.rstrip("/")
+    if not cpath and upath:
+        return False  # the home page
+    if upath.startswith(cpath + "/") and cpath != upath:
+        return False  # a parent section of this URL
+    if profile and profile.is_article_url(url) and not profile.is_article_url(candidate):
+        return False
+    return True
+
+
+def _canonical(p: _Page) -> Found:
+    doc = p.doc
+    cands = [(v, "site") for v in p.site_texts("canonical")]
+    cands += [(v, "meta") for v in doc.tree.xpath(
+        "//link[contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '),"
+        " ' canonical ')]/@href")[:1]]
+    cands.append((doc.meta_first("og:url"), "opengraph"))
+    for raw, layer in cands:
+        url = absolutize(raw, doc.base_url)
+        if url and trusted_canonical(url, doc.url, p.profile):
+            return normalize_url(url), layer
+    return None
 
 
 def fill_metadata(doc: Document, rec: Record, profile: SiteProfile | None,
                   fields: dict[str, Any], now: datetime) -> None:
-    """STUB (to be replaced): og:title or <title>."""
-    title = doc.meta_first("og:title") or doc.tree.findtext(".//title")
-    if title:
-        rec.headline = title.strip()
-        rec.provenance["headline"] = "opengraph"
-    rec.language = doc.html_lang or (profile.language if profile else None)
+    page = _Page(doc, profile, fields, now)
+    steps = (("language", _language), ("canonical_url", _canonical), ("headline", _headline),
+             ("subheadline", _subheadline), ("authors", _authors),
+             ("published_at", _published), ("modified_at", _modified),
+             ("section", _section), ("tags", _tags))
+    for name, step in steps:
+        try:
+            found = step(page)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError,
+                etree.LxmlError, OverflowError, RecursionError) as exc:
+            log.warning("%s: %s failed: %s", doc.url, name, exc)
+            continue
+        if not found:
+            continue
+        value, layer = found
+        if name in ("published_at", "modified_at"):
+            value, raw = value
+            setattr(rec, name.replace("_at", "_raw"), clean(raw)[:200] or None)
+        setattr(rec, name, value)
+        rec.provenance[name] = layer
+        if name == "language":
+            page.lang = value
+    if rec.headline and rec.subheadline and fold(rec.headline) == fold(rec.subheadline):
+        rec.subheadline = None

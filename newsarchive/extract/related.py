@@ -1,17 +1,295 @@
-"""Related-link blocks: "Related", "Most read", "Now reading", "Читайте также", ..."""
+"""Related-link blocks: "Related", "Most read", "Now reading", "Читайте также", ...
+
+Found by structure so unknown languages work: a heading followed by >= 2 links to same-site
+article-like URLs with several words of link text, outside site chrome (nav, header, footer,
+menus, tag clouds, share bars, pagination) and outside article paragraphs. A heading that says
+"Related"/"Читайте также" (generic.RELATED_HEADING) or a block whose class says so
+(generic.RELATED_CLASS) needs only one link. Link titles lose a trailing comment count, which
+goes to `comment_count`.
+"""
 
 from __future__ import annotations
 
+import re
+import weakref
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newsarchive.extract import generic as g
 from newsarchive.extract.document import Document
+from newsarchive.extract.site import first_text, nodes, process, text_of
+from newsarchive.extract.urls import absolutize, normalize_url, same_site
 from newsarchive.profiles import SiteProfile
-from newsarchive.record import Record
+from newsarchive.record import Record, RelatedBlock, RelatedLink
+
+Node = etree._Element
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_CHROME_TAGS = {"nav", "header", "footer", "form", "button", "select"}
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
+_HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|label)(?:$|[-_])",
+                         re.I)
+_COUNT_TAIL = re.compile(r"^(?P<title>.*\S)\s+(?P<n>(?!(?:19|20)\d\d$)\d{1,5})$")
+_ARROWS = re.compile(r"[\s→›»>▸►]+$")
+
+# Block elements per Document, so images can skip teaser thumbnails without a second search.
+_BLOCKS: weakref.WeakKeyDictionary[Document, list[Node]] = weakref.WeakKeyDictionary()
+
+
+def blocks_of(doc: Document) -> list[Node]:
+    """The related-block elements found for `doc` (empty before fill_related ran)."""
+    return _BLOCKS.get(doc, [])
+
+
+def _tokens(el: Node) -> list[str]:
+    return f"{el.get('id') or ''} {el.get('class') or ''}".split()
+
+
+class _Page:
+    """Per-page caches: document order, chrome flags, article-like links."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.order: dict[Node, int] = {}
+        for i, el in enumerate(doc.tree.iter()):
+            self.order[el] = i
+        self._chrome: dict[Node, bool] = {}
+        self.self_url = normalize_url(doc.url)
+
+    def is_chrome(self, el: Node | None) -> bool:
+        """Inside nav/header/footer/menus/share bars/tag clouds/comments?"""
+        if el is None or not isinstance(el.tag, str) or el.tag in ("body", "html"):
+            return False
+        hit = self._chrome.get(el)
+        if hit is None:
+            toks = _tokens(el)
+            hit = (el.tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES
+                   or bool(g.CHROME_CLASS.search(" ".join(toks)))
+                   or any(g.COMMENT_AREA.match(t) for t in toks)
+                   or self.is_chrome(el.getparent()))
+            self._chrome[el] = hit
+        return hit
+
+    def article_url(self, href: str | None) -> str | None:
+        url = absolutize(href, self.doc.base_url)
+        if not url or not url.startswith("http") or not same_site(url, self.doc.url) \
+                or "#comment" in url or "#respond" in url:  # "recent comments" widgets
+            return None
+        parts = urlsplit(url)
+        path = parts.path
+        if g.NON_ARTICLE_PATH.search(path) or re.search(
+                r"\.(jpe?g|png|gif|webp|pdf|mp3|mp4|zip)$", path, re.I):
+            return None
+        if normalize_url(url) == self.self_url:
+            return None
+        segs = [s for s in path.split("/") if s]
+        looks = (len(segs) >= 2 or re.search(r"\d{3,}", path)
+                 or re.search(r"\w+[-_]\w+[-_]\w+", path)
+                 or path.endswith((".html", ".htm", ".php", ".aspx"))
+                 or re.search(r"[?&](p|id)=\d", url))
+        return url if looks else None
+
+
+def _visible_text(el: Node) -> list[str]:
+    """Text pieces of `el` without <script>/<style> content."""
+    out = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript"):
+            out.extend(_visible_text(child))
+        out.append(child.tail or "")
+    return out
+
+
+def _link_title(a: Node) -> tuple[str, int | None, bool]:
+    """(title, comment count, count was in its own element)."""
+    pieces = [re.sub(r"\s+", " ", t).strip() for t in _visible_text(a)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) >= 2 and pieces[-1].strip("()[]").isdigit():
+        return " ".join(pieces[:-1]), int(pieces[-1].strip("()[]")), True
+    title = " ".join(pieces)
+    nxt = a.getnext()
+    if nxt is not None and isinstance(nxt.tag, str) and text_of(nxt).strip("()[]").isdigit() \
+            and len(text_of(nxt)) <= 6:
+        return title, int(text_of(nxt).strip("()[]")), True
+    return title, None, False
+
+
+def _inline(a: Node, stop: Node) -> bool:
+    """A link inside running text (a paragraph much longer than the link) is not a teaser."""
+    for anc in a.iterancestors():
+        if anc is stop:
+            return False
+        if anc.tag in ("p", "blockquote"):
+            return len(text_of(anc)) > 2 * len(text_of(a)) + 20
+    return False
+
+
+def _links(page: _Page, anchors: list[Node], container: Node) -> list[RelatedLink]:
+    raw: list[tuple[str, str, int | None, bool]] = []
+    seen: dict[str, int] = {}
+    for a in anchors:
+        url = page.article_url(a.get("href"))
+        if not url or _inline(a, container):
+            continue
+        title, count, separate = _link_title(a)
+        if url in seen:  # thumbnail link + text link to the same story: keep the text
+            i = seen[url]
+            if len(title) > len(raw[i][1]):
+                raw[i] = (url, title, count if count is not None else raw[i][2], separate)
+            continue
+        seen[url] = len(raw)
+        raw.append((url, title, count, separate))
+    raw = [r for r in raw if r[1]]
+    # "Title 14" in one text node: a count only when most links of the block end in a number
+    tails = [r for r in raw if not r[3] and _COUNT_TAIL.match(r[1])]
+    out = []
+    for url, title, count, _sep in raw:
+        m = _COUNT_TAIL.match(title)
+        if count is None and m and len(tails) * 2 > len(raw) and len(raw) >= 2:
+            title, count = m.group("title"), int(m.group("n"))
+        out.append(RelatedLink(url=url, title=title, comment_count=count))
+    return out
+
+
+def _good(links: list[RelatedLink], labelled: bool) -> bool:
+    if not links:
+        return False
+    words = sorted(len(lk.title.split()) for lk in links)
+    median = words[len(words) // 2]
+    if labelled:
+        return median >= 2
+    return len(links) >= 2 and median >= 4
+
+
+def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
+    """(element, says-related) for h2-h6, title-classed short elements and label-word texts."""
+    tree = page.doc.tree
+    found: dict[Node, bool] = {}
+    for el in tree.xpath("//h2|//h3|//h4|//h5|//h6|//*[contains(@class,'title') or "
+                         "contains(@class,'head') or contains(@class,'label')]"):
+        if el.tag in _HEADINGS or any(_HEAD_CLASS.search(t)
+                                      for t in (el.get("class") or "").split()):
+            found[el] = False
+    for t in tree.xpath("//text()[string-length(normalize-space(.)) > 3 and "
+                        "string-length(normalize-space(.)) < 60]"):
+        if g.RELATED_HEADING.search(t):
+            el = t.getparent()
+            if t.is_tail:
+                continue
+            found[el] = True
+    out = []
+    for el, said in found.items():
+        outer = next((a for a in el.iterancestors() if a in found), None)
+        if outer is not None:  # "div.block-head > a 'All news'": the outer element is the heading
+            found[outer] = found[outer] or said
+            continue
+    for el, said in found.items():
+        if any(a in found for a in el.iterancestors()):
+            continue
+        text = text_of(el)
+        if not text or len(text) > 80:
+            continue
+        if not said and g.RELATED_HEADING.search(text):
+            said = True
+        out.append((el, said))
+    out.sort(key=lambda x: page.order.get(x[0], 0))
+    return out
+
+
+def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
+    heads = _heading_candidates(page)
+    head_set = {h for h, _ in heads}
+    blocks: list[tuple[Node, RelatedBlock]] = []
+    used: set[Node] = set()
+    for h, said in heads:
+        if page.is_chrome(h) or h in used:
+            continue
+        # a heading that is itself a teaser link ("h3 > a Title") is an item, not a block title
+        own_links = h.xpath(".//a[@href]")
+        if own_links and not said and len(text_of(own_links[0])) >= 0.8 * len(text_of(h)):
+            continue
+        start = page.order[h]
+        h_end = max(page.order.get(x, start) for x in h.iter())
+        container = h.getparent()
+        for _ in range(5):
+            if container is None or container.tag in ("body", "html"):
+                break
+            # links run from the heading to the next heading that is not itself a link
+            end = min((page.order[x] for x in container.iter() if x in head_set
+                       and page.order[x] > h_end and not x.xpath(".//a[@href]")), default=10**9)
+            anchors = [a for a in container.iter("a")
+                       if h_end < page.order[a] < end and a.get("href")
+                       and not page.is_chrome(a)]
+            links = _links(page, anchors, container)
+            if len(links) >= (1 if said else 2):
+                if _good(links, said):
+                    title = _ARROWS.sub("", text_of(h)) or None
+                    blocks.append((container, RelatedBlock(title=title, links=links)))
+                    used.update(x for x in container.iter() if x in head_set
+                                and page.order[x] < start)
+                break
+            container = container.getparent()
+    # blocks marked only by class (YARPP, Jetpack related posts) without a heading found above
+    taken = [el for el, _ in blocks]
+    for el in page.doc.tree.xpath("//*[@class or @id]"):
+        if not isinstance(el.tag, str) or el.tag in ("a", "img", "body", "html", "span"):
+            continue
+        if not any(g.RELATED_CLASS.search(t) for t in _tokens(el)) or page.is_chrome(el):
+            continue
+        if any(el is t or t in el.iterancestors() or el in t.iterancestors() for t in taken):
+            continue
+        links = _links(page, [a for a in el.iter("a") if a.get("href")], el)
+        if len(links) >= 2 and _good(links, True):
+            head = next((x for x in el.iter() if x in head_set), None)
+            title = _ARROWS.sub("", text_of(head)) if head is not None else None
+            blocks.append((el, RelatedBlock(title=title or None, links=links)))
+            taken.append(el)
+    blocks.sort(key=lambda b: page.order.get(b[0], 0))
+    return blocks
+
+
+def _site_layer(doc: Document, profile: SiteProfile | None,
+                spec: dict[str, Any]) -> list[tuple[Node, RelatedBlock]]:
+    page = _Page(doc)
+    out = []
+    for block in nodes(doc.tree, spec.get("block")):
+        title = first_text(block, spec["title"]) if spec.get("title") else None
+        anchors = nodes(block, spec.get("link", "a"))
+        anchors = [a if a.tag == "a" else (a.xpath(".//a[@href]") or [a])[0] for a in anchors]
+        links = []
+        for a in anchors:
+            url = absolutize(a.get("href"), doc.base_url)
+            if not url:
+                continue
+            t, count, _ = _link_title(a)
+            if spec.get("count"):
+                count_text = first_text(a.getparent() if a.getparent() is not None else a,
+                                        spec["count"])
+                count = int(count_text) if count_text and count_text.isdigit() else count
+            t = process(profile, "related_title", t)
+            links.append(RelatedLink(url=url, title=t, comment_count=count))
+        if not spec.get("count"):
+            links = _links(page, anchors, block) or links
+        if links:
+            out.append((block, RelatedBlock(title=_ARROWS.sub("", title or "") or None,
+                                            links=links)))
+    return out
 
 
 def fill_related(doc: Document, rec: Record, profile: SiteProfile | None,
                  fields: dict[str, Any]) -> list[etree._Element]:
-    """STUB (to be replaced). Fills rec.related_blocks; returns the block nodes."""
-    return []
+    """Fill rec.related_blocks; return the block elements so the body leaves them out."""
+    spec = fields.get("related")
+    if isinstance(spec, dict):
+        found = _site_layer(doc, profile, spec)
+        layer = "site"
+    else:
+        found = _generic(_Page(doc))
+        layer = "generic"
+    rec.related_blocks = [b for _, b in found]
+    if found:
+        rec.provenance["related_blocks"] = layer
+    elements = [el for el, _ in found]
+    _BLOCKS[doc] = elements
+    return elements

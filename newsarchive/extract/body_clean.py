@@ -1,0 +1,251 @@
+"""Body helpers: prune a tree copy before text extraction, filter extracted lines, turn an
+element into block-level text, and find the original element that holds the extracted text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from lxml import etree
+
+from newsarchive.extract.generic import (
+    BOILERPLATE_CLASS,
+    CREDIT_LINE,
+    PROMO_LINE,
+    PRUNE_TAGS,
+    TAIL_HEADING,
+)
+from newsarchive.extract.text import clean
+
+Node = etree._Element
+_KEEP_TAGS = {"html", "body", "article", "main"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "section",
+          "article", "ul", "ol", "dl", "dd", "dt", "table", "tr", "header", "footer", "main",
+          "hr", "address", "details", "summary", "center"}
+_SKIP = {"script", "style", "noscript", "template", "figure", "figcaption", "button", "svg",
+         "iframe", "select", "textarea", "input", "nav", "aside", "form", "dialog"}
+
+
+def map_nodes(original: Node, copied: Node, wanted: list[Node]) -> list[Node]:
+    """The nodes of `copied` (a deepcopy of `original`) that correspond to `wanted`."""
+    if not wanted:
+        return []
+    ids = {id(n) for n in wanted}
+    return [b for a, b in zip(original.iter(), copied.iter(), strict=False) if id(a) in ids]
+
+
+def _text_len(node: Node) -> int:
+    return len("".join(node.itertext()))
+
+
+def _protected(node: Node) -> bool:
+    if node.tag in _KEEP_TAGS:
+        return True
+    prop = (node.get("itemprop") or "") + " " + (node.get("role") or "")
+    return "articleBody" in prop or "main" in prop or node.find(".//h1") is not None
+
+
+def prune(tree: Node) -> None:
+    """Remove figures, asides, share/subscribe/related/caption blocks from a tree *copy*.
+
+    A block that holds a large share of the page's text is kept whatever its class says:
+    wrappers named "post has-comments" or "article share-enabled" are the article itself.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    total = max(1, _text_len(body))
+    doomed: list[Node] = []
+    for node in body.iter(*PRUNE_TAGS):
+        if not _protected(node) and _text_len(node) < 0.4 * total:
+            doomed.append(node)
+    for node in body.xpath(".//*[@class or @id]"):
+        if not isinstance(node.tag, str):
+            continue
+        label = (node.get("class") or "") + " " + (node.get("id") or "")
+        if BOILERPLATE_CLASS.search(label) and not _protected(node) \
+                and _text_len(node) < 0.25 * total:
+            doomed.append(node)
+    for node in doomed:
+        parent = node.getparent()
+        if parent is not None:
+            tail = node.tail
+            parent.remove(node)
+            if tail and tail.strip():  # keep text that followed the removed element
+                prev = parent[-1] if len(parent) else None
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+
+
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
+# A line that is one link with headline-length text (not an address, not mailto:).
+_ONLY_LINK = re.compile(
+    r"^[-•*·>\s]*\[(?!https?:|www\.)([^\[\]]{12,160})\]\((?!mailto:)[^)]*\)[\s|·•]*$")
+# A credit or a caption marker anywhere in a short line: "... (Foto: X)", "© AFP / X".
+_CREDIT_IN_LINE = re.compile(
+    r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|fuente|"
+    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$", re.I)
+_PITCH = re.compile(
+    r"newsletter|subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
+    r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
+    r"support (?:our|us)|unterstütze|would you consider supporting", re.I)
+
+
+def clean_lines(text: str, links: bool = False) -> str:
+    """Extracted text -> paragraphs separated by a blank line, without credit lines, "read
+    also" prompts, subscribe pitches, lines that are nothing but a link (teasers of other
+    articles; only known when `links` kept markdown links in `text`) and a trailing
+    related/comments section."""
+    lines = [clean(x) for x in text.splitlines()]
+    lines = [x for x in lines if x]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if links:
+            if _ONLY_LINK.match(line) and i > 0:
+                continue
+            line = clean(_MD_LINK.sub(r"\1", line))
+            if not line:
+                continue
+        short = len(line) <= 200
+        if short and (CREDIT_LINE.match(line) or PROMO_LINE.match(line)):
+            continue
+        if len(line) <= 250 and (_CREDIT_IN_LINE.search(line) or _PITCH.search(line)):
+            continue
+        if len(line) <= 60 and TAIL_HEADING.match(line) and i >= 0.5 * len(lines) \
+                and len(out) >= 2:
+            break
+        out.append(line)
+    return "\n\n".join(out)
+
+
+def block_text(node: Node, skip: set[Node] | None = None) -> str:
+    """Block-level text of an element: one paragraph per block element, inline text joined;
+    figures, captions, scripts and nodes in `skip` left out."""
+    skip = skip or set()
+    paras: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = clean("".join(buf))
+        if text:
+            paras.append(text)
+        buf.clear()
+
+    def walk(el: Node) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if el in skip or tag in _SKIP or not tag:
+            return
+        cls = el.get("class") or ""
+        if re.search(r"caption|credit", cls, re.I):
+            return
+        block = tag in _BLOCK
+        if block:
+            flush()
+        if tag == "br":
+            buf.append("\n")
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(node)
+    flush()
+    return "\n\n".join(paras)
+
+
+def find_article_node(tree: Node, text: str, skip: set[Node]) -> Node | None:
+    """The deepest original element holding most of the extracted paragraphs (for the image
+    extractor): each text block found in `text` votes for its ancestors."""
+    if not text:
+        return None
+    flat = clean(text)
+    votes: Counter[Node] = Counter()
+    found = 0
+    for el in tree.iter("p", "li", "h2", "h3", "h4", "blockquote", "pre", "td", "dd"):
+        snippet = clean(el.text_content())[:80]
+        if len(snippet) < 25 or snippet not in flat:
+            continue
+        found += 1
+        for anc in el.iterancestors():
+            votes[anc] += 1
+    if not found:
+        return None
+    best = None
+    for node, n in votes.items():
+        if n >= 0.7 * found and node.tag not in ("html",):
+            depth = sum(1 for _ in node.iterancestors())
+            if best is None or depth > best[0]:
+                best = (depth, node)
+    return best[1] if best else None
+
+
+_NOT_LEAD = re.compile(r"byline|author|date|time|meta|caption|credit|share|social|breadcrumb|"
+                       r"related|tag|nav|menu|comment|copyright|advert|promo|newsletter", re.I)
+_LEAD_TAGS = {"p", "div", "h2", "span", "strong", "section", "header", "b", "em"}
+_STOP_TAGS = {"nav", "figure", "figcaption", "aside", "footer", "form", "ul", "ol", "table",
+              "button", "script", "style", "noscript", "time"}
+
+
+def recover_lead(tree: Node, headline: str | None, text: str, skip: set[Node]) -> list[str]:
+    """The standfirst: text blocks after the headline's h1 and before the first block the
+    extractor kept. Extractors often drop it because it sits in the header, outside the
+    body container. Only link-poor blocks of sentence length, not byline/date/caption."""
+    if not text:
+        return []
+    h1s = list(tree.iter("h1"))
+    want = clean(headline or "").casefold()
+    h1 = next((h for h in h1s if want and want in clean(h.text_content()).casefold()),
+              h1s[0] if h1s else None)
+    if h1 is None:
+        return []
+    flat = clean(text)
+    first = text.split("\n\n", 1)[0][:60]
+    found: list[str] = []
+    taken: set[Node] = set()
+    for seen, el in enumerate(_after(h1)):
+        if seen > 150 or el in skip:
+            break
+        tag = el.tag if isinstance(el.tag, str) else ""
+        own = clean(el.text_content())
+        if first and first in own:
+            # reached the extracted body; more than 3 blocks is a teaser list, not a lead
+            return found if len(found) <= 3 else []
+        if tag in _STOP_TAGS or tag not in _LEAD_TAGS or not own or len(own) < 60:
+            continue
+        if any(c.tag in _NESTED for c in el.iterdescendants()) or any(
+                a in taken for a in el.iterancestors()):
+            continue  # a wrapper (its blocks come next), or inside a block already taken
+        label = (el.get("class") or "") + " " + (el.get("id") or "")
+        if _NOT_LEAD.search(label) or _CODE.search(own) or el.xpath(
+                "ancestor::figure or ancestor::nav or ancestor::aside or ancestor::footer"):
+            continue
+        links = sum(len(a.text_content()) for a in el.iter("a"))
+        own = clean_lines(own)
+        if 60 <= len(own) <= 1500 and links < 0.3 * len(own) and own not in flat \
+                and own not in found:
+            found.append(own)
+            taken.add(el)
+    return []  # never reached the body: the h1 is elsewhere, trust nothing
+
+
+_NESTED = {"p", "div", "section", "ul", "ol", "table", "script", "style", "figure", "h1"}
+_CODE = re.compile(r"function\s*\(|[{};]\s*$|window\.|document\.|googletag|^\W*(?:published|"
+                   r"updated|veröffentlicht|aktualisiert|publicado|actualizado|stand)\b", re.I)
+
+
+def _after(node: Node) -> Iterator[Node]:
+    """Elements after `node` in document order (not its descendants)."""
+    current: Node | None = node
+    while current is not None:
+        for sib in current.itersiblings():
+            yield sib
+            yield from sib.iterdescendants()
+        current = current.getparent()

@@ -1,0 +1,169 @@
+"""Fast dates for comments and teasers: as shown on the page -> ISO 8601.
+
+Regex-only on purpose: a page can have hundreds of comment dates, and dateparser costs
+milliseconds per call. Handles ISO, DD.MM.YYYY[ HH:MM], YYYY/MM/DD, "December 11, 2025 at 2:03
+pm", "11. Dezember 2025", "11 снежня 2025", and relative dates ("2 hours ago", "vor 3 Tagen",
+"3 дня назад", "yesterday", "учора") against `now`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+# Month-name prefixes by number; the longest matching prefix wins ("červenec" is July,
+# "červen" June; "marras" Finnish November, "mar" March).
+_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("jan", "ene", "gen", "sty", "led", "tammi", "январ", "студз", "січ"),
+    2: ("feb", "fév", "fev", "lut", "úno", "helmi", "феврал", "лют"),
+    3: ("mar", "mär", "mrz", "maa", "bře", "maalis", "мар", "сакав", "берез"),
+    4: ("apr", "avr", "abr", "kwi", "dub", "huhti", "апрел", "крас", "квіт"),
+    5: ("may", "mai", "mei", "mag", "maj", "kvě", "touko", "мая", "май", "трав", "траў"),
+    6: ("jun", "juin", "giu", "cze", "červen", "června", "kesä", "июн", "чэрв", "черв"),
+    7: ("jul", "juil", "lug", "lip", "červenec", "července", "heinä", "июл", "ліп", "лип"),
+    8: ("aug", "aoû", "aou", "ago", "sie", "srp", "elo", "август", "жні", "серп"),
+    9: ("sep", "set", "wrz", "zář", "syys", "сентябр", "верас", "верес"),
+    10: ("oct", "okt", "ott", "out", "paź", "říj", "loka", "октябр", "кастр", "жовт"),
+    11: ("nov", "lis", "marras", "ноябр", "ліст", "листоп"),
+    12: ("dec", "dez", "déc", "dic", "dis", "gru", "pro", "joulu", "декабр", "снеж", "груд"),
+}
+_PREFIXES = sorted(((p, n) for n, ps in _MONTHS.items() for p in ps), key=lambda x: -len(x[0]))
+
+
+def month_number(word: str) -> int | None:
+    w = word.lower().strip(".")
+    if len(w) < 3:
+        return None
+    for prefix, num in _PREFIXES:
+        if w.startswith(prefix):
+            return num
+    return None
+
+
+_TIME = (r"(?:\D{0,6}?(?P<H>[01]?\d|2[0-3])[:.h](?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+         r"\s*(?P<ampm>[ap]\.?m\.?)?)?")
+_ISO = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<t>\d\d:\d\d(?::\d\d)?)(?:\.\d+)?"
+    r"(?P<z>Z|[+-]\d\d:?\d\d)?)?"
+)
+_DMY = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[./-](?P<m>[0-3]?\d)[./-](?P<y>\d{4}|\d\d)(?!\d)" + _TIME)
+_YMD = re.compile(r"(?<!\d)(?P<y>\d{4})[./](?P<m>[01]?\d)[./](?P<d>[0-3]?\d)(?!\d)" + _TIME)
+_D_MONTH_Y = re.compile(
+    r"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\.?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,12})\.?,?\s*(?:de\s+)?"
+    r"(?P<y>\d{4})(?!\d)" + _TIME
+)
+_MONTH_D_Y = re.compile(
+    r"(?P<mon>[^\W\d_]{3,12})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME
+)
+_RELATIVE = re.compile(
+    r"(?P<n>\d+|an?|one|ein(?:e|em|er)?|un[ea]?)\s*(?P<unit>[^\W\d_]+)\s*(?:ago|назад|тому)"
+    r"|(?:vor|il y a|hace|há|fa)\s+(?P<n2>\d+|einem|einer|un[ea]?)\s*(?P<unit2>[^\W\d_]+)",
+    re.I,
+)
+_UNITS = (
+    (("sec", "sek", "сек", "s"), timedelta(seconds=1)),
+    (("min", "мин", "хв"), timedelta(minutes=1)),
+    (("hour", "hr", "stund", "heure", "hora", "ora", "час", "гадз", "годин", "h"),
+     timedelta(hours=1)),
+    (("day", "tag", "jour", "día", "dia", "giorn", "дн", "ден", "день", "дзён", "дні"),
+     timedelta(days=1)),
+    (("week", "woche", "semaine", "semana", "недел", "тыд", "тиж"), timedelta(weeks=1)),
+    (("month", "monat", "mois", "mes", "мес", "меся"), timedelta(days=30)),
+    (("year", "jahr", "an", "año", "ano", "год", "лет", "гад", "рік", "рок"), timedelta(days=365)),
+)
+_YESTERDAY = re.compile(r"\b(yesterday|gestern|hier|ayer|ieri|wczoraj)\b|вчера|учора|вчора", re.I)
+_TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|dzisiaj|dziś)\b|сегодня|сёння|сьогодні",
+                    re.I)
+
+
+def _hm(m: re.Match[str]) -> str | None:
+    if not m.groupdict().get("H"):
+        return None
+    hour = int(m.group("H"))
+    ampm = (m.group("ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{m.group('M')}" + (f":{m.group('S')}" if m.group("S") else "")
+
+
+def _iso(year: int, month: int, day: int, hm: str | None) -> str | None:
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return None
+    out = f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{out}T{hm}" if hm else out
+
+
+def _unit(word: str) -> timedelta | None:
+    w = word.lower()
+    for prefixes, delta in _UNITS:
+        if any(w.startswith(p) for p in prefixes if len(p) > 1) or w in prefixes:
+            return delta
+    return None
+
+
+def parse_date(text: str | None, now: datetime | None = None, *,
+               month_first: bool = False) -> str | None:
+    """The first date in `text` as ISO 8601 (date, or date-time when a time is shown)."""
+    if not text:
+        return None
+    text = re.sub(r"\s+", " ", text).strip()
+    m = _ISO.search(text)
+    if m:
+        iso = _iso(int(m["y"]), int(m["m"]), int(m["d"]), m["t"])
+        if iso and m["t"] and m["z"]:
+            z = m["z"]
+            iso += "+00:00" if z == "Z" else (z if ":" in z else z[:3] + ":" + z[3:])
+        if iso:
+            return iso
+    m = _YMD.search(text)
+    if m:
+        return _iso(int(m["y"]), int(m["m"]), int(m["d"]), _hm(m))
+    m = _DMY.search(text)
+    if m:
+        day, month = int(m["d"]), int(m["m"])
+        # "/" dates are US month-first when the site says so or the day cannot be a month
+        if month > 12 or (month_first and "/" in m.group(0) and day <= 12):
+            day, month = month, day
+        return _iso(int(m["y"]), month, day, _hm(m))
+    for pattern in (_D_MONTH_Y, _MONTH_D_Y):
+        for m in pattern.finditer(text):
+            month = month_number(m["mon"])
+            if month:
+                return _iso(int(m["y"]), month, int(m["d"]), _hm(m))
+    if now is None:
+        return None
+    m = _RELATIVE.search(text)
+    if m:
+        n_raw = (m["n"] or m["n2"] or "1").lower()
+        delta = _unit(m["unit"] or m["unit2"] or "")
+        if delta is not None:
+            n = int(n_raw) if n_raw.isdigit() else 1
+            when = now - n * delta
+            if delta >= timedelta(days=1):
+                return when.date().isoformat()
+            return when.replace(microsecond=0).isoformat()
+    for pattern, days in ((_YESTERDAY, 1), (_TODAY, 0)):
+        m = pattern.search(text)
+        if m:
+            tm = re.search(r"(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+                           r"\s*(?P<ampm>[ap]\.?m\.?)?", text[m.end():], re.I)
+            day = (now - timedelta(days=days)).date()
+            return _iso(day.year, day.month, day.day, _hm(tm) if tm else None)
+    return None
+
+
+def find_date_text(text: str) -> str | None:
+    """The substring of `text` that looks like a date (for `published_raw`)."""
+    for pattern in (_ISO, _YMD, _DMY, _D_MONTH_Y, _MONTH_D_Y):
+        for m in pattern.finditer(text):
+            if pattern in (_D_MONTH_Y, _MONTH_D_Y) and not month_number(m["mon"]):
+                continue
+            return m.group(0).strip(" ,")
+    m = _RELATIVE.search(text)
+    return m.group(0).strip() if m else None

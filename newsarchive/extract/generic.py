@@ -1,0 +1,275 @@
+"""Generic fallback selectors and label words, as named lists (cf. trafilatura's xpaths module).
+
+Each list says where its entries come from. Site files override all of this; these run only when
+a page has no site file or the site file does not name a field.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- metadata & body ---
+
+# JSON-LD @types that describe the article itself (schema.org CreativeWork subtypes news sites
+# use; WebPage last because sites put it beside the Article as a wrapper).
+ARTICLE_TYPES = (
+    "NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "LiveBlogPosting",
+    "ScholarlyArticle", "TechArticle", "Report", "SocialMediaPosting", "Review", "Recipe",
+    "VideoObject", "WebPage", "ItemPage", "Event", "Product", "CreativeWork",
+)
+
+# Meta names carrying an author, most reliable first (Dublin Core, Parse.ly, Sailthru,
+# Highwire/Google Scholar citation_*, plain "author" and "byl" as on nytimes-style pages).
+AUTHOR_META = ("article:author", "author", "dc.creator", "dcterms.creator", "parsely-author",
+               "sailthru.author", "citation_author", "byl", "dc.creator.personalname",
+               "twitter:creator:name", "cxenseparse:author", "og:article:author")
+PUBLISHED_META = ("article:published_time", "og:article:published_time",
+                  "article:published", "published_time", "datepublished", "pubdate",
+                  "publishdate", "publish-date", "publish_date", "date", "dc.date",
+                  "dc.date.issued", "dcterms.date", "dcterms.issued", "dcterms.created",
+                  "dc.date.created", "parsely-pub-date", "sailthru.date", "citation_date",
+                  "citation_publication_date", "article.published", "originalpublicationdate",
+                  "date.available", "created", "article_date_original", "og:published_time",
+                  "cxenseparse:recs:publishtime", "displaydate", "pub_date")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
+                 "datemodified", "last-modified", "dc.date.modified", "dcterms.modified",
+                 "modified", "article.updated", "lastmod", "revised")
+SECTION_META = ("article:section", "og:article:section", "parsely-section", "section",
+                "sailthru.section", "dc.subject", "category", "cxenseparse:articlesection")
+TAGS_META = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags", "sailthru.tags",
+             "keywords")
+
+# Elements that carry the byline on pages without structured data (WordPress themes, hNews,
+# rel=author, common CMS class names).
+BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ') or "
+    "contains(@class, 'byline') or contains(@class, 'author-name') or "
+    "contains(@class, 'authorname') or contains(@class, 'article-author') or "
+    "contains(@class, 'post-author') or contains(@class, 'entry-author') or "
+    "contains(@class, 'vcard') or contains(@class, 'Autor') or contains(@class, 'autor') or "
+    "contains(@id, 'author') or contains(@class, 'writer') or contains(@class, 'creator')]",
+)
+# "By", "Von", "Par", "Por", "Автор" ... in front of a name.
+BY_PREFIX = re.compile(
+    r"^\s*(?:written\s+by|posted\s+by|story\s+by|words\s+by|text\s+(?:by|von)|"
+    r"reported\s+by|by|von|vom|par|por|di|da|door|av|af|przez|od|autor(?:in)?|auteur|"
+    r"author|autore|автор|аўтар|text|texte|texto|tekst|bericht)\s*[:|]?\s+",
+    re.I)
+# Words that end a byline (roles, dates, "updated") and words that are never a name.
+AUTHOR_STOP = re.compile(
+    r"\b(?:updated|published|posted|am|on|le|el|il|am\s+\d|veröffentlicht|aktualisiert|"
+    r"hace|il y a|vor\s+\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d)\b.*$",
+    re.I)
+NOT_A_NAME = re.compile(
+    r"^(?:admin|administrator|redaktion|redacción|rédaction|editor|editors|staff|"
+    r"guest|gast|user|anonymous|anonym|unknown|none|null|home|news|more|mehr|"
+    r"read more|weiterlesen|posted|share|teilen|author|autor|by|von)$|@|https?://|www\.",
+    re.I)
+# Person-role suffixes removed from a name: "Jane Doe, Staff Writer".
+ROLE_WORDS = re.compile(
+    r"\b(?:staff|senior|chief|contributing|special|guest|freelance|political|business|"
+    r"sports?|science|foreign|editor|writer|reporter|correspondent|columnist|journalist|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|journalistin|autorin|photographer|fotograf)\b",
+    re.I)
+
+# Class/id fragments of blocks that are never article text (captions and credits, share and
+# subscribe bars, author boxes, related lists, ads). Matched on whole class tokens' substrings.
+BOILERPLATE_CLASS = re.compile(
+    r"caption|credit|copyright|share|sharing|social|newsletter|subscri|paywall|related|"
+    r"recommend|read-?more|readmore|more-?articles|teaser-?list|promo|advert|\bads?\b|"
+    r"ad-?slot|adslot|sponsor|author-?bio|author-?box|about-?author|byline|breadcrumb|"
+    r"comment|disqus|tags?-?list|post-?tags|\btags\b|signup|sign-up|cookie|consent|"
+    r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
+    r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer",
+    re.I)
+# Elements dropped before the text extractor sees them.
+PRUNE_TAGS = ("figure", "figcaption", "aside", "nav", "footer", "form", "button", "noscript",
+              "iframe", "svg", "template", "dialog", "select", "textarea", "input", "label")
+
+# Lines dropped from the extracted text: photo credits and captions in text form.
+CREDIT_LINE = re.compile(
+    r"^\s*(?:\(?\s*(?:photo|foto|fotos|photos|фото|фота|bild|image|picture|credit|"
+    r"credits|source|quelle|fuente|crédito|créditos|illustration|grafik|titelbild|"
+    r"beitragsbild|image illustrative|imagen|video)\s*:|©|\(c\)\s|copyright\b|"
+    r"\((?:ap|afp|reuters|epa|dpa|getty)[ /][^)]*\)\s*$)",
+    re.I)
+# Lines that introduce links to other content, subscribe prompts and share calls; a line
+# matching one of these is dropped (they never carry article text on their own).
+PROMO_LINE = re.compile(
+    r"^\s*(?:(?:lesen|lies|sehen|hören)\s+sie\s+(?:auch|hier|mehr)|lesen sie auch|"
+    r"auch interessant|das könnte (?:sie|dich) (?:auch )?interessieren|mehr zum thema|"
+    r"weitere (?:themen|artikel|beiträge|nachrichten|tourentipps)|"
+    r"zum weiterlesen|schon gelesen|empfohlene beiträge|ähnliche (?:artikel|beiträge)|"
+    r"read (?:more|also|next)|related(?: articles| stories| posts| content)?|"
+    r"see also|more from|you (?:may|might) also like|recommended|"
+    r"sign up|subscribe|follow us|follow .{1,40} on (?:twitter|facebook|instagram)|"
+    r"share (?:this|on)|teilen mit|diesen artikel teilen|"
+    r"à lire aussi|lire aussi|voir aussi|pour lire la suite|pour accéder|"
+    r"lee también|leer también|le puede interesar|te puede interesar|puedes ver:|"
+    r"vea también|ver también|mira:|mire:|notas relacionadas|contenido relacionado|"
+    r"lees ook|leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|"
+    r"читайте (?:также|тоже)|чытайце таксама|подробнее|"
+    r"siguenos|síguenos|únete|hazte miembro|suscríbete|abonnez-vous|jetzt abonnieren|"
+    r"newsletter|anzeige\b|werbung\b|advertisement|publicidad)(?!\w)",
+    re.I)
+# Headings after which the rest of the extracted text is links to other content.
+TAIL_HEADING = re.compile(
+    r"^\s*(?:related(?: articles| stories| posts| content| news)?|more (?:stories|news|"
+    r"articles)|read (?:more|next)|you (?:may|might) also like|recommended(?: for you)?|"
+    r"mehr zum thema|weitere (?:themen|artikel|beiträge|nachrichten)|das könnte sie auch "
+    r"interessieren|auch interessant|empfohlene beiträge|ähnliche beiträge|schon gelesen\??|"
+    r"notas relacionadas|contenido relacionado|te puede interesar|le puede interesar|"
+    r"à lire aussi|sur le même sujet|leggi anche|czytaj także|читайте также|"
+    r"comments?|kommentare?|commentaires?|comentarios?|\d+ (?:comments?|kommentare?))\s*"
+    r"[:.]?\s*$",
+    re.I)
+# Subscribe prompts: a short body next to one of these is a teaser of a paywalled article.
+SUBSCRIBE_WORDS = re.compile(
+    r"subscribe|subscription|subscribers? only|already a subscriber|to continue reading|"
+    r"to read the full|abonn|abo\b|jetzt lesen mit|weiterlesen mit|plus-artikel|"
+    r"suscr[ií]b|suscriptor|pour lire la suite|réservé aux abonnés|подписк|padpisk|"
+    r"premium|members only|nur für abonnenten|zaloguj|prenumer",
+    re.I)
+PAYWALL_CLASS = re.compile(r"paywall|piano|tp-modal|premium-?(?:wall|content|box)|"
+                           r"subscriber-?only|meter-?wall|regwall|article-?locked", re.I)
+WALL_WORDS = re.compile(
+    r"please enable (?:javascript|cookies)|are you a robot|verify you are human|"
+    r"checking your browser|access denied|captcha|consent to (?:the use of )?cookies|"
+    r"zustimmung.{0,40}(?:cookies|datenschutz)|we value your privacy",
+    re.I)
+# Breadcrumb containers, for the section.
+BREADCRUMB_XPATH = (
+    "//*[@itemtype='https://schema.org/BreadcrumbList' or "
+    "@itemtype='http://schema.org/BreadcrumbList' or contains(@class, 'breadcrumb') or "
+    "contains(@id, 'breadcrumb')]"
+)
+
+
+# --- images, comments, related ---
+
+# Class/id words of a comments area (WordPress #comments/.comments-area, Drupal
+# .comment-section, Disqus #disqus_thread, news CMSs .komentare/.kommentare/.каментары).
+COMMENT_AREA = re.compile(
+    r"^(?:comments?|comment[-_]?(?:list|area|section|wrap(?:per)?|container|thread|block|s?box)"
+    r"|commentlist|commentslist|comments[-_]?(?:area|section|list|wrap(?:per)?|container|block)"
+    r"|disqus[-_]?thread|dsq[-_]?comments|kommentare?|komment\w*|komentar\w*|komentarz\w*"
+    r"|коммент\w*|камент\w*|коментар\w*|commentaires?|comentarios?|commenti|reacties|reactions"
+    r"|reader[-_]?comments|user[-_]?comments|discussion|diskussion|responses|replies)$",
+    re.I,
+)
+# Tokens that mention comments but are not the area: counters, links, forms, buttons.
+COMMENT_NOT_AREA = re.compile(
+    r"count|num|link|icon|btn|button|form|respond|reply[-_]?title|toggle|open|closed|policy|"
+    r"rules|login|bubble|meta|nav|pagination|rss|feed|subscribe|notice|moderation",
+    re.I,
+)
+# Class tokens of one comment (WordPress li.comment, Drupal .comment, .comment-item, ...).
+COMMENT_ITEM = re.compile(
+    r"^(?:comment|comment[-_]?(?:item|entry|wrap(?:per)?|container|single|block|box)|"
+    r"single[-_]?comment|commentitem|js-comment|komment(?:ar)?|komentar|kommentar|"
+    r"коммент|комментарий|камент|каментар|коментар|review|c-comment|post-comment)$",
+    re.I,
+)
+# Element ids of one comment: comment-12, div-comment-12, li-comment-12, c12, comment_12.
+COMMENT_ID = re.compile(r"^(?:[a-z]+[-_])?(?:comment|komment\w*|c|cid|reply|msg)[-_]?(\d+)$",
+                        re.I)
+COMMENT_ID_ATTRS = ("data-comment-id", "data-commentid", "data-comment", "data-id")
+COMMENT_AUTHOR = re.compile(
+    r"^(?:fn|author|comment[-_]?author(?:[-_]name)?|author[-_]?name|username|user[-_]?name|"
+    r"nickname|nick|commenter|name|comment[-_]?user|user|autor|автор)$", re.I)
+COMMENT_DATE = re.compile(
+    r"^(?:date|time|comment[-_]?(?:date|time|metadata)|commentmetadata|published|timestamp|"
+    r"datetime|post[-_]?date|comment[-_]?meta|meta[-_]?date|data|дата)$", re.I)
+COMMENT_TEXT = re.compile(
+    r"^(?:comment[-_]?(?:content|text|body|message|entry)|field--name-comment-body|text|"
+    r"content|message|body|entry|comment_text|commenttext|kommentar[-_]?text)$", re.I)
+COMMENT_LIKES = re.compile(r"like|vote|rating|karma|score|plus|upvote|thumbs", re.I)
+# Chrome inside a comment: reply links, report buttons, avatars, "says:".
+COMMENT_CHROME = re.compile(
+    r"^(?:reply|comment[-_]?reply[-_]?link|report|flag|edit|avatar|says|comment[-_]?actions?|"
+    r"actions?|toolbar|share|permalink|vote|votes|likes?|rating|reply[-_]?link|"
+    r"comment[-_]?(?:number|num|count|counter)|number|gravatar)$", re.I)
+# Leading lines of a comment's text that are chrome: "1", "Kommentar von", "says:".
+COMMENT_LEAD = re.compile(r"^(?:#?\d+\.?|(?:comment|kommentar|commentaire|комментарий)"
+                          r"(?: (?:by|von|de|par|от))?|says:?|sagt:?|schreibt:?)$", re.I)
+# "says:" after the author name (WordPress), in several languages.
+SAYS = re.compile(r"\s*(says|said|writes|wrote|sagt|schreibt|meint|denkt|dice|escribió|dit|a dit|écrit|scrive|napisał[a]?|"
+                  r"пишет|сказал[аі]?|піша|kirjoitti|skriver|schreef|zegt)\s*:?\s*$", re.I)
+# "Comment by X", "Kommentar von X", "Комментарий от X" in front of the author name.
+COMMENT_BY = re.compile(r"^\s*(?:\d+\s+)?(?:comment|kommentar|commentaire|comentario|"
+                        r"комментарий|reply|antwort)\s+(?:by|von|de|par|от|ад)\s+", re.I)
+# Declared comment counts: "Comments 4", "Comments4", "4 comments", "Каментары 4",
+# "Комментарии (12)", "12 Kommentare", "3 thoughts on “X”", "One response to".
+COMMENT_WORDS = (
+    r"comments?|thoughts?|responses?|replies|reactions?|kommentare?|kommentar|antworten|"
+    r"gedanken|reaktionen|commentaires?|réactions|réponses?|réflexions?|comentarios?|"
+    r"respuestas?|commenti|risposte|reacties|komentarz[ey]?|komentářů|komentáře|"
+    r"комментари[йяеи]?|комментарий|коментар(?:і|ів)|каментар(?:ы|ыі|аў)|відгук\w*|отзыв\w*"
+)
+COUNT_BEFORE = re.compile(rf"(?<![\w.])(\d{{1,6}}|one|eine?|un[ea]?|одна?)\s*"
+                          rf"(?:{COMMENT_WORDS})\b", re.I)
+COUNT_AFTER = re.compile(rf"(?:{COMMENT_WORDS})\s*[(:\[]?\s*(\d{{1,6}})\s*[)\]]?\s*$", re.I)
+
+# Headings of related-link blocks, many languages (seen on news sites and blogs).
+RELATED_HEADING = re.compile(
+    r"related|read (?:also|more|next)|also read|more (?:from|on|about|stories|news|in)|"
+    r"most (?:read|popular|viewed|shared|commented)|now reading|popular|trending|"
+    r"recommended|you (?:may|might) (?:also )?like|see also|further reading|top stories|"
+    r"latest (?:news|stories|posts)|recent posts|editor'?s picks|what to read|all news|"
+    r"lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|das könnte|weitere artikel|"
+    r"meistgelesen|ähnliche|verwandte|empfehlungen|neueste|beliebt|"
+    r"à lire aussi|lire aussi|sur le même sujet|les plus lus|articles? similaires|"
+    r"leer más|lea también|te puede interesar|más leíd|relacionad|noticias relacionadas|"
+    r"leggi anche|più lett|articoli correlati|czytaj (?:także|też|więcej)|najczęściej|"
+    r"popularne|polecane|přečtěte si|související|lees ook|meest gelezen|"
+    r"читайте (?:также|тоже)|самое (?:читаемое|популярное)|популярное|похожие|"
+    r"читати також|больш чытан|больш лайкан|чытайце таксама|папулярн|галоўнае|"
+    r"главное|по теме|новости по теме|сейчас читают|зараз чытаюць|усе навіны|все новости",
+    re.I,
+)
+# Class/id words of related blocks (YARPP, Jetpack, Contextual Related Posts, news CMSs).
+RELATED_CLASS = re.compile(
+    r"related|relacionad|correlat|verwandt|similar|more[-_]?(?:from|news|stories|articles)|"
+    r"read[-_]?(?:also|more|next)|most[-_]?(?:read|popular|viewed)|mostread|popular|trending|"
+    r"recommend|further|teaser[-_]?list|yarpp|jp-relatedposts|crp_related|"
+    r"читайте|по[-_]?теме",
+    re.I,
+)
+# Site chrome: not related blocks, not article images.
+CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|footer|header|masthead|"
+    r"pagination|pager|paging|share|sharing|social|sharedaddy|tags?|tag[-_]?cloud|tagcloud|"
+    r"lang|language|languages|cookie|consent|newsletter|subscribe|login|search|skip|"
+    r"topbar|top-bar|toolbar|sitemap)(?:$|[\s_-])",
+    re.I,
+)
+# URL paths of taxonomy/utility pages: not articles.
+NON_ARTICLE_PATH = re.compile(
+    r"/(?:tags?|category|categories|topics?|author|authors|autor|user|users|profile|page|"
+    r"search|login|register|feed|rss|wp-login\.php|subscribe|about|contact|impressum|"
+    r"privacy|datenschutz|cart|account|rubric|rubrik|section|label)(?:/|$|\?)",
+    re.I,
+)
+# Images that are not the article's: logos, avatars, icons, pixels, ads, buttons.
+IMG_SKIP = re.compile(
+    r"logo|avatar|gravatar|icon|sprite|emoji|smiley|badge|button|btn|share|social|pixel|"
+    r"spacer|blank|tracking|track|beacon|advert|banner|sponsor|promo|placeholder|loader|"
+    r"loading|feedburner|facebook|twitter|whatsapp|pinterest|linkedin|rss|author-?photo|"
+    r"profile|user-?pic|(?:^|[\s_/-])ads?(?:[-_/.\s]|$)",
+    re.I,
+)
+# Ancestors whose images are not the article's.
+IMG_SKIP_AREA = re.compile(
+    r"(?:^|[\s_-])(?:ad|ads|advert\w*|sponsor\w*|promo\w*|related|teaser\w*|share|sharing|"
+    r"social|author|byline|avatar|comments?|newsletter|widget|sidebar|banner|logo|"
+    r"recommend\w*|popular|trending|most-read|outbrain|taboola|nav|menu|header|footer)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+# Caption and credit elements (figcaption children, WordPress .wp-caption-text).
+CAPTION_CLASS = re.compile(r"caption|legend|legende|bildunterschrift|description|desc|"
+                           r"image-text|img-text|photo-text|media-text|subtitle", re.I)
+CREDIT_CLASS = re.compile(r"credit|copyright|source|author|photographer|byline|rights|"
+                          r"quelle|fotograf|autor", re.I)

@@ -1,0 +1,153 @@
+"""Generic-layer heuristics for metadata: the visible headline, the standfirst, shown dates."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from lxml import etree
+
+from newsarchive.extract import dates
+from newsarchive.extract.document import Document
+from newsarchive.extract.text import clean, fold, strip_site_name
+from newsarchive.extract.urls import registrable_domain
+
+log = logging.getLogger(__name__)
+
+
+def _agrees(a: str, b: str) -> bool:
+    """Same title, or one contains most of the other (a kicker or a site name around it)."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    if fa == fb:
+        return True
+    short, long_ = sorted((fa, fb), key=len)
+    return short in long_ and len(short) >= 0.45 * len(long_)
+
+
+def site_names(doc: Document) -> list[str]:
+    names = [doc.meta_first("og:site_name"), doc.meta_first("application-name"),
+             doc.meta_first("twitter:site", "al:android:app_name")]
+    domain = registrable_domain(doc.url)
+    return [n for n in names if n] + ([domain, domain.split(".")[0]] if domain else [])
+
+
+def _visible_h1s(doc: Document) -> list[etree._Element]:
+    out = []
+    for h in doc.tree.iter("h1"):
+        if h.xpath("ancestor-or-self::*[@hidden or contains(@style, 'display:none') or "
+                   "contains(@style, 'display: none') or contains(@class, 'sr-only') or "
+                   "contains(@class, 'screen-reader') or contains(@class, 'visually-hidden')]"):
+            continue
+        if clean(h.text_content()):
+            out.append(h)
+    return out[:6]
+
+
+def _from_h1(h1: etree._Element, metas: list[str]) -> str:
+    """The h1's headline: when the h1 holds a kicker or a date beside the headline in separate
+    elements, the piece the page's meta title repeats."""
+    text = clean(h1.text_content())
+    pieces = [clean(t) for t in h1.itertext() if clean(t)]
+    if len(pieces) > 1:
+        for meta in metas:
+            inside = [pc for pc in pieces if fold(pc) in fold(meta) and len(pc) >= 0.4 * len(text)]
+            if inside:
+                return max(inside, key=len)
+    return text
+
+
+def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
+    names = site_names(doc)
+    og = doc.meta_first("og:title")
+    tw = doc.meta_first("twitter:title")
+    tag = clean(doc.tree.findtext(".//title") or "")
+    metas = [m for m in (ld_headline, og and strip_site_name(og, names), tw and
+                         strip_site_name(tw, names), tag and strip_site_name(tag, names),
+                         og, tag) if m]
+    h1s = [h for h in _visible_h1s(doc)
+           if fold(h.text_content()) not in {fold(n) for n in names}]
+    for h in h1s:
+        text = clean(h.text_content())
+        if any(_agrees(text, m) for m in metas):
+            return _from_h1(h, metas), "generic"
+    # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
+    # (meta titles are often SEO rewrites); a short one is a logo or a section name
+    inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
+                                        "ancestor::*[@role='main' or @itemprop='articleBody']")]
+    for h in inside or (h1s if len(h1s) == 1 else []):
+        text = clean(h.text_content())
+        if len(text.split()) >= 2 and len(text) <= 300:
+            return text, "generic"
+    for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
+                         (tag, "meta")):
+        if value and clean(value):
+            return strip_site_name(value, names), layer
+    return None
+
+
+_LEAD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:standfirst|dek|deck|lede|lead|intro|subtitle|sub-?headline|subhead|"
+    r"summary|excerpt|teaser-?text|article-?lead|abstract)(?:$|[\s_-])", re.I)
+
+
+def lead_text(doc: Document) -> str | None:
+    """The standfirst when the page marks one with a class (never the meta description: that is
+    often not shown)."""
+    for node in doc.tree.xpath("//body//*[self::p or self::div or self::h2 or self::span]"
+                               "[@class]")[:4000]:
+        cls = node.get("class") or ""
+        if not _LEAD_CLASS.search(cls) or "leader" in cls.lower():
+            continue
+        text = clean(node.text_content())
+        if 30 <= len(text) <= 600 and len(node) <= 6:
+            return text
+    return None
+
+
+_DATE_CLASS = ("//*[not(self::script or self::style)][contains(@class, 'date') or "
+               "contains(@class, 'publish') or contains(@class, 'posted') or "
+               "contains(@class, 'time') or contains(@class, 'datum') or "
+               "contains(@class, 'fecha') or contains(@class, 'byline') or "
+               "contains(@class, 'meta')]")
+
+
+def time_elements(doc: Document) -> Iterator[str]:
+    """Shown dates, best first: <time datetime> (pubdate / published ones first), then short
+    texts of date-, byline- and meta-classed elements."""
+    times = doc.tree.xpath("//time[@datetime or @pubdate]")
+    times.sort(key=lambda t: 0 if (t.get("pubdate") is not None or re.search(
+        r"publish|created|posted|entry-date|pubdate", (t.get("class") or "") +
+        (t.get("itemprop") or ""), re.I)) else 1)
+    for t in times[:6]:
+        yield t.get("datetime") or clean(t.text_content())
+    n = 0
+    for node in doc.tree.xpath(_DATE_CLASS):
+        text = clean(node.text_content())
+        if 6 <= len(text) <= 80 and re.search(r"\d", text):
+            yield text
+            n += 1
+            if n >= 8:
+                break
+
+
+def article_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str] | None:
+    """Last resort: htmldate's heuristics (URL, header scripts, text patterns) on a copy,
+    because htmldate prunes the tree it is given."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(copy.deepcopy(doc.tree), url=doc.url if "://" in doc.url else None,
+                          original_date=True, extensive_search=True, outputformat="%Y-%m-%d",
+                          max_date=now.strftime("%Y-%m-%d"))
+    except Exception as exc:  # noqa: BLE001 - a third-party heuristic must not sink the record
+        log.debug("htmldate failed: %s", exc)
+        return None
+    if not found:
+        return None
+    iso = dates.parse(found, now, lang=lang, slow=False)
+    return (iso, found) if iso else None

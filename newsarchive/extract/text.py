@@ -1,0 +1,95 @@
+"""Small text helpers shared by the metadata and body extractors: whitespace, names, titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from newsarchive.extract.generic import AUTHOR_STOP, BY_PREFIX, NOT_A_NAME, ROLE_WORDS
+
+_WS = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def clean(text: str | None) -> str:
+    """Whitespace folded, invisible characters dropped."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def fold(text: str | None) -> str:
+    """For comparisons only: NFKC, casefolded, ASCII dashes and quotes."""
+    text = unicodedata.normalize("NFKC", clean(text)).casefold()
+    text = re.sub("[\u2010-\u2015\u2212]", "-", text)
+    return re.sub("[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\"`]", "'", text)
+
+
+def dedupe(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = fold(item)
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+# Separators between names in a byline: "A, B and C", "A & B", "A und B", "A y B", "A; B".
+_NAME_SEP = re.compile(
+    r"\s*(?:;|,|\||/|\s&\s|\s+(?:and|und|et|y|e|i|и|і|і|en|og|och|ve)\s+)\s*", re.I)
+_NAME_OK = re.compile(r"^[^\W\d_][\w.'’\- ]*[\w.]$")
+
+
+def clean_name(raw: str) -> str | None:
+    """One byline piece -> a person or agency name, or None when it is not one."""
+    name = clean(raw).strip(" ,.;:-–—|·•")
+    for _ in range(2):
+        name = BY_PREFIX.sub("", name).strip(" ,.;:-–—|·•")
+    name = AUTHOR_STOP.sub("", name).strip(" ,.;:-–—|·•(")
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", name)  # "Jane Doe (jd)" -> "Jane Doe"
+    if not name or len(name) > 60 or len(name.split()) > 5 or NOT_A_NAME.search(name):
+        return None
+    if ROLE_WORDS.search(name) and len(name.split()) > 1 and ROLE_WORDS.sub("", name).strip() \
+            and len(ROLE_WORDS.sub("", name).split()) < len(name.split()) - 1:
+        return None  # "Senior Staff Writer"
+    if ROLE_WORDS.fullmatch(name) or not _NAME_OK.match(name):
+        return None
+    return name
+
+
+def split_names(values: Iterable[str]) -> list[str]:
+    """Bylines -> names: "By Jane Doe and John Roe, Reuters" -> [Jane Doe, John Roe, Reuters].
+
+    Agencies stay (the record holds "person or agency names"); roles, dates, "By", e-mails and
+    URLs go. A comma-separated piece that is only a role ("Staff Writer") is dropped.
+    """
+    out: list[str] = []
+    for value in values:
+        value = clean(value)
+        if not value or "http" in value and " " not in value:
+            continue
+        value = BY_PREFIX.sub("", value)
+        for piece in _NAME_SEP.split(value):
+            name = clean_name(piece)
+            if name:
+                out.append(name)
+    return dedupe(out)[:12]
+
+
+_TITLE_SEP = re.compile(r"\s+(?:[|–—·•»]{1,2}|-{1,2}|::)\s+")
+
+
+def strip_site_name(title: str, site_names: Iterable[str] = ()) -> str:
+    """'Headline - Site Name' -> 'Headline': drop parts that name the site, then keep the
+    longest remaining part (a title tag is "kicker - headline | site" at most)."""
+    title = clean(title)
+    parts = [p for p in _TITLE_SEP.split(title) if p]
+    if len(parts) < 2:
+        return title
+    names = {fold(n) for n in site_names if n}
+    kept = [p for p in parts if fold(p) not in names] or parts
+    best = max(kept, key=len)
+    return best if len(best) >= 12 or len(best) >= 0.4 * len(title) else title
