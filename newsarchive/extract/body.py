@@ -25,7 +25,7 @@ from newsarchive.extract.body_clean import (
 )
 from newsarchive.extract.document import Document
 from newsarchive.extract.generic import (
-    PAYWALL_CLASS,
+    PAYWALL_WORDS,
     SUBSCRIBE_WORDS,
     WALL_WORDS,
 )
@@ -135,12 +135,9 @@ def _free_flag(doc: Document) -> bool | None:
 
 def _teaser_links(doc: Document) -> int:
     """Links with headline-length text: a listing page has dozens outside any nav."""
-    n = 0
-    for a in doc.tree.iter("a"):
-        text = a.text_content()
-        if len(text) >= 25 and len(text.split()) >= 4:
-            n += 1
-    return n
+    return int(doc.tree.xpath(
+        "count(//body//a[string-length(normalize-space(.)) >= 25]"
+        "[not(ancestor::nav or ancestor::footer or ancestor::header)])"))
 
 
 def fill_access(doc: Document, rec: Record, profile: SiteProfile | None,
@@ -170,21 +167,27 @@ def _fill_access(doc: Document, rec: Record, profile: SiteProfile | None) -> Non
         is_article = body_len >= 1500 and body_len >= 120 * teasers and paragraphs >= 4
     else:
         is_article = body_len >= 250
-    page_text = clean(doc.tree.xpath("string(//body)"))
     if not is_article:
-        walled = body_len < 300 and WALL_WORDS.search(page_text[:3000])
+        walled = body_len < 300 and WALL_WORDS.search(_page_text(doc)[:3000])
         rec.is_article = bool(walled and marked)
         rec.access = "wall" if walled else "none"
         return
     rec.is_article = True
-    paywalled = _free_flag(doc) is False or any(
-        PAYWALL_CLASS.search((n.get("class") or "") + " " + (n.get("id") or ""))
-        for n in doc.tree.xpath("//body//*[@class or @id]")[:3000])
-    if paywalled:
+    if _free_flag(doc) is False or doc.tree.xpath(_PAYWALL_XPATH):
         rec.access = "paywall"
-    elif body_len < 800 and SUBSCRIBE_WORDS.search(page_text[-6000:]):
+    elif body_len < 800 and SUBSCRIBE_WORDS.search(_page_text(doc)[-6000:]):
         rec.access = "teaser"
-    elif body_len < 300 and WALL_WORDS.search(page_text[:3000]):
+    elif body_len < 300 and WALL_WORDS.search(_page_text(doc)[:3000]):
         rec.access = "wall"
     else:
         rec.access = "free"
+
+
+def _page_text(doc: Document) -> str:
+    return clean(doc.tree.xpath("string(//body)"))
+
+
+# containers that hold (or replace) the text of a paywalled article
+_PAYWALL_XPATH = ("//body//*[" + " or ".join(
+    f"contains(translate(@{attr}, 'PAYWLMIUSCRBEON', 'paywlmiuscrbeon'), '{word}')"
+    for attr in ("class", "id") for word in PAYWALL_WORDS) + "]")

@@ -51,21 +51,40 @@ BYLINE_XPATH = (
     "contains(@class, 'vcard') or contains(@class, 'Autor') or contains(@class, 'autor') or "
     "contains(@id, 'author') or contains(@class, 'writer') or contains(@class, 'creator')]",
 )
+# Bylines and authors' names are never inside these (comment threads repeat "author" classes).
+NOT_BYLINE_AREA = ("[not(ancestor-or-self::form or ancestor-or-self::input or "
+                   "ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment') "
+                   "or contains(@class, 'related') or contains(@class, 'sidebar')])]")
+# Text nodes that open with a byline word: "By Jane Doe", "Von Max Muster", "Posted by X".
+TEXT_BYLINE_XPATH = (
+    "//body//text()[string-length(normalize-space(.)) < 90][" + " or ".join(
+        f"starts-with(normalize-space(.), '{w}')"
+        for w in ("By ", "by ", "BY ", "Von ", "von ", "VON ", "Posted by ", "Written by ",
+                  "Autor:", "Autorin:", "Text:", "Por ", "Par ", "Door ", "Av ", "Di ",
+                  "Eingestellt von ", "Geschrieben von ", "Author:", "Автор:", "Аўтар:"))
+    + "]")
 # "By", "Von", "Par", "Por", "Автор" ... in front of a name.
 BY_PREFIX = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|story\s+by|words\s+by|text\s+(?:by|von)|"
-    r"reported\s+by|by|von|vom|par|por|di|da|door|av|af|przez|od|autor(?:in)?|auteur|"
-    r"author|autore|автор|аўтар|text|texte|texto|tekst|bericht)\s*[:|]?\s+",
+    r"^\s*(?:written\s+by|posted\s+by|post\s+author\s+by|post\s+author|story\s+by|"
+    r"words\s+by|text\s+(?:by|von)|reported\s+by|eingestellt\s+von|geschrieben\s+von|"
+    r"verfasst\s+von|publicado\s+por|escrito\s+por|écrit\s+par|by|von|vom|par|por|di|da|"
+    r"door|av|af|przez|od|autor(?:in)?|auteur|author|autore|автор|аўтар|text|texte|texto|"
+    r"tekst|bericht)\s*[:|]?\s+",
     re.I)
-# Words that end a byline (roles, dates, "updated") and words that are never a name.
+# What ends a byline: dates, "updated", "all articles", "says" (comment headers).
 AUTHOR_STOP = re.compile(
-    r"\b(?:updated|published|posted|am|on|le|el|il|am\s+\d|veröffentlicht|aktualisiert|"
-    r"hace|il y a|vor\s+\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d)\b.*$",
+    r"\s*(?:[|•·–—]\s*)?\b(?:updated|published|posted|publicado|publié|veröffentlicht|"
+    r"aktualisiert|hace|il y a|vor\s+\d|(?:am|on|le|el|il|de)\s+\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    r"\d{4}-\d\d-\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|"
+    r"\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|"
+    r"alle artikel|all posts|more articles|weitere artikel|mehr artikel|view all|ver todos|"
+    r"says|sagt|said|schreibt|dice|dit)\b.*$",
     re.I)
 NOT_A_NAME = re.compile(
-    r"^(?:admin|administrator|redaktion|redacción|rédaction|editor|editors|staff|"
-    r"guest|gast|user|anonymous|anonym|unknown|none|null|home|news|more|mehr|"
-    r"read more|weiterlesen|posted|share|teilen|author|autor|by|von)$|@|https?://|www\.",
+    r"^(?:admin|administrator|editor|editors|staff|guest|gast|user|anonymous|anonym|unknown|"
+    r"none|null|home|news|more|mehr|read more|weiterlesen|posted|publicado|share|teilen|"
+    r"author|autor|by|von|wordpressadmin|webmaster|afficher mon profil complet)$|@|"
+    r"https?://|www\.|\.(?:com|de|org|net)$",
     re.I)
 # Person-role suffixes removed from a name: "Jane Doe, Staff Writer".
 ROLE_WORDS = re.compile(
@@ -132,8 +151,9 @@ SUBSCRIBE_WORDS = re.compile(
     r"suscr[ií]b|suscriptor|pour lire la suite|réservé aux abonnés|подписк|padpisk|"
     r"premium|members only|nur für abonnenten|zaloguj|prenumer",
     re.I)
-PAYWALL_CLASS = re.compile(r"paywall|piano|tp-modal|premium-?(?:wall|content|box)|"
-                           r"subscriber-?only|meter-?wall|regwall|article-?locked", re.I)
+# class/id words of paywall containers (Piano, Poool, WordPress paywall plugins, CMS names)
+PAYWALL_WORDS = ("paywall", "regwall", "meterwall", "subscriber-only", "subscribers-only",
+                 "premium-content", "article-locked", "poool-widget", "tp-container-inner")
 WALL_WORDS = re.compile(
     r"please enable (?:javascript|cookies)|are you a robot|verify you are human|"
     r"checking your browser|access denied|captcha|consent to (?:the use of )?cookies|"
@@ -195,7 +215,8 @@ COMMENT_CHROME = re.compile(
 COMMENT_LEAD = re.compile(r"^(?:#?\d+\.?|(?:comment|kommentar|commentaire|комментарий)"
                           r"(?: (?:by|von|de|par|от))?|says:?|sagt:?|schreibt:?)$", re.I)
 # "says:" after the author name (WordPress), in several languages.
-SAYS = re.compile(r"\s*(says|said|writes|wrote|sagt|schreibt|meint|denkt|dice|escribió|dit|a dit|écrit|scrive|napisał[a]?|"
+SAYS = re.compile(r"\s*(says|said|writes|wrote|sagt|schreibt|meint|denkt|dice|escribió|dit|"
+                  r"a dit|écrit|scrive|napisał[a]?|"
                   r"пишет|сказал[аі]?|піша|kirjoitti|skriver|schreef|zegt)\s*:?\s*$", re.I)
 # "Comment by X", "Kommentar von X", "Комментарий от X" in front of the author name.
 COMMENT_BY = re.compile(r"^\s*(?:\d+\s+)?(?:comment|kommentar|commentaire|comentario|"

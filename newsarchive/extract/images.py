@@ -199,7 +199,8 @@ def _name(value: Any) -> str | None:
 
 def _lead_keys(doc: Document) -> list[str]:
     urls = list(doc.meta.get("og:image", [])) + list(doc.meta.get("twitter:image", []))
-    for obj in doc.jsonld:
+    # only the article's image: an Organization/WebSite "image" is the publisher's logo
+    for obj in doc.jsonld_of_type(*g.ARTICLE_TYPES[:12]):
         img = obj.get("image")
         img = img[0] if isinstance(img, list) and img else img
         if isinstance(img, dict):
@@ -249,8 +250,9 @@ def _generic(doc: Document, article_node: Node | None) -> list[Image]:
     if lead:  # the lead image shown outside the article element (hero above the headline)
         for img in doc.tree.iter("img"):
             src = image_src(img, doc.base_url)
-            if src and image_key(src) in lead and img not in candidates:
-                candidates.insert(0, img)
+            if src and image_key(src) in lead and not _skip_img(img, src):
+                if img not in candidates:
+                    candidates.insert(0, img)
                 break
     for img in candidates:
         src = image_src(img, doc.base_url)
@@ -289,7 +291,7 @@ def _site_layer(doc: Document, profile: SiteProfile | None, spec: dict[str, Any]
         caption = first_text(box, spec["caption"]) if spec.get("caption") else None
         credit = first_text(box, spec["credit"]) if spec.get("credit") else None
         if credit:
-            credit = process(profile, "credit", credit)
+            credit = strip_credit_label(process(profile, "credit", credit))
             if caption and caption.endswith(credit):
                 caption = caption[: -len(credit)].rstrip(" |–—-:,;") or None
         elif caption:

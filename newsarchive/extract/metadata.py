@@ -24,9 +24,11 @@ from newsarchive.extract.generic import (
     BREADCRUMB_XPATH,
     BYLINE_XPATH,
     MODIFIED_META,
+    NOT_BYLINE_AREA,
     PUBLISHED_META,
     SECTION_META,
     TAGS_META,
+    TEXT_BYLINE_XPATH,
 )
 from newsarchive.extract.metadata_generic import (
     article_date,
@@ -85,11 +87,17 @@ class _Page:
         return None
 
 
-def _names_from_ld(value: Any) -> list[str]:
+def _names_from_ld(value: Any, graph: dict[str, dict[str, Any]]) -> tuple[list[str], bool]:
+    """Author names from JSON-LD (strings, Person/Organization objects, @id references into the
+    @graph) and whether any of them is a person (not an Organization)."""
     out: list[str] = []
+    person = False
     for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and item.get("@id") in graph:
+            item = graph[str(item["@id"])]
         if isinstance(item, str):
             out.append(item)
+            person = True
         elif isinstance(item, dict):
             name = item.get("name")
             if isinstance(name, list):
@@ -98,7 +106,61 @@ def _names_from_ld(value: Any) -> list[str]:
                 name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
             if isinstance(name, str):
                 out.append(name)
+                person = person or "organization" not in str(item.get("@type", "")).lower()
+    return out, person
+
+
+def _byline_nodes(doc: Document) -> list[str]:
+    """Texts of byline-classed elements outside comments and forms; for a long one (an author
+    box with a bio) the name-like element inside it."""
+    out = []
+    for xp in BYLINE_XPATH:
+        for node in doc.tree.xpath(xp + NOT_BYLINE_AREA)[:8]:
+            if node.tag in ("body", "html", "article", "main", "meta", "link", "script"):
+                continue
+            text = clean(node.text_content())
+            if 2 < len(text) <= 80:
+                out.append(text)
+            elif text:
+                inner = node.xpath(".//*[contains(@class, 'name') or self::a or self::strong]"
+                                   "[string-length(normalize-space(.)) < 50]")
+                out += [clean(inner[0].text_content())] if inner else []
     return out
+
+
+def _authors(p: _Page) -> Found:
+    if found := p.site_texts("authors"):
+        return split_names(found), "site"
+    doc = p.doc
+    graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
+    raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
+    fallback: Found = None
+    if names := split_names(raw):
+        if person:
+            return names, "json-ld"
+        fallback = names, "json-ld"  # an Organization: look for a person's byline first
+    og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
+    if names := split_names(og):
+        return names, "opengraph"
+    for node in doc.tree.xpath("//*[@itemprop='author']" + NOT_BYLINE_AREA)[:5]:
+        inner = node.xpath(".//*[@itemprop='name']")
+        text = (inner[0].get("content") or inner[0].text_content()) if inner else (
+            node.get("content") or node.text_content())
+        if len(clean(text)) <= 80 and (names := split_names([text])):
+            return names, "microdata"
+    for key in AUTHOR_META[1:]:
+        values = [v for v in doc.meta.get(key, []) if "://" not in v]
+        if names := split_names(values):
+            return names, "meta"
+    for text in _byline_nodes(doc):
+        if names := split_names([text]):
+            return names, "generic"
+    for text in doc.tree.xpath(TEXT_BYLINE_XPATH)[:5]:
+        parent = text.getparent()
+        if parent is not None and parent.xpath("self::*" + NOT_BYLINE_AREA) \
+                and (names := split_names([str(text)])):
+            return names, "generic"
+    return fallback
 
 
 def _headline(p: _Page) -> Found:

@@ -142,7 +142,7 @@ def article_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, s
         from htmldate import find_date
 
         found = find_date(copy.deepcopy(doc.tree), url=doc.url if "://" in doc.url else None,
-                          original_date=True, extensive_search=True, outputformat="%Y-%m-%d",
+                          original_date=True, extensive_search=False, outputformat="%Y-%m-%d",
                           max_date=now.strftime("%Y-%m-%d"))
     except Exception as exc:  # noqa: BLE001 - a third-party heuristic must not sink the record
         log.debug("htmldate failed: %s", exc)

@@ -10,6 +10,7 @@ goes to `comment_count`.
 
 from __future__ import annotations
 
+import bisect
 import re
 import weakref
 from typing import Any
@@ -52,10 +53,27 @@ class _Page:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.order: dict[Node, int] = {}
-        for i, el in enumerate(doc.tree.iter()):
+        elements = list(doc.tree.iter())
+        for i, el in enumerate(elements):
             self.order[el] = i
+        # end[el]: document position of el's last descendant, so subtree tests are two compares
+        self.end: dict[Node, int] = {}
+        for el in reversed(elements):
+            self.end[el] = self.end[el[-1]] if len(el) else self.order[el]
+        self.anchors = [(self.order[a], a) for a in doc.tree.iter("a") if a.get("href")]
+        self._positions = [pos for pos, _ in self.anchors]
         self._chrome: dict[Node, bool] = {}
+        self._urls: dict[str, str | None] = {}
         self.self_url = normalize_url(doc.url)
+
+    def anchors_between(self, lo: int, hi: int) -> list[Node]:
+        """<a href> elements strictly between two document positions."""
+        i = bisect.bisect_right(self._positions, lo)
+        j = bisect.bisect_left(self._positions, hi)
+        return [a for _, a in self.anchors[i:j]]
+
+    def inside(self, el: Node, container: Node) -> bool:
+        return self.order[container] <= self.order[el] <= self.end[container]
 
     def is_chrome(self, el: Node | None) -> bool:
         """Inside nav/header/footer/menus/share bars/tag clouds/comments?"""
@@ -72,6 +90,12 @@ class _Page:
         return hit
 
     def article_url(self, href: str | None) -> str | None:
+        key = href or ""
+        if key not in self._urls:
+            self._urls[key] = self._article_url(href)
+        return self._urls[key]
+
+    def _article_url(self, href: str | None) -> str | None:
         url = absolutize(href, self.doc.base_url)
         if not url or not url.startswith("http") or not same_site(url, self.doc.url) \
                 or "#comment" in url or "#respond" in url:  # "recent comments" widgets
@@ -200,6 +224,8 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
 def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     heads = _heading_candidates(page)
     head_set = {h for h, _ in heads}
+    # headings that are not themselves links end a block; in document order
+    stops = [page.order[h] for h, _ in heads if h.find(".//a[@href]") is None]
     blocks: list[tuple[Node, RelatedBlock]] = []
     used: set[Node] = set()
     for h, said in heads:
@@ -210,23 +236,22 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         if own_links and not said and len(text_of(own_links[0])) >= 0.8 * len(text_of(h)):
             continue
         start = page.order[h]
-        h_end = max(page.order.get(x, start) for x in h.iter())
+        h_end = page.end[h]
+        nxt = bisect.bisect_right(stops, h_end)
+        next_stop = stops[nxt] if nxt < len(stops) else 10**9
         container = h.getparent()
         for _ in range(5):
             if container is None or container.tag in ("body", "html"):
                 break
             # links run from the heading to the next heading that is not itself a link
-            end = min((page.order[x] for x in container.iter() if x in head_set
-                       and page.order[x] > h_end and not x.xpath(".//a[@href]")), default=10**9)
-            anchors = [a for a in container.iter("a")
-                       if h_end < page.order[a] < end and a.get("href")
-                       and not page.is_chrome(a)]
+            end = min(next_stop, page.end[container] + 1)
+            anchors = [a for a in page.anchors_between(h_end, end) if not page.is_chrome(a)]
             links = _links(page, anchors, container)
             if len(links) >= (1 if said else 2):
                 if _good(links, said):
                     title = _ARROWS.sub("", text_of(h)) or None
                     blocks.append((container, RelatedBlock(title=title, links=links)))
-                    used.update(x for x in container.iter() if x in head_set
+                    used.update(x for x in head_set if page.inside(x, container)
                                 and page.order[x] < start)
                 break
             container = container.getparent()
@@ -235,10 +260,12 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     for el in page.doc.tree.xpath("//*[@class or @id]"):
         if not isinstance(el.tag, str) or el.tag in ("a", "img", "body", "html", "span"):
             continue
-        if not any(g.RELATED_CLASS.search(t) for t in _tokens(el)) or page.is_chrome(el):
+        if not g.RELATED_CLASS.search(f"{el.get('id') or ''} {el.get('class') or ''}") \
+                or page.is_chrome(el):
             continue
-        if any(el is t or t in el.iterancestors() or el in t.iterancestors() for t in taken):
-            continue
+        lo, hi = page.order[el], page.end[el]
+        if any(lo <= page.order[t] <= hi or page.order[t] <= lo <= page.end[t] for t in taken):
+            continue  # nested in or around a block already found
         links = _links(page, [a for a in el.iter("a") if a.get("href")], el)
         if len(links) >= 2 and _good(links, True):
             head = next((x for x in el.iter() if x in head_set), None)

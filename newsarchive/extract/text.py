@@ -45,10 +45,10 @@ _NAME_OK = re.compile(r"^[^\W\d_][\w.'’\- ]*[\w.]$")
 
 def clean_name(raw: str) -> str | None:
     """One byline piece -> a person or agency name, or None when it is not one."""
-    name = clean(raw).strip(" ,.;:-–—|·•")
+    name = clean(raw).strip(" ,;:-–—|·•")
     for _ in range(2):
-        name = BY_PREFIX.sub("", name).strip(" ,.;:-–—|·•")
-    name = AUTHOR_STOP.sub("", name).strip(" ,.;:-–—|·•(")
+        name = BY_PREFIX.sub("", name).strip(" ,;:-–—|·•")
+    name = AUTHOR_STOP.sub("", name).strip(" ,;:-–—|·•(")
     name = re.sub(r"\s*\([^)]*\)\s*$", "", name)  # "Jane Doe (jd)" -> "Jane Doe"
     if not name or len(name) > 60 or len(name.split()) > 5 or NOT_A_NAME.search(name):
         return None

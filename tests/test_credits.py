@@ -1,0 +1,54 @@
+"""Credit detection and splitting (newsarchive.extract.credits)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.extract.credits import is_credit, split_credit, strip_credit_label
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    ("Vladimir Putin on a video call with Nicolás Maduro. "
+     "Photo: Sputnik, Kremlin Pool Photo via AP",
+     "Vladimir Putin on a video call with Nicolás Maduro.", "Sputnik, Kremlin Pool Photo via AP"),
+    ("President Biden speaks in the Rose Garden. (AP Photo/Evan Vucci)",
+     "President Biden speaks in the Rose Garden.", "AP Photo/Evan Vucci"),
+    ("Protesters in Minsk. John Smith / Reuters", "Protesters in Minsk.", "John Smith / Reuters"),
+    ("A man walks. Mikhail Metzel/Getty Images", "A man walks.", "Mikhail Metzel/Getty Images"),
+    ("Вуліца ў Мінску. Фота: Наша Ніва", "Вуліца ў Мінску.", "Наша Ніва"),
+    ("Улица в Минске. Фото: БелТА", "Улица в Минске.", "БелТА"),
+    ("Die Kanzlerin in Berlin. Foto: Michael Kappeler/dpa", "Die Kanzlerin in Berlin.",
+     "Michael Kappeler/dpa"),
+    ("Die Intensivstation im Dresdner Klinikum / picture alliance",
+     "Die Intensivstation im Dresdner Klinikum", "picture alliance"),
+    ("Cambridge police at the scene. (Matt Stone/Boston Herald)", "Cambridge police at the scene.",
+     "Matt Stone/Boston Herald"),
+    ("Das FWR reagiert. (Symbolbild: Alex T./AdobeStock)", "Das FWR reagiert.",
+     "Alex T./AdobeStock"),
+    ("© Getty Images", None, "Getty Images"),
+    ("Bild: Keystone", None, "Keystone"),
+    ("Crédit : AFP", None, "AFP"),
+    ("Photo by Jane Doe", None, "Jane Doe"),
+    ("He said the photo was fake.", "He said the photo was fake.", None),
+    ("Fiaduta: We were captives of aliens", "Fiaduta: We were captives of aliens", None),
+])
+def test_split_credit(text: str, caption: str | None, credit: str | None) -> None:
+    assert split_credit(text) == (caption, credit)
+
+
+def test_is_credit() -> None:
+    for text in ("Фото: Reuters", "Getty Images", "(AP Photo/Evan Vucci)", "John Smith / Reuters",
+                 "Foto: dpa", "© 2020 Jane Doe"):
+        assert is_credit(text), text
+    for text in ("He said the photo was fake.", "The AP reported on Monday that the deal was done.",
+                 "Bragin police chief shot his wife. She miraculously survived", ""):
+        assert not is_credit(text), text
+
+
+def test_strip_credit_label() -> None:
+    assert strip_credit_label("Photo: Sputnik") == "Sputnik"
+    assert strip_credit_label("Фото - Reuters") == "Reuters"
+    assert strip_credit_label("© Getty Images") == "Getty Images"
+    assert strip_credit_label("Credit: Jane Doe for The New York Times") == \
+        "Jane Doe for The New York Times"
+    assert strip_credit_label("Jane Doe") == "Jane Doe"

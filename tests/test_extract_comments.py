@@ -1,0 +1,158 @@
+"""Reader comments: WordPress threads, Drupal, microdata, seed-like lists, declared counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsarchive.extract import comments
+from newsarchive.extract.document import Document
+from newsarchive.extract.site import Node
+from newsarchive.record import Record
+
+NOW = datetime(2025, 12, 14, 12, 0, tzinfo=UTC)
+ARTICLE = ("<article><h1>Headline</h1><p>" + "Body text of the article. " * 20 + "</p></article>")
+
+
+def run(html: str, fields: dict | None = None) -> tuple[Record, list[Node]]:
+    doc = Document(f"<html><body>{ARTICLE}{html}</body></html>", "https://ex.com/2025/12/post")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="ex.com")
+    return rec, comments.fill_comments(doc, rec, None, fields or {}, NOW)
+
+
+WORDPRESS = """
+<div id="comments" class="comments-area">
+ <h2 class="comments-title">3 thoughts on &ldquo;Headline&rdquo;</h2>
+ <ol class="comment-list">
+  <li id="comment-12" class="comment depth-1 parent">
+   <article id="div-comment-12" class="comment-body">
+    <footer class="comment-meta">
+     <div class="comment-author vcard"><img class="avatar" src="a.png"/><b class="fn">Alice</b>
+      <span class="says">says:</span></div>
+     <div class="comment-metadata"><a href="#comment-12"><time datetime="2019-06-19T17:13:56+00:00">
+      June 19, 2019 at 5:13 pm</time></a></div>
+    </footer>
+    <div class="comment-content"><p>First comment text.</p></div>
+    <div class="reply"><a class="comment-reply-link">Reply</a></div>
+   </article>
+   <ol class="children">
+    <li id="comment-13" class="comment depth-2">
+     <article id="div-comment-13" class="comment-body">
+      <footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Bob</b></div>
+       <div class="comment-metadata"><time datetime="2019-06-20T08:00:00+00:00">June 20</time></div>
+      </footer>
+      <div class="comment-content"><p>A reply.</p></div>
+      <div class="reply"><a class="comment-reply-link">Reply</a></div>
+     </article>
+    </li>
+   </ol>
+  </li>
+  <li id="comment-14" class="comment depth-1">
+   <article id="div-comment-14" class="comment-body">
+    <footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Carol</b></div>
+      </footer>
+    <div class="comment-content"><p>Third.</p><p>Second paragraph.</p></div>
+   </article>
+  </li>
+ </ol>
+ <div id="respond" class="comment-respond"><h3>Leave a Reply</h3><form><textarea></textarea>
+   </form></div>
+</div>"""
+
+
+def test_wordpress_threaded() -> None:
+    rec, areas = run(WORDPRESS)
+    assert [(c.id, c.parent_id, c.author) for c in rec.comments] == [
+        ("12", None, "Alice"), ("13", "12", "Bob"), ("14", None, "Carol")]
+    assert rec.comments[0].text == "First comment text."
+    assert rec.comments[0].published_at == "2019-06-19T17:13:56+00:00"
+    assert "June 19, 2019" in (rec.comments[0].published_raw or "")
+    assert rec.comments[2].text == "Third.\nSecond paragraph."
+    assert rec.comment_count == 3
+    assert len(areas) == 1 and areas[0].get("id") == "comments"
+    assert all("Headline" not in c.text and "Body text" not in c.text for c in rec.comments)
+
+
+def test_drupal_comments() -> None:
+    html = """<section id="comments" class="comment-section">
+      <article id="comment-7" class="js-comment comment" typeof="schema:Comment">
+        <footer><h6>Heidemarie Heim | Di, 21. April 2020 - 16:40
+          <span property="schema:dateCreated" content="2020-04-21T14:40:07+00:00"></span></h6>
+            </footer>
+        <div class="field--name-comment-body"><p><a class="permalink" href="#c7">Title</a></p></div>
+        <div property="schema:text" class="field field--name-comment-body"><p>Vielen Dank!</p></div>
+      </article></section>"""
+    rec, _ = run(html)
+    assert len(rec.comments) == 1
+    c = rec.comments[0]
+    assert (c.id, c.author, c.text) == ("7", "Heidemarie Heim", "Vielen Dank!")
+    assert c.published_at == "2020-04-21T14:40:07+00:00"
+
+
+def test_microdata_comments() -> None:
+    html = """<div class="discussion-wrap"><div itemprop="comment" itemscope
+        itemtype="https://schema.org/Comment">
+        <span itemprop="author">Dana</span> <span itemprop="dateCreated">2024-03-01</span>
+        <p itemprop="text">Great piece.</p></div>
+      <div itemprop="comment" itemscope itemtype="https://schema.org/Comment">
+        <span itemprop="author">Eve</span> <span itemprop="dateCreated">2024-03-02</span>
+        <p itemprop="text">I disagree.</p></div></div>"""
+    rec, areas = run(html)
+    assert [(c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("Dana", "2024-03-01", "Great piece."), ("Eve", "2024-03-02", "I disagree.")]
+    assert areas
+
+
+def test_seed_like_declared_more_than_shown_with_local_dates() -> None:
+    html = """<div class="comments"><div class="comments-title">Comments<span>4</span></div><ul>
+      <li><div class="c-name">Ёсік</div><div class="c-date">11.12.2025</div>
+          <div class="c-text">Усе дыктатары застаюцца сам на сам.</div></li>
+      <li><div class="c-name">Все вместе</div><div class="c-date">11.12.2025</div>
+          <div class="c-text">Поможем лайками</div></li>
+      <li><div class="c-name">Миша Зеф</div><div class="c-date">12.12.2025 14:03</div>
+          <div class="c-text">Надеюсь, что не придут.</div></li></ul></div>"""
+    rec, _ = run(html)
+    assert rec.comment_count == 4
+    assert [c.author for c in rec.comments] == ["Ёсік", "Все вместе", "Миша Зеф"]
+    assert [c.published_at for c in rec.comments] == ["2025-12-11", "2025-12-11",
+                                                      "2025-12-12T14:03"]
+    assert rec.comments[0].published_raw == "11.12.2025"
+    assert rec.comments[1].text == "Поможем лайками"
+    assert len({c.id for c in rec.comments}) == 3  # stable hashes, distinct
+
+
+def test_declared_counts_in_many_languages() -> None:
+    parse = comments._parse_count
+    assert parse("Comments4") == 4
+    assert parse("4 comments") == 4
+    assert parse("Каментары 4") == 4
+    assert parse("Комментарии (12)") == 12
+    assert parse("12 Kommentare") == 12
+    assert parse("One thought on “X”") == 1
+    assert parse("Schreibe einen Kommentar") is None
+
+
+def test_jsonld_count_when_no_comments_rendered() -> None:
+    doc = Document('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+                   '"commentCount": 17}</script></head><body>' + ARTICLE + "</body></html>",
+                   "https://ex.com/a")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="ex.com")
+    assert comments.fill_comments(doc, rec, None, {}, NOW) == []
+    assert rec.comment_count == 17 and rec.comments == []
+
+
+def test_site_layer() -> None:
+    html = """<div id="talk"><div class="c" data-id="a1"><b>Ann</b><i>01.02.2024</i><p>Hi</p>
+      <div class="c" data-id="a2"><b>Ben</b><i>02.02.2024</i><p>Hello</p></div></div>
+      <span class="n">Комментарии (5)</span></div>"""
+    spec = {"container": "#talk", "item": "div.c", "id": "::attr(data-id)", "author": "b",
+            "date": "i", "text": ":scope > p", "count": "span.n"}
+    rec, areas = run(html, {"comments": spec})
+    assert [(c.id, c.parent_id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("a1", None, "Ann", "2024-02-01", "Hi"), ("a2", "a1", "Ben", "2024-02-02", "Hello")]
+    assert rec.comment_count == 5 and rec.provenance["comments"] == "site"
+    assert areas[0].get("id") == "talk"
+
+
+def test_no_comments_and_counter_link_not_an_area() -> None:
+    rec, areas = run('<p><a class="comments-link" href="#respond">Leave a comment</a></p>')
+    assert rec.comments == [] and areas == [] and rec.comment_count is None

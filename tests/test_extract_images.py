@@ -1,0 +1,90 @@
+"""Article images: captions and credits split; logos, avatars, teasers, pixels left out."""
+
+from __future__ import annotations
+
+import json
+
+from newsarchive.extract import images, related
+from newsarchive.extract.document import Document
+from newsarchive.record import Record
+
+TEXT = "<p>" + "Body text of the article. " * 20 + "</p>"
+
+
+def run(body: str, head: str = "", fields: dict | None = None) -> Record:
+    doc = Document(f"<html><head>{head}</head><body>{body}</body></html>",
+                   "https://ex.com/2025/12/01/story")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="ex.com")
+    related.fill_related(doc, rec, None, {})
+    node = doc.tree.find(".//article")
+    images.fill_images(doc, rec, None, fields or {}, node)
+    return rec
+
+
+def test_figure_with_credit_span_and_lazy_src() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="data:image/gif;base64,R0lGOD"
+        data-src="/img/a-800x600.jpg" alt="A protest"><figcaption>People march in Minsk.
+        <span class="credit">Photo: Jane Doe</span></figcaption></figure>{TEXT}</article>""")
+    assert [(i.src, i.alt, i.caption, i.credit) for i in rec.images] == [
+        ("https://ex.com/img/a-800x600.jpg", "A protest", "People march in Minsk.", "Jane Doe")]
+
+
+def test_ap_photo_in_caption_and_srcset() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img srcset="/s.jpg 300w, /l.jpg 1200w">
+        <figcaption>Biden speaks. (AP Photo/Evan Vucci)</figcaption></figure></article>""")
+    assert [(i.src, i.caption, i.credit) for i in rec.images] == [
+        ("https://ex.com/l.jpg", "Biden speaks.", "AP Photo/Evan Vucci")]
+
+
+def test_seed_like_caption_paragraph() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<p><img src="/img/example.jpg"></p>
+        <p>Vladimir Putin on a video call with Nicolás Maduro. Photo: Sputnik, Kremlin Pool Photo
+        via AP</p>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Vladimir Putin on a video call with Nicolás Maduro.",
+         "Sputnik, Kremlin Pool Photo via AP")]
+
+
+def test_jsonld_image_object_credit_and_og_lead() -> None:
+    ld = {"@type": "NewsArticle", "image": {"@type": "ImageObject",
+          "url": "https://cdn.ex.com/lead.jpg", "caption": "The square at dawn.",
+          "creditText": "Reuters"}}
+    head = ('<meta property="og:image" content="https://cdn.ex.com/lead.jpg">'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    body = f"""<div class="hero"><img src="https://cdn.ex.com/lead-1024x576.jpg"></div>
+        <article><h1>H</h1>{TEXT}</article>"""
+    rec = run(body, head)
+    assert [(i.src, i.caption, i.credit) for i in rec.images] == [
+        ("https://cdn.ex.com/lead-1024x576.jpg", "The square at dawn.", "Reuters")]
+
+
+def test_logos_avatars_pixels_share_buttons_and_teasers_excluded() -> None:
+    rec = run(f"""<article><h1>H</h1><img class="logo" src="/logo.png">
+        <div class="byline"><img src="/authors/jane.jpg"> Jane</div>{TEXT}
+        <img src="/pixel.gif" width="1" height="1">
+        <div class="share"><a href="https://facebook.com/x"><img src="/fb.png"></a></div>
+        <img src="/img/real-photo.jpg">
+        <a href="/2025/11/30/other-story"><img src="/img/teaser.jpg"></a>
+        <div class="comments"><img class="avatar" src="/u/1.jpg"></div>
+        <div class="related"><h3>Related</h3><ul>
+          <li><a href="/2025/11/29/third-story-here">
+            <img src="/img/t2.jpg">A third story title</a></li>
+          <li><a href="/2025/11/28/fourth-story-here">A fourth story title here</a></li></ul></div>
+        </article>""")
+    assert [i.src for i in rec.images] == ["https://ex.com/img/real-photo.jpg"]
+
+
+def test_dedupe_same_picture_in_sizes() -> None:
+    rec = run(f"""<article><h1>H</h1><img src="/p/photo-300x200.jpg">{TEXT}
+        <noscript><img src="/p/photo.jpg"></noscript></article>""")
+    assert len(rec.images) == 1
+
+
+def test_site_layer_with_processor() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<div class="pic"><img src="/x.jpg">
+        <span class="cap">Lake at night.</span><span class="cr">Фото: Наша Ніва</span></div>
+        </article>""", fields={"images": {"container": "div.pic", "src": "img::attr(src)",
+                                          "caption": "span.cap", "credit": "span.cr"}})
+    assert [(i.src, i.caption, i.credit) for i in rec.images] == [
+        ("https://ex.com/x.jpg", "Lake at night.", "Наша Ніва")]
+    assert rec.provenance["images"] == "site"

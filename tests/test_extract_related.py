@@ -1,0 +1,102 @@
+"""Related-link blocks: found by words and by structure; nav, tag clouds, footers are not."""
+
+from __future__ import annotations
+
+from newsarchive.extract import related
+from newsarchive.extract.document import Document
+from newsarchive.record import Record
+
+ARTICLE = ("<article><h1>Headline</h1><p>" + "Body text of the article. " * 20
+           + '<a href="/en/2025/12/01/another-story-inline-link">an inline link in the text</a>'
+           + "</p></article>")
+
+
+def run(html: str, fields: dict | None = None) -> Record:
+    doc = Document(f"<html><body>{ARTICLE}{html}</body></html>", "https://nashaniva.com/en/380000")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="nashaniva.com")
+    found = related.fill_related(doc, rec, None, fields or {})
+    assert len(found) == len(rec.related_blocks)
+    assert related.blocks_of(doc) == found
+    return rec
+
+
+def test_trailing_counts_and_image_duplicate_links() -> None:
+    rec = run("""
+      <div class="block"><div class="block-head">Now reading</div>
+        <a href="/en/381234"><img src="/t.jpg"></a>
+        <a href="/en/381234">Bragin police chief shot his wife. She miraculously survived
+          <span>10</span></a></div>
+      <div class="block"><div class="block-head"><a href="/en/news">All news →</a></div><ul>
+        <li><a href="/en/381001">Zelenskyy: My address from Kupyansk was decisive <span>14</span>
+          </a></li>
+        <li><a href="/en/381002">Fiaduta: We were captives of aliens <span>39</span></a></li>
+        <li><a href="/en/381004">A Belarusian man arrested in Poland for walking near railway</a>
+          </li>
+      </ul></div>""")
+    assert [b.title for b in rec.related_blocks] == ["Now reading", "All news"]
+    now = rec.related_blocks[0].links
+    assert [(lk.url, lk.title, lk.comment_count) for lk in now] == [
+        ("https://nashaniva.com/en/381234",
+         "Bragin police chief shot his wife. She miraculously survived", 10)]
+    counts = [(lk.title, lk.comment_count) for lk in rec.related_blocks[1].links]
+    assert counts == [("Zelenskyy: My address from Kupyansk was decisive", 14),
+                      ("Fiaduta: We were captives of aliens", 39),
+                      ("A Belarusian man arrested in Poland for walking near railway", None)]
+
+
+def test_plain_text_counts_when_the_whole_block_has_them() -> None:
+    rec = run("""<section><h3>Самое читаемое</h3><ul>
+      <li><a href="/ru/1001">Лукашенко подписал новый указ о пенсиях 14</a></li>
+      <li><a href="/ru/1002">В Минске открыли новую станцию метро 3</a></li>
+      <li><a href="/ru/1003">Top 10 ways to spend a weekend in Minsk</a></li></ul></section>""")
+    links = rec.related_blocks[0].links
+    assert [(lk.title, lk.comment_count) for lk in links] == [
+        ("Лукашенко подписал новый указ о пенсиях", 14),
+        ("В Минске открыли новую станцию метро", 3),
+        ("Top 10 ways to spend a weekend in Minsk", None)]
+
+
+def test_unknown_language_found_by_structure() -> None:
+    rec = run("""<div class="box"><h2>Вам можа спадабацца</h2><ul>
+      <li><a href="/be/2025/12/10/uradavyja-naviny-pra-padatki">
+        Урад абвясціў новыя правілы падаткаў</a></li>
+      <li><a href="/be/2025/12/09/hakej-minsk-vyjhraў">
+        Мінскае «Дынама» выйграла ў Маскве зноў</a></li>
+      </ul></div>""")
+    assert [b.title for b in rec.related_blocks] == ["Вам можа спадабацца"]
+    assert len(rec.related_blocks[0].links) == 2
+
+
+def test_navigation_tags_footer_share_are_not_related() -> None:
+    rec = run("""
+      <header><nav><h2>Sections</h2><ul><li>
+        <a href="/en/world/europe/news">World news and politics of Europe</a></li>
+        <li><a href="/en/sport/football/news">Sport news and football results today</a></li></ul>
+          </nav></header>
+      <div class="tags"><h3>Tags</h3><a href="/en/tag/venezuela">Venezuela</a>
+        <a href="/en/tag/russia">Russia</a><a href="/en/tag/china">China</a></div>
+      <div class="share"><h3>Share</h3>
+        <a href="https://facebook.com/sharer?u=x">Share on Facebook now</a>
+        <a href="https://twitter.com/intent/tweet">Share on Twitter right now</a></div>
+      <footer><h3>About us</h3>
+        <a href="/en/about/editorial-team">About our editorial team and mission</a>
+        <a href="/en/contacts/editorial-office">Contact the editorial office today</a></footer>
+      <div class="pagination"><a href="/en/page/2">Next page</a></div>""")
+    assert rec.related_blocks == []
+
+
+def test_tag_cloud_with_heading_is_not_related() -> None:
+    rec = run("""<div class="widget"><h3>Popular topics</h3>
+      <a href="/en/tag/venezuela">Venezuela</a> <a href="/en/tag/russia">Russia</a>
+      <a href="/en/category/world">World</a></div>""")
+    assert rec.related_blocks == []
+
+
+def test_site_layer() -> None:
+    rec = run("""<aside class="rel"><h4>Read also</h4><a href="/en/1">First story title here</a>
+      <a href="/en/2">Second story title here</a></aside>""",
+              {"related": {"block": "aside.rel", "title": "h4", "link": "a"}})
+    assert rec.related_blocks[0].title == "Read also"
+    assert [lk.url for lk in rec.related_blocks[0].links] == [
+        "https://nashaniva.com/en/1", "https://nashaniva.com/en/2"]
+    assert rec.provenance["related_blocks"] == "site"
