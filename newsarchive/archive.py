@@ -324,6 +324,14 @@ class Archive:
             [seen_at, aid],
         )
 
+    def add_capture(self, row: Mapping[str, Any]) -> int:
+        """Record one WARC capture (see captures.py); returns its id."""
+        try:
+            with self._write():
+                return int(self.db["captures"].insert(dict(row)).last_pk)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"could not record a capture in {self.path}: {exc}") from exc
+
     # --- crawl runs ---------------------------------------------------------------------------
 
     def start_run(self, spider: str, args: Mapping[str, Any] | None = None) -> int:
