@@ -7,12 +7,13 @@ first-seen article of the cluster, `cluster_id` is that article's id (the root h
 `cluster_id = id`, `duplicate_of` NULL), `similarity` the estimated Jaccard similarity to the
 most similar earlier member.
 
-Threshold: 5-word shingles, 128 permutations, Jaccard >= 0.5. On the pairs built in
-`bench/near_duplicates.py` from the demo's articles (one paragraph trimmed, headline changed,
-a sentence reworded, a paragraph added, two of these at once; vs. different stories of the same
-site and section, and translations of one story), precision and recall are both 1.0 for every
-threshold from 0.3 to 0.6; 0.5 sits in the middle of the gap (trimmed-and-edited copies score
-about 0.65, unrelated stories below 0.05).
+Threshold: 5-word shingles, 128 permutations, estimated Jaccard >= 0.5, measured by
+`bench/near_duplicates.py` on 563 pairs built from the demo's articles. Positives (180): a changed
+headline, the last paragraph trimmed, a sentence reworded, a paragraph added, trimmed+reworded.
+Negatives (383): other stories of the same publisher, translations of one story, and a story
+that quotes another one's first two paragraphs as background. At 0.5: precision 0.994, recall
+0.994 (one short article trimmed and reworded scores 0.45; one short story quoting half of
+another scores 0.50). 0.4 gives recall 1.0 but precision 0.91; 0.6 precision 1.0, recall 0.97.
 
 Signatures live in `minhashes` (seq = insertion order), so each process loads them once and then
 only the rows other processes added since.
