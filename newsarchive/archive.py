@@ -4,7 +4,9 @@
 transaction per item: the identity lookup and the write see the same database, and a failure
 anywhere leaves the archive exactly as it was. Ids are deterministic (a hash of the normalized
 canonical URL; children keyed by article and position or comment id), so storing the same page
-again changes no row count anywhere: only `articles.last_seen` moves.
+again changes no row count anywhere: only `articles.last_seen` moves. What changes over time goes
+to `revisions`, comment history and clusters (revisions.py, clusters.py); raw pages to WARC
+captures (captures.py).
 """
 
 from __future__ import annotations
@@ -21,19 +23,12 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from newsarchive import revisions as revs
 from newsarchive.archive_children import page_url as _page_url
 from newsarchive.archive_children import write_images_and_related
 from newsarchive.clusters import Clusters
 from newsarchive.extract.urls import normalize_url
 from newsarchive.migrations import MIGRATIONS, migrate, schema_version
-from newsarchive.revisions import (
-    add_revision,
-    merge_comments,
-    record_comment_count,
-    revision_content,
-    revision_hash,
-    touch_comments,
-)
 
 Outcome = Literal["new", "updated", "unchanged", "merged"]
 OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "merged")
@@ -119,7 +114,7 @@ class _Page:
             "is_article": int(bool(item.get("is_article", True))),
             "content_hash": content_hash(item.get("body")),
             "version_hash": version_hash(item),
-            "revision_hash": revision_hash(revision_content(item)),
+            "revision_hash": revs.revision_hash(revs.revision_content(item)),
             "capture_id": item.get("capture_id"),
             "fetched_at": item.get("fetched_at"),
         }
@@ -213,19 +208,20 @@ class Archive:
             return "updated"
         self._touch(found, page.seen_at)
         if not older:
-            touch_comments(self.db, found, page.seen_at)
-            record_comment_count(self.db, found, page.row["comment_count"],
+            revs.touch_comments(self.db, found, page.seen_at)
+            revs.record_comment_count(self.db, found, page.row["comment_count"],
                                  len(page.item.get("comments") or []), page.seen_at)
         return "merged" if added else "unchanged"
 
     def _new_version(self, aid: int, page: _Page, revision: bool) -> None:
         """A new or changed page: revision (if its content changed), comments, count."""
         if revision:
-            add_revision(self.db, aid, revision_content(page.item), page.row["fetched_at"],
-                         page.row["capture_id"], page.row["content_hash"])
+            content = revs.revision_content(page.item)
+            revs.add_revision(self.db, aid, content, page.row["fetched_at"],
+                              page.row["capture_id"], page.row["content_hash"])
         comments = list(page.item.get("comments") or [])
-        merge_comments(self.db, aid, comments, page.seen_at)
-        record_comment_count(self.db, aid, page.row["comment_count"], len(comments),
+        revs.merge_comments(self.db, aid, comments, page.seen_at)
+        revs.record_comment_count(self.db, aid, page.row["comment_count"], len(comments),
                              page.seen_at)
         self._link_capture(aid, page)
 
