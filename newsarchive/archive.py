@@ -210,7 +210,7 @@ class Archive:
         if not older:
             revs.touch_comments(self.db, found, page.seen_at)
             revs.record_comment_count(self.db, found, page.row["comment_count"],
-                                 len(page.item.get("comments") or []), page.seen_at)
+                                      len(page.item.get("comments") or []), page.seen_at)
         return "merged" if added else "unchanged"
 
     def _new_version(self, aid: int, page: _Page, revision: bool) -> None:

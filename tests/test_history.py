@@ -31,13 +31,19 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env=dict(os.environ))
 
 
+_BUILT: dict[str, Path] = {}  # other modules import this fixture: crawl once per session
+
+
 @pytest.fixture(scope="session")
 def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    db = tmp_path_factory.mktemp("history") / "archive.db"
-    for edition in ("1", "2"):
-        proc = cli("demo", "--db", str(db), "--edition", edition)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-    yield db
+    """An archive of edition 1 then edition 2 of the demo. Read-only for tests: copy to write."""
+    if "db" not in _BUILT:
+        db = tmp_path_factory.mktemp("history") / "archive.db"
+        for edition in ("1", "2"):
+            proc = cli("demo", "--db", str(db), "--edition", edition)
+            assert proc.returncode == 0, proc.stderr[-3000:]
+        _BUILT["db"] = db
+    yield _BUILT["db"]
 
 
 def q(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
