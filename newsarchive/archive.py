@@ -4,7 +4,9 @@
 transaction per item: the identity lookup and the write see the same database, and a failure
 anywhere leaves the archive exactly as it was. Ids are deterministic (a hash of the normalized
 canonical URL; children keyed by article and position or comment id), so storing the same page
-again changes no row count anywhere: only `articles.last_seen` moves.
+again changes no row count anywhere: only `articles.last_seen` moves. What changes over time goes
+to `revisions`, comment history and clusters (revisions.py, clusters.py); raw pages to WARC
+captures (captures.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from newsarchive import revisions as revs
+from newsarchive.archive_children import page_url as _page_url
+from newsarchive.archive_children import write_images_and_related
+from newsarchive.clusters import Clusters
 from newsarchive.extract.urls import normalize_url
 from newsarchive.migrations import MIGRATIONS, migrate, schema_version
 
@@ -32,7 +38,6 @@ OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "merged")
 MIN_CONTENT_CHARS = 200
 ID_SPACE = 2**52  # ids stay exact in JavaScript (Datasette's UI and JSON clients)
 BUSY_TIMEOUT_S = 30.0
-URL_SCHEMES = ("http://", "https://", "file:")
 
 # Fields whose change makes a re-crawl "updated". Not the URLs or fetch time: those change on
 # every fetch of the same version.
@@ -72,13 +77,6 @@ def version_hash(item: Mapping[str, Any]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def _page_url(url: Any) -> str | None:
-    # file: URLs are pages archived from disk (saved copies); anything else is no page address.
-    if not isinstance(url, str) or not url.strip().lower().startswith(URL_SCHEMES):
-        return None
-    return normalize_url(url)
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -116,6 +114,8 @@ class _Page:
             "is_article": int(bool(item.get("is_article", True))),
             "content_hash": content_hash(item.get("body")),
             "version_hash": version_hash(item),
+            "revision_hash": revs.revision_hash(revs.revision_content(item)),
+            "capture_id": item.get("capture_id"),
             "fetched_at": item.get("fetched_at"),
         }
         return cls(item, canonical, fetched, urls, item.get("fetched_at") or utcnow(), row)
@@ -138,6 +138,7 @@ class Archive:
                 with self._write():
                     migrate(self.db)
             self.schema_version = schema_version(self.db)
+            self._lsh: Clusters | None = None
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -177,32 +178,68 @@ class Archive:
             aid = self._free_id(page.canonical)
             self.db["articles"].insert(
                 {"id": aid, **page.row, "first_seen": page.seen_at, "last_seen": page.seen_at})
-            self._write_children(aid, page.item)
+            write_images_and_related(self.db, aid, page.item)
             self._add_urls(aid, page, known, page.canonical, alias=False)
+            self._new_version(aid, page, revision=True)
+            self._clusters().assign(aid, page.item.get("body"))
             return "new"
         if via in ("content", "copy"):
             return self._merge_copy(found, page, known)
         current = self.db.execute(
-            "SELECT canonical_url, version_hash, fetched_at, site FROM articles WHERE id = ?",
-            [found],
+            "SELECT canonical_url, version_hash, fetched_at, site, revision_hash FROM articles "
+            "WHERE id = ?", [found],
         ).fetchone()
         if current[3] != page.row["site"]:  # another publisher pointing its canonical at ours
             return self._merge_copy(found, page, known)
         added = self._add_urls(found, page, known, current[0], alias=False)
+        self._link_capture(found, page)
         older = bool(current[2] and page.row["fetched_at"] and page.row["fetched_at"] < current[2])
         if current[1] != page.row["version_hash"] and not older:
             fields = {k: v for k, v in page.row.items() if k not in ("canonical_url", "url")}
+            if fields["capture_id"] is None:
+                del fields["capture_id"]  # a crawl without captures keeps the last one
             self.db["articles"].update(found, fields)
             self._touch(found, page.seen_at)
-            self._write_children(found, page.item, replace=True)
+            write_images_and_related(self.db, found, page.item, replace=True)
+            changed = current[4] != page.row["revision_hash"]
+            self._new_version(found, page, revision=changed)
+            if changed:
+                self._clusters().update(found, page.item.get("body"))
             return "updated"
         self._touch(found, page.seen_at)
+        if not older:
+            revs.touch_comments(self.db, found, page.seen_at)
+            revs.record_comment_count(self.db, found, page.row["comment_count"],
+                                      len(page.item.get("comments") or []), page.seen_at)
         return "merged" if added else "unchanged"
+
+    def _new_version(self, aid: int, page: _Page, revision: bool) -> None:
+        """A new or changed page: revision (if its content changed), comments, count."""
+        if revision:
+            content = revs.revision_content(page.item)
+            revs.add_revision(self.db, aid, content, page.row["fetched_at"],
+                              page.row["capture_id"], page.row["content_hash"])
+        comments = list(page.item.get("comments") or [])
+        revs.merge_comments(self.db, aid, comments, page.seen_at)
+        revs.record_comment_count(self.db, aid, page.row["comment_count"], len(comments),
+                             page.seen_at)
+        self._link_capture(aid, page)
+
+    def _link_capture(self, aid: int, page: _Page) -> None:
+        if page.row["capture_id"] is not None:
+            self.db.execute("UPDATE captures SET article_id = ? WHERE id = ?",
+                            [aid, page.row["capture_id"]])
+
+    def _clusters(self) -> Clusters:
+        if self._lsh is None:  # built on first use: loading signatures costs a scan
+            self._lsh = Clusters(self.db)
+        return self._lsh
 
     def _merge_copy(self, aid: int, page: _Page, known: Mapping[str, Any]) -> Outcome:
         # A syndicated copy: its URLs become aliases, the first version stays the record.
         added = self._add_urls(aid, page, known, None, alias=True)
         self._touch(aid, page.seen_at)
+        self._link_capture(aid, page)
         return "merged" if added else "unchanged"
 
     def identify(self, item: Mapping[str, Any]) -> tuple[int | None, str | None]:
@@ -283,39 +320,13 @@ class Archive:
             [seen_at, aid],
         )
 
-    def _write_children(self, aid: int, item: Mapping[str, Any], replace: bool = False) -> None:
-        if replace:
-            # Comments are kept (upserted below): a comment gone from the page stays archived.
-            for table in ("related_links", "related_blocks", "images"):
-                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [aid])
-        images = [
-            {"article_id": aid, "position": i, "src": im.get("src"), "alt": im.get("alt"),
-             "caption": im.get("caption"), "credit": im.get("credit")}
-            for i, im in enumerate(item.get("images") or [])
-        ]
-        self.db["images"].insert_all(images)
-        comments = [
-            {"article_id": aid, "comment_id": str(c.get("id") or _comment_key(c)),
-             "parent_id": c.get("parent_id"), "author": c.get("author"),
-             "published_at": c.get("published_at"), "published_raw": c.get("published_raw"),
-             "text": c.get("text"), "likes": c.get("likes"), "position": i}
-            for i, c in enumerate(item.get("comments") or [])
-        ]
-        self.db["comments"].upsert_all(comments, pk=("article_id", "comment_id"))
-        blocks, links = [], []
-        for b, block in enumerate(item.get("related_blocks") or []):
-            block_links = block.get("links") or []
-            blocks.append({"article_id": aid, "position": b, "title": block.get("title"),
-                           "link_count": len(block_links)})
-            links += [
-                {"article_id": aid, "block_position": b, "position": i,
-                 "block_title": block.get("title"), "url": lk.get("url"),
-                 "url_key": _page_url(lk.get("url")), "title": lk.get("title"),
-                 "comment_count": lk.get("comment_count")}
-                for i, lk in enumerate(block_links)
-            ]
-        self.db["related_blocks"].insert_all(blocks)
-        self.db["related_links"].insert_all(links)
+    def add_capture(self, row: Mapping[str, Any]) -> int:
+        """Record one WARC capture (see captures.py); returns its id."""
+        try:
+            with self._write():
+                return int(self.db["captures"].insert(dict(row)).last_pk)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"could not record a capture in {self.path}: {exc}") from exc
 
     # --- crawl runs ---------------------------------------------------------------------------
 
@@ -383,7 +394,3 @@ class Archive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def _comment_key(comment: Mapping[str, Any]) -> str:
-    raw = "\x1f".join(str(comment.get(k) or "") for k in ("author", "published_at", "text"))
-    return hashlib.sha1(raw.encode()).hexdigest()[:16]

@@ -143,7 +143,111 @@ def _fts(db: Database) -> None:
     _set_version(db, 2)
 
 
-SCHEMA_VERSION = 2
+# --- 0003: history (issue 4) -------------------------------------------------------------
+# Self-contained on purpose: it must give the same schema whatever later code looks like, so it
+# imports nothing from the modules that use these tables.
+REVISION_FIELDS_0003 = ("language", "headline", "subheadline", "authors", "section", "tags",
+                        "published_at", "modified_at", "body", "images")
+
+
+def _hash_0003(content: dict) -> str:
+    import hashlib
+    import json
+
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+@MIGRATIONS(name="0003_history")
+def _history(db: Database) -> None:
+    import json
+
+    # Every fetched response, as a pointer into a WARC file (path relative to the archive's dir).
+    db["captures"].create(
+        {"id": int, "url": str, "fetched_at": str, "status": int, "content_type": str,
+         "warc_file": str, "offset": int, "length": int, "payload_digest": str,
+         "record_id": str, "article_id": int},
+        pk="id", foreign_keys=_fk(), if_not_exists=True,
+    )
+    # One row per distinct content version of an article; `articles` holds the latest.
+    db["revisions"].create(
+        {"id": int, "article_id": int, "revision": int, "fetched_at": str, "revision_hash": str,
+         "content_hash": str, "capture_id": int, "content": str, "reextracted_at": str},
+        pk="id", foreign_keys=[*_fk(), ("capture_id", "captures", "id")],
+        not_null={"article_id", "revision", "content"}, if_not_exists=True,
+    )
+    db["comment_versions"].create(
+        {"article_id": int, "comment_id": str, "version": int, "seen_at": str, "author": str,
+         "published_at": str, "text": str},
+        pk=("article_id", "comment_id", "version"), foreign_keys=_fk(), if_not_exists=True,
+    )
+    # The declared count as a step series: a row per change, last_seen moved while it holds.
+    db["comment_counts"].create(
+        {"article_id": int, "first_seen": str, "last_seen": str, "comment_count": int,
+         "comments_shown": int},
+        pk=("article_id", "first_seen"), foreign_keys=_fk(), if_not_exists=True,
+    )
+    # MinHash signatures (near-duplicate detection); seq lets a process load only new rows.
+    db["minhashes"].create(
+        {"seq": int, "article_id": int, "signature": bytes}, pk="seq",
+        foreign_keys=_fk(), if_not_exists=True,
+    )
+    for column, ctype in (("capture_id", int), ("revision_hash", str), ("revision_count", int),
+                          ("duplicate_of", int), ("cluster_id", int), ("similarity", float)):
+        db["articles"].add_column(column, ctype)
+    for column, ctype in (("first_seen", str), ("last_seen", str), ("removed_at", str),
+                          ("edits", int)):
+        db["comments"].add_column(column, ctype)
+    for table, columns, unique in (
+        ("captures", ["url"], False), ("captures", ["fetched_at"], False),
+        ("captures", ["article_id"], False), ("revisions", ["article_id", "revision"], True),
+        ("revisions", ["capture_id"], False), ("minhashes", ["article_id"], True),
+        ("articles", ["cluster_id"], False), ("articles", ["duplicate_of"], False),
+    ):
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+    # Backfill: what an older archive holds becomes revision 1 and the first comment version.
+    # Ids first: updating `articles` while a cursor walks it is undefined in SQLite.
+    ids = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")]
+    for aid in ids:
+        row = next(db.query("SELECT * FROM articles WHERE id = ?", [aid]))
+        images = [
+            {"src": i["src"], "alt": i["alt"], "caption": i["caption"], "credit": i["credit"]}
+            for i in db.query("SELECT * FROM images WHERE article_id = ? ORDER BY position",
+                              [row["id"]])
+        ]
+        content = {k: row[k] for k in REVISION_FIELDS_0003 if k != "images"}
+        content["authors"] = json.loads(row["authors"] or "[]")
+        content["tags"] = json.loads(row["tags"] or "[]")
+        content["images"] = images
+        rhash = _hash_0003(content)
+        db["revisions"].insert({
+            "article_id": row["id"], "revision": 1,
+            "fetched_at": row["fetched_at"] or row["first_seen"], "revision_hash": rhash,
+            "content_hash": row["content_hash"],
+            "content": json.dumps(content, ensure_ascii=False, sort_keys=True)})
+        db["articles"].update(row["id"], {"revision_hash": rhash, "revision_count": 1})
+        if row["comment_count"] is not None:
+            db["comment_counts"].insert({
+                "article_id": row["id"], "first_seen": row["first_seen"],
+                "last_seen": row["last_seen"], "comment_count": row["comment_count"]})
+    db.execute(
+        "UPDATE comments SET edits = 0, first_seen = (SELECT first_seen FROM articles a "
+        "WHERE a.id = comments.article_id), last_seen = (SELECT last_seen FROM articles a "
+        "WHERE a.id = comments.article_id)")
+    db.execute(
+        "INSERT INTO comment_versions (article_id, comment_id, version, seen_at, author, "
+        "published_at, text) SELECT article_id, comment_id, 1, first_seen, author, "
+        "published_at, text FROM comments")
+    db.create_view("most_edited_articles", """
+        SELECT a.id, a.site, a.headline, a.canonical_url, a.revision_count,
+               a.first_seen, a.last_seen
+        FROM articles a WHERE a.revision_count > 1
+        ORDER BY a.revision_count DESC, a.last_seen DESC""", replace=True)
+    # Counted rather than hard-coded, so a migration another branch appends keeps it in step.
+    _set_version(db, db["_sqlite_migrations"].count + 1)
+
+
+SCHEMA_VERSION = len(MIGRATIONS._migrations)
 
 
 def migrate(db: Database) -> int:

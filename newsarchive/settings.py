@@ -31,6 +31,9 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 
 ITEM_PIPELINES = _PIPELINES
+# Raw WARC captures of every response (newsarchive/captures.py); off: NEWSARCHIVE_CAPTURES=False.
+DOWNLOADER_MIDDLEWARES = {"newsarchive.captures.CaptureMiddleware": 950}
+NEWSARCHIVE_CAPTURES = True
 
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

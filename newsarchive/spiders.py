@@ -157,6 +157,7 @@ class SiteSpider(scrapy.Spider):
         item = rec.to_dict()
         item["seen_urls"] = self._seen_urls(response)
         item["http_status"] = response.status
+        item["capture_id"] = response.meta.get("newsarchive_capture")  # captures.META_KEY
         return item
 
     def _error_item(self, response: Response, reason: str) -> dict[str, Any]:

@@ -15,9 +15,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newsarchive.cli import browse, crawl, extract
+    from newsarchive.cli import archive_cmds, browse, crawl, extract
 
-    for module in (extract, crawl, browse):
+    for module in (extract, crawl, browse, archive_cmds):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -17,7 +17,10 @@ from newsarchive.profiles import load_profiles
 @click.argument("targets", nargs=-1)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every (non-demo) site file.")
 @crawl_options
-def crawl(targets: tuple[str, ...], all_sites: bool, db: str, overrides: tuple[str, ...]) -> None:
+@click.option("--no-captures", is_flag=True,
+              help="Keep records only: no raw WARC captures (NEWSARCHIVE_CAPTURES=False).")
+def crawl(targets: tuple[str, ...], all_sites: bool, db: str, overrides: tuple[str, ...],
+          no_captures: bool) -> None:
     """Crawl sites (names of files in spiders/) or URLs (home, section, sitemap, feed).
 
     Example: newsarchive crawl dailyherald-demo https://example.com/news/ --db data/archive.db
@@ -26,7 +29,7 @@ def crawl(targets: tuple[str, ...], all_sites: bool, db: str, overrides: tuple[s
 
     try:
         jobs = resolve_targets(targets, all_sites)
-        settings = project_settings(db, overrides)
+        settings = project_settings(db, _capture_flag(no_captures) + list(overrides))
         Path(db).parent.mkdir(parents=True, exist_ok=True)
     except (UsageError, OSError) as exc:
         click.echo(f"newsarchive: {exc}", err=True)
@@ -45,10 +48,14 @@ def crawl(targets: tuple[str, ...], all_sites: bool, db: str, overrides: tuple[s
 
 @click.command()
 @crawl_options
-def demo(db: str, overrides: tuple[str, ...]) -> None:
+@click.option("--no-captures", is_flag=True,
+              help="Keep records only: no raw WARC captures (NEWSARCHIVE_CAPTURES=False).")
+@click.option("--edition", type=int, default=1, show_default=True,
+              help="Which edition of the demo site to serve (2: edited articles, comments).")
+def demo(db: str, overrides: tuple[str, ...], no_captures: bool, edition: int) -> None:
     """Serve the bundled demo news site on 127.0.0.1, crawl it into the archive, summarize.
 
-    Example: newsarchive demo --db data/archive.db
+    Example: newsarchive demo --db data/archive.db && newsarchive demo --edition 2
     """
     from newsarchive.archive import Archive
     from newsarchive.demo.server import start_demo_server
@@ -62,8 +69,13 @@ def demo(db: str, overrides: tuple[str, ...]) -> None:
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     # Demo pages are fast local pages: no throttling. robots.txt is still obeyed.
     fast = ["AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "LOG_LEVEL=WARNING"]
-    settings = project_settings(db, fast + list(overrides))
-    with start_demo_server() as server:
+    settings = project_settings(db, fast + _capture_flag(no_captures) + list(overrides))
+    try:
+        server_cm = start_demo_server(edition=edition)
+    except ValueError as exc:
+        click.echo(f"newsarchive: {exc}", err=True)
+        sys.exit(2)
+    with server_cm as server:
         # The demo hosts (*.example) exist only inside the demo server, used as an HTTP proxy.
         os.environ["http_proxy"] = server.proxy_url
         os.environ.pop("no_proxy", None)
@@ -73,6 +85,10 @@ def demo(db: str, overrides: tuple[str, ...]) -> None:
         results = run_crawls(resolve_targets(names), settings)
     summary = Archive(db).summary()
     click.echo(format_summary(summary, results, db))
+
+
+def _capture_flag(no_captures: bool) -> list[str]:
+    return ["NEWSARCHIVE_CAPTURES=False"] if no_captures else []
 
 
 def format_summary(summary: dict[str, Any], results: list, db: str) -> str:

@@ -24,7 +24,7 @@ from newsarchive.demo.model import (
 )
 
 DATA = Path(__file__).resolve().parent / "data"
-EDITIONS = (1,)  # edition 2 (edited body, comments, credit) will be data/edition2.toml patches
+EDITIONS = (1, 2)  # edition 2: data/edition2.toml patches edition 1 (see `_edition2`)
 LANG_TAGS = {"be_latn": "be-Latn"}  # path segment -> BCP 47
 
 # Headings of nasha-niva's related blocks per edition language; the tabs stay Belarusian.
@@ -76,7 +76,46 @@ def _path(publisher: str, d: dict[str, Any]) -> str:
     return f"/article.php?id={d['id']}"
 
 
-def _article(publisher: str, d: dict[str, Any]) -> DemoArticle:
+def _edition2(publisher: str, arts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Edition 1's article data with the edits of data/edition2.toml applied (copies)."""
+    data = tomllib.loads((DATA / "edition2.toml").read_text("utf-8"))
+    arts = [dict(d) for d in arts]
+    find = {(d["id"], d["lang"]): i for i, d in enumerate(arts)}
+    for ch in data.get("change", []):
+        if ch["publisher"] != publisher:
+            continue
+        d = arts[find[(ch["id"], ch["lang"])]]
+        for key in ("headline", "subheadline", "modified", "comment_count"):
+            if key in ch:
+                d[key] = ch[key]
+        for rep in ch.get("body_replace", []):
+            assert rep["old"] in d["body"], rep["old"]
+            d["body"] = d["body"].replace(rep["old"], rep["new"])
+        if "body_append" in ch:
+            d["body"] = d["body"].rstrip() + "\n\n" + ch["body_append"] + "\n"
+        images = [dict(i) for i in d.get("images", [])]
+        for ic in ch.get("image_credits", []):
+            images[ic["index"]]["credit"] = ic["credit"]
+        d["images"] = images
+        edits = {e["id"]: e["text"] for e in ch.get("edit_comments", [])}
+        d["comments"] = [
+            dict(c, text=edits.get(c["id"], c["text"])) for c in d.get("comments", [])
+            if c["id"] not in ch.get("remove_comments", [])
+        ] + list(ch.get("add_comments", []))
+    for cp in data.get("copy", []):
+        if cp["publisher"] != publisher:
+            continue
+        d = dict(arts[find[(cp["of"], cp["lang"])]])
+        paragraphs = d["body"].strip().split("\n\n")
+        d["body"] = "\n\n".join(paragraphs[:len(paragraphs) - cp.get("drop_last_paragraphs", 0)])
+        d.update({k: cp[k] for k in ("id", "slug", "headline", "published") if k in cp})
+        d["comments"], d["comment_count"] = [], None
+        d.pop("modified", None)
+        arts.append(d)
+    return arts
+
+
+def _article(publisher: str, d: dict[str, Any], edition: int = 1) -> DemoArticle:
     host = f"http://{publisher}"
     comments = [
         DemoComment(c["id"], c.get("parent"), c["author"], c["date"], c["text"], c.get("likes"))
@@ -96,6 +135,7 @@ def _article(publisher: str, d: dict[str, Any]) -> DemoArticle:
         images=[DemoImage(host + i["src"], i.get("alt"), i.get("caption"), i.get("credit"),
                           i.get("after", 0)) for i in d.get("images", [])],
         comments=comments, comment_count=count, views=d.get("views", 0), slug=d.get("slug", ""),
+        edition=edition,
     )
 
 
@@ -107,7 +147,10 @@ def _load(edition: int) -> tuple[tuple[DemoArticle, ...], dict[str, DemoArticle]
     special: dict[str, DemoArticle] = {}
     for publisher in PUBLISHERS:
         data = tomllib.loads((DATA / f"{publisher.split('.')[0]}.toml").read_text("utf-8"))
-        arts += [_article(publisher, d) for d in data.get("article", [])]
+        raw = data.get("article", [])
+        if edition >= 2:
+            raw = _edition2(publisher, raw)
+        arts += [_article(publisher, d, edition) for d in raw]
         special.update({d["name"]: _article(publisher, d) for d in data.get("special", [])})
     return tuple(arts), special
 
@@ -142,7 +185,8 @@ def shown_count(a: DemoArticle) -> int | None:
 Related = list[tuple[str, list[tuple[DemoArticle, int | None]]]]
 
 
-def related(a: DemoArticle, edition: int = 1) -> Related:
+def related(a: DemoArticle, edition: int | None = None) -> Related:
+    edition = edition or a.edition  # renderers call related(a): the article's own edition
     others = [o for o in articles(edition, a.publisher) if o.key != a.key]
     if a.publisher == NASHA_NIVA:
         same = latest([o for o in others if o.lang == a.lang])
@@ -178,7 +222,8 @@ def wire_path(a: DemoArticle) -> str:
     return "/wire/" + a.path.split("/", 2)[2]
 
 
-def expected(article: DemoArticle, url: str | None = None, edition: int = 1) -> dict[str, Any]:
+def expected(article: DemoArticle, url: str | None = None,
+             edition: int | None = None) -> dict[str, Any]:
     """The record a correct extraction of `article`'s page fetched from `url` yields.
 
     `url` may be any alias of the article (it only changes `url`), or its syndicated wire copy

@@ -59,6 +59,7 @@ class DemoArticle:
     comment_count: int | None = None  # declared by the page; may exceed len(comments)
     views: int = 0  # an unlabelled counter some pages show; never part of the record
     slug: str = ""
+    edition: int = 1  # which edition of the demo site this version belongs to
 
     @property
     def url(self) -> str:
