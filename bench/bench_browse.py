@@ -37,6 +37,7 @@ LANGS = ["en", "en", "en", "ru", "be", "de"]
 CREDITS = ["{n}/Reuters", "AP Photo/{n}", "{n}/Getty Images", "AFP", "EPA-EFE/{n}",
            "Sputnik/{n}", "{n}/AFP via Getty Images", "Photo: {n}", "Reuters", "PA", "{n}"]
 BATCH = 5000
+SEED = 6
 
 
 def _words(rng: random.Random) -> list[str]:
@@ -46,8 +47,8 @@ def _words(rng: random.Random) -> list[str]:
     return vocab
 
 
-def _articles(n: int, seed: int = 6) -> Iterator[tuple[tuple, list, list, list, list, list]]:
-    rng = random.Random(seed)
+def _articles(n: int) -> Iterator[tuple[tuple, list, list, list, list, list]]:
+    rng = random.Random(SEED)
     vocab = _words(rng)
     # Zipf-like: common words often, rare words seldom (what FTS sees in real text).
     cum = list(itertools.accumulate(1 / (i + 1) for i in range(len(vocab))))
@@ -142,8 +143,9 @@ def generate(path: Path, n: int) -> None:
 def pages(ds_db: str, conn: sqlite3.Connection) -> list[tuple[str, str]]:
     aid = conn.execute("SELECT id FROM articles ORDER BY published_at DESC LIMIT 1 OFFSET 5000"
                        ).fetchone()[0]
-    word = conn.execute("SELECT headline FROM articles LIMIT 1 OFFSET 777").fetchone()[0]
-    common, rare = word.split()[0], word.split()[-1]
+    vocab = _words(random.Random(SEED))  # the generator's vocabulary, most frequent first
+    # In every article (like "the"), in ~4% of them, in ~0.7% of them.
+    common, medium, rare = vocab[0], vocab[1000], vocab[len(vocab) * 3 // 4]
     site, month = "site07.example", "2022-03"
     d = f"/{ds_db}"
     return [
@@ -155,10 +157,15 @@ def pages(ds_db: str, conn: sqlite3.Connection) -> list[tuple[str, str]]:
         ("articles sorted by comments", f"{d}/articles?_sort_desc=comment_count"),
         ("articles published in a range",
          f"{d}/articles?published_at__gte=2022-01-01&published_at__lt=2022-01-08"),
-        (f"table search, common word ({common})", f"{d}/articles?_search={common}"),
-        (f"table search, rare word ({rare})", f"{d}/articles?_search={rare}"),
-        (f"search page, common word ({common})", f"{d}/search?q={common}"),
-        (f"search page, rare word + site ({rare})", f"{d}/search?q={rare}&site={site}"),
+        ("table search, word in every article", f"{d}/articles?_search={common}"),
+        ("table search, word in 4% of articles", f"{d}/articles?_search={medium}"),
+        ("table search, word in 0.7% of articles", f"{d}/articles?_search={rare}"),
+        ("table search + author facet, 0.7% word",
+         f"{d}/articles?_search={rare}&_facet_array=authors"),
+        ("search page, word in every article", f"{d}/search?q={common}"),
+        ("search page, word in 4% of articles", f"{d}/search?q={medium}"),
+        ("search page, two words", f"{d}/search?q={medium}+{rare}"),
+        ("search page, 0.7% word + site", f"{d}/search?q={rare}&site={site}"),
         ("article page", f"{d}/articles/{aid}"),
         ("comments", f"{d}/comments"),
         ("images", f"{d}/images"),

@@ -20,7 +20,6 @@ import yaml
 from conftest import ROOT
 
 from newsarchive.datasette.config import make_datasette
-from newsarchive.datasette.credits import credit_agency
 from newsarchive.datasette.plugin import fts_query
 
 META = yaml.safe_load((ROOT / "data" / "metadata.yml").read_text())
@@ -252,15 +251,28 @@ def test_canned_queries_answer_the_research_questions(client: Client, archive: P
         archive, "select count(*) from crawl_runs")[0]
 
 
-@pytest.mark.parametrize("credit,agency", [
-    ("Nadia Petrescu/Reuters", "Reuters"), ("AP Photo/Jane Doe", "AP"),
-    ("John Smith/AFP via Getty Images", "AFP"), ("Getty Images", "Getty Images"),
-    ("EPA-EFE/Someone", "EPA"), ("Sputnik, Kremlin Pool Photo via AP", "Sputnik / RIA Novosti"),
-    ("РИА Новости", "Sputnik / RIA Novosti"), ("Мария Иванова", "other"),
-    ("PA Wire", "PA"), ("Pablo Diaz", "other"), ("  ", None), (None, None),
-])
-def test_credit_agency(credit: str | None, agency: str | None) -> None:
-    assert credit_agency(credit) == agency
+CREDITS = {
+    "Nadia Petrescu/Reuters": "Reuters", "AP Photo/Jane Doe": "AP", "Jane Doe / AP": "AP",
+    "John Smith/AFP via Getty Images": "AFP", "Getty Images": "Getty Images",
+    "EPA-EFE/Someone": "EPA", "Sputnik, Kremlin Pool Photo via AP": "Sputnik / RIA Novosti",
+    "РИА Новости": "Sputnik / RIA Novosti", "Reuters/Иван Петров": "Reuters",
+    "Мария Иванова": "other", "PA Wire": "PA", "Pablo Diaz": "other", "Capable Photos": "other",
+    "Chip Somodevilla via Getty Images": "Getty Images", "Xinhua/Li Wei": "Xinhua",
+}
+
+
+def test_photo_credits_are_grouped_by_agency(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create table images (article_id, position, credit)")
+        conn.executemany("insert into images values (?, ?, ?)",
+                         [(i, 0, c) for i, c in enumerate([*CREDITS, "  ", None, "AFP"])])
+        sql = META["databases"]["archive"]["queries"]["photo_credits"]["sql"]
+        got = {r[0]: r[1] for r in conn.execute(sql)}
+    want: dict[str, int] = {}
+    for agency in [*CREDITS.values(), "AFP"]:
+        want[agency] = want.get(agency, 0) + 1
+    assert got == want
 
 
 def test_crawl_run_page_reports_what_the_run_did(client: Client, archive: Path) -> None:

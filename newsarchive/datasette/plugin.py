@@ -1,6 +1,6 @@
 """Datasette plugin: the article page, the crawl-run page, links to articles from every row that
-names one, highlighted search snippets, and the SQL functions the canned queries use
-(`fts_query` for search, `credit_agency` for photo credits).
+names one, highlighted search snippets, and `fts_query()`, the SQL function that makes any
+search input a valid FTS5 query. Every other canned query in data/metadata.yml is plain SQL.
 
 Registered through the `datasette` entry point (pyproject.toml) as the `newsarchive.datasette`
 package, so its `templates/` override Datasette's: `row.html` turns the row page of `articles`
@@ -18,7 +18,6 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from markupsafe import Markup, escape
 
-from newsarchive.datasette.credits import credit_agency
 from newsarchive.datasette.pages import article_context, run_context
 
 # snippet()/highlight() in the search query wrap matches in these private-use characters; the
@@ -49,7 +48,6 @@ def fts_query(text: str | None) -> str:
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
-    conn.create_function("credit_agency", 1, credit_agency, deterministic=True)
 
 
 def _article_url(datasette: Datasette, database: str, article_id: Any) -> str:
