@@ -165,6 +165,10 @@ def _browse_indexes(db: Database) -> None:
         ("images", ["credit", "article_id"]),
         ("comments", ["published_at"]),
         ("related_links", ["url_key", "article_id"]),
+        # the default facets of these tables' pages
+        ("related_links", ["block_title"]),
+        ("related_blocks", ["title"]),
+        ("article_urls", ["kind"]),
     ]:
         db[table].create_index(columns, if_not_exists=True)
     # Superseded by (url_key, article_id), which serves the same lookups and also covers

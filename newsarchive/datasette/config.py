@@ -15,7 +15,7 @@ from datasette.plugins import pm
 # bodies are cut in table cells (the article page shows them whole).
 SETTINGS: dict[str, Any] = {
     "suggest_facets": False,
-    "facet_time_limit_ms": 250,
+    "facet_time_limit_ms": 400,
     "sql_time_limit_ms": 3000,
     "truncate_cells_html": 240,
 }
