@@ -1,31 +1,13 @@
-"""`newsarchive browse`: Datasette on the archive, with the project's metadata."""
+"""`newsarchive browse`: Datasette on the archive, with the project's metadata and plugin."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from newsarchive.cli.common import DEFAULT_DB, metadata_path
-
-
-def _metadata_for(meta: Path, db: Path) -> Path:
-    """Datasette keys metadata by database name (file stem): re-key `archive` to this file."""
-    import tempfile
-
-    import yaml
-
-    data = yaml.safe_load(meta.read_text(encoding="utf-8"))
-    dbs = data.get("databases") or {}
-    if db.stem == "archive" or "archive" not in dbs:
-        return meta
-    dbs[db.stem] = dbs.pop("archive")
-    out = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.yml"
-    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return out
+from newsarchive.cli.common import DEFAULT_DB
 
 
 @click.command()
@@ -33,7 +15,8 @@ def _metadata_for(meta: Path, db: Path) -> Path:
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def browse(db: str, port: int, host: str) -> None:
-    """Open the archive in Datasette with data/metadata.yml (search, facets, canned queries).
+    """Open the archive in Datasette: search with highlighted snippets, facets, article and
+    crawl-run pages, canned research queries.
 
     Example: newsarchive browse --db data/archive.db --port 8001
     """
@@ -41,13 +24,17 @@ def browse(db: str, port: int, host: str) -> None:
         click.echo(f"newsarchive: no archive at {db}; run `newsarchive demo` or a crawl first",
                    err=True)
         sys.exit(2)
-    exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
-    cmd = [exe, "serve", db, "--host", host, "--port", str(port)]
-    meta = metadata_path()
-    if meta:
-        cmd += ["--metadata", str(_metadata_for(meta, Path(db)))]
-    click.echo(" ".join(cmd), err=True)
-    sys.exit(subprocess.call(cmd))
+    import uvicorn
+
+    from newsarchive.datasette.config import make_datasette
+
+    # In-process rather than `datasette serve`: the same Datasette (metadata re-keyed to this
+    # file, settings, plugin) that the tests and bench/bench_browse.py open.
+    ds = make_datasette(db)
+    name = Path(db).stem
+    click.echo(f"browse the archive at http://{host}:{port}/{name} "
+               f"(search: http://{host}:{port}/{name}/search?q=...); Ctrl-C stops", err=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
 
 
 COMMANDS = [browse]
