@@ -5,6 +5,7 @@ demo`, every page and canned query, the article and crawl-run pages, search, fac
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import shutil
 import sqlite3
@@ -109,7 +110,9 @@ def test_article_page_shows_what_the_site_showed(client: Client, archive: Path) 
     for (url,) in sqlite3.connect(archive).execute(
             "select url from article_urls where article_id = ?", (aid,)):
         assert url in page.split('class="na-urls"')[1]
-    assert "Revisions" not in page  # no revisions table in this archive
+    revisions = page.split('class="na-revisions"')[1]  # one version so far, with its headline
+    headline = one(archive, "select headline from articles where id = ?", (aid,))[0]
+    assert "<h2>Revisions" in page and headline in revisions
     where = re.search(r'Linked (\d+) times? from related blocks.*?href="([^"]+)">see where', page)
     assert where, "the article is a link target in the demo"
     linked = client.rows(where.group(2).replace("&amp;", "&").replace("?", ".json?", 1))
@@ -127,16 +130,16 @@ def test_removed_comments_and_revisions_are_shown_when_the_archive_has_them(
     db = tmp_path / "history.db"
     shutil.copy(archive, db)
     aid, cid, text = one(db, "select article_id, comment_id, text from comments limit 1")
-    with sqlite3.connect(db) as conn:  # the shape the history issue gives these tables
-        conn.execute("alter table comments add column removed_at text")
+    with sqlite3.connect(db) as conn:  # what the history tables hold after an edit
         conn.execute("update comments set removed_at = '2024-04-01T00:00:00+00:00'"
                      " where article_id = ? and comment_id = ?", (aid, cid))
-        conn.execute("create table revisions (id integer primary key, article_id integer,"
-                     " fetched_at text, content_hash text, headline text, body text)")
-        conn.executemany("insert into revisions (article_id, fetched_at, content_hash, headline,"
-                         " body) values (?, ?, ?, ?, ?)",
-                         [(aid, "2024-03-01", "h1", "First headline", "x" * 500),
-                          (aid, "2024-03-02", "h2", "Second headline", "y" * 500)])
+        conn.execute("delete from revisions where article_id = ?", (aid,))
+        conn.executemany("insert into revisions (article_id, revision, fetched_at,"
+                         " revision_hash, content) values (?, ?, ?, ?, ?)",
+                         [(aid, 1, "2024-03-01", "h1",
+                           json.dumps({"headline": "First headline", "body": "x" * 500})),
+                          (aid, 2, "2024-03-02", "h2",
+                           json.dumps({"headline": "Second headline", "body": "y" * 500}))])
     client = Client(db)
     page = unescape(client.html(f"/DB/articles/{aid}"))
     removed = page.split(f'id="comment-{cid}"')[1].split("</li>")[0]

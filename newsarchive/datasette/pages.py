@@ -94,11 +94,22 @@ async def article_context(ds: Datasette, db: Database, pks: str) -> dict[str, An
         cols = await db.table_columns("revisions")
         if "article_id" in cols:
             order = next((c for c in ("fetched_at", "version", "id") if c in cols), "rowid")
-            revs = await _rows(
-                db, f"select * from revisions where article_id = ? order by [{order}]", [aid])
+            if {"revision", "content", "fetched_at"} <= set(cols):
+                # the history schema: one line per version, its headline, and the capture
+                revs = await _rows(
+                    db, "select id, revision, fetched_at, json_extract(content, '$.headline')"
+                        " as headline, length(json_extract(content, '$.body')) as body_chars,"
+                        " capture_id from revisions where article_id = ? order by revision",
+                    [aid])
+                art["revision_columns"] = ["revision", "fetched_at", "headline", "body_chars",
+                                           "capture_id"]
+            else:
+                revs = await _rows(
+                    db, f"select * from revisions where article_id = ? order by [{order}]",
+                    [aid])
+                # Long fields (full bodies) are summarised: the revisions table has them whole.
+                art["revision_columns"] = [c for c in cols if c != "article_id"]
             art["revisions"] = revs
-            # Long fields (full bodies) are summarised: the revisions table has them whole.
-            art["revision_columns"] = [c for c in cols if c != "article_id"]
     art["table_url"] = ds.urls.table(db.name, "articles")
     art["db_url"] = ds.urls.database(db.name)
     return art
