@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Request, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
@@ -132,7 +139,7 @@ class SiteSpider(scrapy.Spider):
         for line in response.text.splitlines():
             name, _, value = line.partition(":")
             if name.strip().lower() == "sitemap" and value.strip():
-                yield from self._follow(value.strip(), response, force=True)
+                yield from self._follow(response.urljoin(value.strip()), response, force=True)
 
     # --- routing -------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
@@ -283,11 +290,11 @@ class SiteSpider(scrapy.Spider):
             reason = f"http {exc.response.status}"
         elif isinstance(exc, ResponseDataLossError):
             reason = "truncated response"
-        elif isinstance(exc, TimeoutError | defer.TimeoutError):
+        elif isinstance(exc, TimeoutError | defer.TimeoutError | DownloadTimeoutError):
             reason = "timeout"
-        elif isinstance(exc, DNSLookupError):
+        elif isinstance(exc, DNSLookupError | CannotResolveHostError):
             reason = "dns lookup failed"
-        elif isinstance(exc, ConnectionRefusedError):
+        elif isinstance(exc, ConnectionRefusedError | DownloadConnectionRefusedError):
             reason = "connection refused"
         elif isinstance(exc, DownloadCancelledError):
             reason = "too large (DOWNLOAD_MAXSIZE)"
