@@ -1,2 +1,3 @@
 from newsarchive.cli import main
+
 main()

@@ -282,6 +282,27 @@ def _browse_indexes(db: Database) -> None:
     _set_version(db, schema_version(db) + 1)
 
 
+# --- unattended crawling (issue 5); self-contained, appended after the others ----------------
+
+
+@MIGRATIONS(name="0005_fetch_state")
+def _fetch_state(db: Database) -> None:
+    # Per fetched article URL: the validators for conditional requests and the revisit
+    # schedule. Keyed by the normalized URL the spider requests (article_urls' key space).
+    db["fetch_state"].create(
+        {"url": str, "article_id": int, "etag": str, "last_modified": str,
+         "last_fetched": str, "last_status": int, "fetches": int, "not_modified": int,
+         "next_visit": str},
+        pk="url",
+        if_not_exists=True,
+    )
+    db["fetch_state"].create_index(["next_visit"], if_not_exists=True)
+    # Sites whose selectors stopped matching in a run (comma-separated "site:field,field").
+    if "broken" not in db["crawl_runs"].columns_dict:
+        db["crawl_runs"].add_column("broken", str)
+    _set_version(db, schema_version(db) + 1)
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 
 

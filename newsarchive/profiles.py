@@ -2,7 +2,7 @@
 
 A site is data, not code. The format (docs/adding-a-site.md has a full example):
 
-    name = "example"               # spider name: `scrapy crawl example`, `newsarchive crawl example`
+    name = "example"               # spider name (`scrapy crawl example`)
     site = "example.com"           # the publisher's registrable domain (record.site)
     hosts = ["example.com", "www.example.com"]   # allowed hosts; nothing outside is requested
     language = "en"                # default when the page does not say
@@ -47,6 +47,10 @@ A site is data, not code. The format (docs/adding-a-site.md has a full example):
     [processors]                   # named cleaning steps per field (newsarchive.extract.site)
     credit = ["strip_credit_label"]
 
+    [revisit]                      # article age -> revisit interval (newsarchive/schedule.py)
+    "1d" = "1h"
+    older = "never"
+
     [[layouts]]                    # redesigns: first layout whose `when` matches overrides fields
     name = "2019"
     when = "table#main"
@@ -62,7 +66,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
 
 SPIDERS_DIR = Path(__file__).resolve().parent.parent / "spiders"
 
@@ -104,6 +107,7 @@ class SiteProfile:
     processors: dict[str, list[str]] = field(default_factory=dict)
     layouts: list[Layout] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # per-site Scrapy settings
+    revisit: dict[str, Any] = field(default_factory=dict)  # age -> interval; {} = default
     path: Path | None = None
 
     def allows_host(self, url: str) -> bool:
@@ -155,10 +159,18 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> SiteProfile
             raise ProfileError(f"{where}: layouts[{i}] needs a 'when' selector")
         layouts.append(Layout(lay.get("name", f"layout{i}"), lay["when"], lay.get("fields", {})))
     known = {"name", "site", "hosts", "language", "demo", "sources", "urls", "fields",
-             "processors", "layouts", "settings"}
+             "processors", "layouts", "settings", "revisit"}
     unknown = set(data) - known
     if unknown:
         raise ProfileError(f"{where}: unknown keys {sorted(unknown)}")
+    revisit = dict(data.get("revisit", {}))
+    if revisit:
+        from newsarchive.schedule import RevisitPolicy
+
+        try:
+            RevisitPolicy.from_mapping(revisit)
+        except ValueError as exc:
+            raise ProfileError(f"{where}: revisit: {exc}") from exc
     return SiteProfile(
         name=name, site=site, hosts=[h.lower() for h in hosts],
         language=data.get("language"), demo=bool(data.get("demo", False)),
@@ -168,7 +180,7 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> SiteProfile
         follow_patterns=_compile(urls.get("follow"), f"{where}: urls.follow"),
         deny_patterns=_compile(urls.get("deny"), f"{where}: urls.deny"),
         fields=dict(data.get("fields", {})), processors=dict(data.get("processors", {})),
-        layouts=layouts, settings=dict(data.get("settings", {})), path=path,
+        layouts=layouts, settings=dict(data.get("settings", {})), revisit=revisit, path=path,
     )
 
 

@@ -15,7 +15,7 @@ LAYERS = ("site", "json-ld", "opengraph", "microdata", "meta", "generic", "trafi
 
 @dataclass
 class Image:
-    """An image that belongs to the article (lead or in-body), never a logo, avatar, ad or teaser."""
+    """An image of the article (lead or in-body), never a logo, avatar, ad or teaser."""
 
     src: str  # absolute URL
     alt: str | None = None

@@ -43,7 +43,30 @@ def project_settings(db: str | Path | None, overrides: Iterable[str] = ()) -> Se
         if not sep or not name:
             raise UsageError(f"-s expects NAME=VALUE, got {item!r}")
         settings.set(name.strip(), value, priority="cmdline")
+    # An operator's contact belongs in the User-Agent sites see, unless they set one outright.
+    if (settings.getpriority("NEWSARCHIVE_CONTACT") or 0) > (settings.getpriority("USER_AGENT")
+                                                            or 0):
+        fmt = settings.get("USER_AGENT_FORMAT") or "newsarchive/0.1 (+{contact})"
+        settings.set("USER_AGENT", fmt.format(contact=settings.get("NEWSARCHIVE_CONTACT")),
+                     priority="cmdline")
     return settings
+
+
+def check_archive(db: str | Path) -> None:
+    """Raise UsageError unless the archive can be opened, migrated and written: a crawl that
+    cannot store anything must not start (exit 2), rather than fetch a site for nothing."""
+    import sqlite3
+
+    from newsarchive.archive import Archive, ArchiveError
+
+    try:
+        with Archive(db) as arc:
+            # A real (no-op) write: takes the write lock and rewrites the header.
+            arc.db.execute("BEGIN IMMEDIATE")
+            arc.db.execute(f"PRAGMA user_version = {arc.schema_version}")
+            arc.db.execute("COMMIT")
+    except (ArchiveError, sqlite3.Error, OSError) as exc:
+        raise UsageError(f"archive {db} is not writable: {exc}") from exc
 
 
 def resolve_targets(targets: Iterable[str], all_sites: bool = False) -> list[tuple[str, dict]]:

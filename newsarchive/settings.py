@@ -12,8 +12,10 @@ SPIDER_LOADER_CLASS = "newsarchive.spiders.ProfileSpiderLoader"
 SPIDER_MODULES: list[str] = []
 
 # An identifying User-Agent; set NEWSARCHIVE_CONTACT to a URL or e-mail operators can reach.
+# `newsarchive crawl -s NEWSARCHIVE_CONTACT=...` rebuilds USER_AGENT unless USER_AGENT is set too.
 NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"
-USER_AGENT = f"newsarchive/0.1 (+{NEWSARCHIVE_CONTACT})"
+USER_AGENT_FORMAT = "newsarchive/0.1 (+{contact})"
+USER_AGENT = USER_AGENT_FORMAT.format(contact=NEWSARCHIVE_CONTACT)
 
 ROBOTSTXT_OBEY = True
 
@@ -30,10 +32,44 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 
-ITEM_PIPELINES = _PIPELINES
-# Raw WARC captures of every response (newsarchive/captures.py); off: NEWSARCHIVE_CAPTURES=False.
-DOWNLOADER_MIDDLEWARES = {"newsarchive.captures.CaptureMiddleware": 950}
-NEWSARCHIVE_CAPTURES = True
+# 304 answers are recorded before validation; fetch state after the store (see revisit.py);
+# the health check sees every extracted page, including those validation will reject.
+ITEM_PIPELINES = {
+    **_PIPELINES,
+    "newsarchive.revisit.NotModifiedPipeline": 50,
+    "newsarchive.health.SiteHealthPipeline": 60,
+    "newsarchive.revisit.FetchStatePipeline": 400,
+}
+
+# Retries wait for Retry-After (or back off exponentially); no off-site request even via a
+# redirect; redirect loops are logged with a reason (newsarchive/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.middlewares.RetryAfterMiddleware": 550,
+    "newsarchive.middlewares.HostGuardMiddleware": 51,  # right after OffsiteMiddleware (50)
+    "newsarchive.middlewares.RedirectLoopMiddleware": 610,  # outside RedirectMiddleware (600)
+    # Raw WARC captures of every response (newsarchive/captures.py), next to the downloader.
+    "newsarchive.captures.CaptureMiddleware": 950,
+}
+NEWSARCHIVE_CAPTURES = True  # off: NEWSARCHIVE_CAPTURES=False or --no-captures
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+NEWSARCHIVE_RETRY_BACKOFF = 1.0
+NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+
+EXTENSIONS = {"newsarchive.extensions.Progress": 500}
+NEWSARCHIVE_PROGRESS = False  # `newsarchive crawl` turns it on for a terminal
+NEWSARCHIVE_PROGRESS_INTERVAL = 5.0
+
+# Revisit schedule: article age -> interval (see newsarchive/schedule.py); a site file's
+# [revisit] table overrides it. NEWSARCHIVE_REFRESH = True revisits every known article now.
+NEWSARCHIVE_REVISIT = {"1d": "1h", "7d": "1d", "30d": "7d", "older": "30d"}
+NEWSARCHIVE_REFRESH = False
+
+# Broken-site detection (newsarchive/health.py).
+NEWSARCHIVE_BROKEN_BASELINE = 0.8
+NEWSARCHIVE_BROKEN_MISSING = 0.5
+NEWSARCHIVE_BROKEN_MIN_PAGES = 5
+NEWSARCHIVE_BROKEN_MIN_STORED = 10
 
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

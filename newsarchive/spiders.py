@@ -15,23 +15,33 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Request, Response
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
 from twisted.internet import defer
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
-from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.settings import BaseSettings
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 
 from newsarchive.extract import Document, PageError, extract_document
 from newsarchive.extract.urls import absolutize, normalize_url
 from newsarchive.profiles import SiteProfile, load_profiles, profiles_dir
+from newsarchive.schedule import Target, connect_readonly, known_urls, parse_time, targets
 
 _SKIP_EXT = tuple("." + e for e in IGNORED_EXTENSIONS)
 _MAX_ALIASES = 50_000  # aliases remembered for URLs not fetched yet; bounded memory
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+REVISIT_PRIORITY = -1  # new URLs first: they may vanish from listings; known ones can wait
 
 
 def _kind(response: Response) -> str:
@@ -67,6 +77,8 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = sorted(set(self.hosts))
         self._queued: set[str] = set()
         self._aliases: dict[str, set[str]] = {}
+        self._known: set[str] = set()  # URLs the archive already resolved to an article
+        self._targets: dict[str, Target] = {}  # known articles not yet due, by fetch URL
 
     async def start(self) -> AsyncIterator[Any]:
         prof = self.profile
@@ -75,9 +87,65 @@ class SiteSpider(scrapy.Spider):
             self._queued.add(normalize_url(url))
             yield Request(url, callback=self.parse, errback=self.fetch_failed,
                           dont_filter=True)
+        if prof is None:  # a bare URL: its robots.txt may list sitemaps
+            parts = urlsplit(self.start_pages[0])
+            yield Request(f"{parts.scheme}://{parts.netloc}/robots.txt", dont_filter=True,
+                          callback=self.parse_robots, errback=self.fetch_failed)
+        for request in self._revisits():
+            yield request
+
+    # --- incremental crawling ---------------------------------------------------------------
+    def _revisits(self) -> Iterator[Request]:
+        """Load what the archive knows about these hosts; yield the revisits now due.
+
+        A known article URL is never requested again for discovery, only when its revisit is
+        due (newsarchive/schedule.py), with If-None-Match / If-Modified-Since: this is also what
+        makes a run after a kill resume without refetching what was stored.
+        """
+        from newsarchive.revisit import policy_from
+
+        conn = connect_readonly(self.settings.get("NEWSARCHIVE_DB", ""))
+        if conn is None:
+            return
+        policy, refresh = policy_from(self.crawler), self.settings.getbool("NEWSARCHIVE_REFRESH")
+        now = datetime.now(UTC)
+        try:
+            self._known = set(known_urls(conn, self.hosts))
+            due = []
+            for target in targets(conn, self.hosts):
+                when = policy.next_visit(target.born, target.last_fetched, now)
+                if refresh or (when is not None and when <= now):
+                    due.append(target)
+                else:
+                    self._targets[target.url] = target
+        finally:
+            conn.close()
+        self.crawler.stats.set_value("newsarchive/known_urls", len(self._known))
+        self.crawler.stats.set_value("newsarchive/revisits_due", len(due))
+        self.logger.info("%d known URLs on %s; %d articles due for a revisit",
+                         len(self._known), ", ".join(self.hosts), len(due))
+        for target in due:
+            yield self._revisit(target)
+
+    def _revisit(self, target: Target) -> Request:
+        self._queued.add(target.url)
+        self._targets.pop(target.url, None)
+        self.crawler.stats.inc_value("newsarchive/revisits")
+        return Request(target.url, headers=target.headers(), callback=self.parse,
+                       errback=self.fetch_failed, priority=REVISIT_PRIORITY,
+                       meta={"handle_httpstatus_list": [304], "na_revisit": True})
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        for line in response.text.splitlines():
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "sitemap" and value.strip():
+                yield from self._follow(response.urljoin(value.strip()), response, force=True)
 
     # --- routing -------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:  # a conditional revisit: unchanged, nothing to parse
+            yield {"not_modified": True, "url": response.url, "fetch": _validators(response)}
+            return
         kind = _kind(response)
         if kind == "sitemap":
             yield from self.parse_sitemap(response)
@@ -101,6 +169,11 @@ class SiteSpider(scrapy.Spider):
                 continue
             if sitemap.type == "sitemapindex":
                 yield from self._follow(loc, response, force=True)
+                continue
+            target = self._targets.get(normalize_url(loc))
+            changed = parse_time(entry.get("lastmod"))
+            if target and changed and (not target.last_fetched or changed > target.last_fetched):
+                yield self._revisit(target)  # the sitemap says it changed since our fetch
             else:
                 yield from self._follow(loc, response)
 
@@ -131,6 +204,12 @@ class SiteSpider(scrapy.Spider):
             return
         if self._wants_article(response.url):
             yield self._extract(doc, response)
+        if self.profile is None:  # feeds announced by the page: cheap discovery of articles
+            for link in doc.tree.xpath("//link[@rel='alternate'][@href]"):
+                if (link.get("type") or "").lower() in _FEED_TYPES:
+                    feed = absolutize(link.get("href"), doc.base_url)
+                    if feed:
+                        yield from self._follow(feed, response, force=True)
         for href in doc.tree.xpath("//a/@href"):
             url = absolutize(str(href), doc.base_url)
             if url:
@@ -158,6 +237,7 @@ class SiteSpider(scrapy.Spider):
         item["seen_urls"] = self._seen_urls(response)
         item["http_status"] = response.status
         item["capture_id"] = response.meta.get("newsarchive_capture")  # captures.META_KEY
+        item["fetch"] = _validators(response)
         return item
 
     def _error_item(self, response: Response, reason: str) -> dict[str, Any]:
@@ -183,6 +263,10 @@ class SiteSpider(scrapy.Spider):
         ):
             return
         key = normalize_url(url)
+        if key in self._known and key not in self._queued:
+            self._queued.add(key)  # stored before and not due: no refetch, no duplicate
+            self.crawler.stats.inc_value("newsarchive/skipped_known")
+            return
         if key in self._queued:
             if key != url and key in self._aliases and len(self._aliases[key]) < 20:
                 self._aliases[key].add(url)
@@ -202,28 +286,44 @@ class SiteSpider(scrapy.Spider):
         """One clear line and a counted reason per page that could not be fetched."""
         request = getattr(failure, "request", None)
         exc = failure.value
+        detail = None
         if isinstance(exc, HttpError):
             reason = f"http {exc.response.status}"
         elif isinstance(exc, ResponseDataLossError):
             reason = "truncated response"
-        elif isinstance(exc, TimeoutError | defer.TimeoutError):
+        elif isinstance(exc, TimeoutError | defer.TimeoutError | DownloadTimeoutError):
             reason = "timeout"
-        elif isinstance(exc, DNSLookupError):
+        elif isinstance(exc, DNSLookupError | CannotResolveHostError):
             reason = "dns lookup failed"
-        elif isinstance(exc, ConnectionRefusedError):
+        elif isinstance(exc, ConnectionRefusedError | DownloadConnectionRefusedError):
             reason = "connection refused"
+        elif isinstance(exc, DownloadCancelledError):
+            reason = "too large (DOWNLOAD_MAXSIZE)"
         elif isinstance(exc, IgnoreRequest):
-            return  # robots.txt, offsite: Scrapy already counts these
+            if not str(exc).startswith(("redirect loop", "max redirections")):
+                return  # robots.txt, offsite: counted by Scrapy and the host guard
+            reason, detail = "redirect loop", str(exc)
         else:
             reason = type(exc).__name__
         self.crawler.stats.inc_value(f"newsarchive/fetch_failed/{reason}")
-        self.logger.warning("skipped %s: %s", getattr(request, "url", "?"), reason)
+        self.logger.warning("skipped %s: %s", getattr(request, "url", "?"), detail or reason)
+
+
+def _validators(response: Response) -> dict[str, str | None]:
+    """What a conditional request needs next time (kept in fetch_state)."""
+    get = response.headers.get
+    etag, modified = get(b"ETag"), get(b"Last-Modified")
+    return {"etag": etag.decode("latin-1") if etag else None,
+            "last_modified": modified.decode("latin-1") if modified else None}
 
 
 def spider_for(profile: SiteProfile) -> type[SiteSpider]:
     cls_name = re.sub(r"\W", "_", profile.name.title()) + "Spider"
+    custom = dict(profile.settings)
+    if profile.revisit:
+        custom["NEWSARCHIVE_REVISIT"] = dict(profile.revisit)
     return type(cls_name, (SiteSpider,), {
-        "name": profile.name, "profile": profile, "custom_settings": dict(profile.settings),
+        "name": profile.name, "profile": profile, "custom_settings": custom,
     })
 
 

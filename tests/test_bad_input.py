@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from unattended import logs
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0",
         "-s", "DOWNLOAD_TIMEOUT=2"]
@@ -39,7 +40,7 @@ def test_misbehaving_site_is_crawled_with_clear_reasons(site: str, tmp_path: Pat
     db = tmp_path / "a.db"
     proc = crawl(site + "/", db, tmp_path)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
-    log = proc.stderr
+    log = proc.stderr + logs(db)  # without a terminal, crawl logs go to <db dir>/logs/
     assert "binary content" in log
     assert "Content-Type image/png" in log
     assert "empty page" in log
@@ -64,7 +65,7 @@ def test_dead_server_loses_nothing_already_stored(site: str, tmp_path: Path) -> 
     dead = "http://127.0.0.1:9/"  # discard port: connection refused
     proc = crawl(dead, db, tmp_path)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
-    assert "connection refused" in proc.stderr.lower()
+    assert "connection refused" in (proc.stderr + logs(db)).lower()
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from articles").fetchone()[0] == before
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -22,7 +22,7 @@ PAGES += [(a, f"http://{a.publisher}{content.wire_path(a)}")
           if respond(a.publisher, content.wire_path(a)).status == 200]
 
 
-@lru_cache(maxsize=None)
+@cache
 def record(url: str) -> dict:
     host, _, path = url.removeprefix("http://").partition("/")
     resp = respond(host, "/" + path, hit=2)  # hit 2: past the flaky first 503

@@ -23,7 +23,8 @@ TABLES = ["articles", "article_urls", "images", "comments", "related_blocks", "r
           "crawl_runs"]
 
 
-def run(args: list[str], env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def run(args: list[str], env: dict | None = None,
+        timeout: int = 600) -> subprocess.CompletedProcess:
     proc = subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=ROOT, timeout=timeout,
                           capture_output=True, text=True, env={**os.environ, **(env or {})})
     return proc

@@ -4,7 +4,7 @@ a failure reads `nashaniva-demo/380114-en::images`). Regenerate with `python tes
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ FIELDS = [f for f in Record.__dataclass_fields__ if f != "fetched_at"]
 CASES = sorted(p for p in SITES.glob("*/*") if (p / "expected.json").exists())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _actual(case_dir: Path) -> dict:
     return extract_case(case_dir)
 

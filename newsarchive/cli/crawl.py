@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,34 +17,99 @@ from newsarchive.profiles import load_profiles
 @click.command()
 @click.argument("targets", nargs=-1)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every (non-demo) site file.")
+@click.option("--refresh", is_flag=True,
+              help="Revisit every known article now, whatever the revisit schedule says.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="One summary line on stdout, logs to <db dir>/logs/ (implied without a TTY).")
 @crawl_options
 @click.option("--no-captures", is_flag=True,
               help="Keep records only: no raw WARC captures (NEWSARCHIVE_CAPTURES=False).")
-def crawl(targets: tuple[str, ...], all_sites: bool, db: str, overrides: tuple[str, ...],
-          no_captures: bool) -> None:
+def crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, quiet: bool, db: str,
+          overrides: tuple[str, ...], no_captures: bool) -> None:
     """Crawl sites (names of files in spiders/) or URLs (home, section, sitemap, feed).
 
-    Example: newsarchive crawl dailyherald-demo https://example.com/news/ --db data/archive.db
-    """
-    from newsarchive.runner import UsageError, project_settings, resolve_targets, run_crawls
+    Exit codes: 0 ok; 1 finished with page errors or a broken site; 2 could not run (bad
+    arguments or site file, archive locked by another run, archive not writable).
 
+    Example: newsarchive crawl --all --quiet --db /srv/news/archive.db
+    """
+    from newsarchive.lock import ArchiveLock, ArchiveLocked
+    from newsarchive.runner import (
+        UsageError,
+        check_archive,
+        project_settings,
+        resolve_targets,
+        run_crawls,
+    )
+
+    quiet = quiet or not sys.stdout.isatty()
+    started = time.monotonic()
     try:
         jobs = resolve_targets(targets, all_sites)
         settings = project_settings(db, _capture_flag(no_captures) + list(overrides))
-        Path(db).parent.mkdir(parents=True, exist_ok=True)
-    except (UsageError, OSError) as exc:
+        lock = ArchiveLock(db).acquire()
+    except (UsageError, ArchiveLocked, OSError) as exc:
         click.echo(f"newsarchive: {exc}", err=True)
         sys.exit(2)
-    results = run_crawls(jobs, settings)
-    failed = False
+    try:  # the lock is held for the whole run; the kernel drops it if we are killed
+        try:
+            check_archive(db)
+        except UsageError as exc:
+            click.echo(f"newsarchive: {exc}", err=True)
+            sys.exit(2)
+        if refresh:
+            settings.set("NEWSARCHIVE_REFRESH", True, priority="cmdline")
+        log_file = None
+        if quiet:
+            if not settings.get("LOG_FILE"):
+                logs = Path(db).resolve().parent / "logs"
+                logs.mkdir(parents=True, exist_ok=True)
+                log_file = logs / f"newsarchive-{time.strftime('%Y%m%d')}.log"
+                settings.set("LOG_FILE", str(log_file), priority="cmdline")
+            else:
+                log_file = settings.get("LOG_FILE")
+        elif settings.getpriority("NEWSARCHIVE_PROGRESS") == settings.getpriority("BOT_NAME"):
+            settings.set("NEWSARCHIVE_PROGRESS", True, priority="cmdline")
+        results = run_crawls(jobs, settings)
+    finally:
+        lock.release()
+    code, line = summarize(results, time.monotonic() - started, log_file)
+    if not quiet:
+        for res in results:
+            stats = res.stats
+            click.echo(f"{res.spider}: {stats.get('response_received_count', 0)} pages, "
+                       f"{stats.get('item_scraped_count', 0)} articles stored or checked, "
+                       f"rejected: {res.rejected() or 'none'} "
+                       f"({stats.get('finish_reason', '?')})", err=True)
+    click.echo(line)
+    sys.exit(code)
+
+
+def summarize(results: list, seconds: float, log_file: Any) -> tuple[int, str]:
+    """(exit code, the one summary line) for a finished set of crawls."""
+    total: dict[str, int] = {}
+    keys = {"pages": "response_received_count", "new": "newsarchive/stored/new",
+            "updated": "newsarchive/stored/updated", "unchanged": "newsarchive/stored/unchanged",
+            "merged": "newsarchive/stored/merged", "not modified": "newsarchive/not_modified",
+            "errors": "log_count/ERROR"}
+    broken, code = [], 0
     for res in results:
-        stats = res.stats
-        failed |= bool(stats.get("log_count/ERROR"))
-        click.echo(f"{res.spider}: {stats.get('response_received_count', 0)} pages, "
-                   f"{stats.get('item_scraped_count', 0)} articles stored or checked, "
-                   f"rejected: {res.rejected() or 'none'} "
-                   f"({stats.get('finish_reason', '?')})", err=True)
-    sys.exit(1 if failed else 0)
+        for label, key in keys.items():
+            total[label] = total.get(label, 0) + int(res.stats.get(key, 0) or 0)
+        if res.stats.get("newsarchive/broken"):
+            broken.append(f"{res.spider} ({res.stats['newsarchive/broken']})")
+        if res.stats.get("finish_reason") == "archive_error":
+            code = 2
+        elif code == 0 and (res.stats.get("log_count/ERROR") or broken):
+            code = 1
+    status = {0: "ok", 1: "finished with errors", 2: "stopped: archive not writable"}[code]
+    parts = [f"{len(results)} site(s)"] + [f"{v} {k}" for k, v in total.items()]
+    line = f"newsarchive crawl: {status}: {', '.join(parts)}, {seconds:.0f}s"
+    if broken:
+        line += f"; BROKEN: {'; '.join(broken)}"
+    if log_file:
+        line += f"; log: {log_file}"
+    return code, line
 
 
 @click.command()

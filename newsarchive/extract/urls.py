@@ -52,7 +52,6 @@ def normalize_url(url: str) -> str:
 @lru_cache(maxsize=4096)
 def registrable_domain(host_or_url: str) -> str:
     """nashaniva.com for https://www.nashaniva.com/en/1 (bundled Public Suffix List, offline)."""
-    import tldextract
 
     host = urlsplit(host_or_url).hostname if "//" in host_or_url else host_or_url
     host = (host or "").lower().strip(".")

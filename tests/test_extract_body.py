@@ -1,0 +1,182 @@
+"""Body text, the article element, is_article and access on hand-written pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import lxml.html
+import pytest
+
+from newsarchive.extract import body
+from newsarchive.extract.body_clean import block_text, clean_lines
+from newsarchive.extract.document import Document
+from newsarchive.profiles import parse_profile
+from newsarchive.record import Record
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
+URL = "https://news.example.com/world/2024/03/12/some-story"
+
+
+def para(n: int) -> str:
+    return (f"<p>Paragraph {n} of the story tells what happened in the town that day, "
+            "who was there and why it matters for the people who live nearby.</p>")
+
+
+ARTICLE = f"""<html><head><title>Storm hits the coast</title></head><body>
+<nav><a href="/">Home</a><a href="/world">World</a></nav>
+<main><article class="story">
+  <h1>Storm hits the coast</h1>
+  <p class="standfirst">A short summary of the storm that hit the coast on Tuesday night and
+  what it did to the harbour.</p>
+  <div class="article-body">
+    {para(1)}
+    <figure><img src="/a.jpg"><figcaption>Waves at the pier. Photo: Jane Roe</figcaption>
+    </figure>
+    {para(2)}
+    <h2>What comes next</h2>
+    {para(3)}
+    <p>(AP Photo/John Smith)</p>
+    {para(4)}
+    <div class="share-bar"><a href="#">Share on Facebook</a><a href="#">Tweet</a></div>
+  </div>
+  <section class="comments"><ol>
+    <li class="comment"><p>First comment text by a reader who disagrees strongly here.</p></li>
+    <li class="comment"><p>Second comment text by another reader who agrees instead.</p></li>
+  </ol></section>
+</article></main>
+<footer><p>Copyright Example News. All rights reserved, including the text.</p></footer>
+</body></html>"""
+
+
+def make(html: str, url: str = URL) -> tuple[Document, Record]:
+    doc = Document(html, url)
+    return doc, Record(url=url, canonical_url=url, site="example.com",
+                       headline="Storm hits the coast")
+
+
+def test_generic_body_leaves_out_captions_credits_share_and_comments() -> None:
+    doc, rec = make(ARTICLE)
+    before = lxml.html.tostring(doc.tree)
+    exclude = doc.tree.xpath("//section[@class='comments']")
+    node = body.fill_body(doc, rec, None, {}, exclude)
+    assert lxml.html.tostring(doc.tree) == before  # doc.tree is shared: never mutated
+    text = rec.body or ""
+    for n in (1, 2, 3, 4):
+        assert f"Paragraph {n} of the story" in text
+    assert "What comes next" in text
+    assert text.startswith("A short summary of the storm")  # the standfirst is recovered
+    for junk in ("Waves at the pier", "Photo:", "AP Photo", "Share on Facebook", "comment text",
+                 "Copyright", "Home"):
+        assert junk not in text
+    assert "\n\n" in text and "\n\n\n" not in text
+    assert rec.provenance["body"] == "generic"
+    assert node is not None and node.tag in ("div", "article")
+    assert "Paragraph 1" in node.text_content()
+
+
+def test_site_layer_body_drops_figures_and_excluded_nodes() -> None:
+    doc, rec = make(ARTICLE)
+    prof = parse_profile({"name": "ex", "hosts": ["news.example.com"],
+                          "fields": {"body": "div.article-body"}})
+    exclude = doc.tree.xpath("//div[@class='share-bar']")
+    node = body.fill_body(doc, rec, prof, {"body": "div.article-body"}, exclude)
+    assert rec.provenance["body"] == "site"
+    assert node is doc.tree.xpath("//div[@class='article-body']")[0]
+    text = rec.body or ""
+    assert text.split("\n\n")[0].startswith("Paragraph 1")
+    assert "What comes next" in text.split("\n\n")
+    assert "Waves at the pier" not in text and "Share on Facebook" not in text
+    assert "AP Photo" not in text  # credit lines go in the site layer too
+
+
+def test_excluded_wrapper_holding_the_article_is_ignored() -> None:
+    # another extractor mistaking the article wrapper for a related block must not empty the body
+    doc, rec = make(ARTICLE)
+    body.fill_body(doc, rec, None, {}, doc.tree.xpath("//div[@class='article-body']"))
+    assert "Paragraph 3 of the story" in (rec.body or "")
+
+
+@pytest.mark.parametrize("line", [
+    "Photo: Jane Roe", "(AP Photo/John Smith)", "© Reuters", "Foto: dpa",
+    "Read also: Another story about storms", "Lesen Sie auch: Sturm an der Küste",
+    "Subscribe to our newsletter", "[Another article about weather](https://x.example/a)",
+])
+def test_clean_lines_drops_boilerplate(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text, links=True) == \
+        "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list() -> None:
+    text = ("One [linked](https://x.example/) word.\nTwo.\nThree.\nFour.\nRelated articles\n"
+            "Some other story")
+    assert clean_lines(text, links=True) == "One linked word.\n\nTwo.\n\nThree.\n\nFour."
+
+
+def test_block_text_paragraphs() -> None:
+    node = lxml.html.fromstring("<div><p>A <b>bold</b> move.</p>Loose text<br>after break"
+                                "<ul><li>one</li><li>two</li></ul><figcaption>x</figcaption>"
+                                "</div>")
+    assert block_text(node) == "A bold move.\n\nLoose text\n\nafter break\n\none\n\ntwo"
+
+
+def section_page(teasers: int = 30) -> str:
+    items = "".join(
+        f'<li><a href="/world/2024/03/{i:02d}/story-{i}">Headline number {i} about the news '
+        f"of the day</a><p>Teaser {i} text.</p></li>" for i in range(teasers))
+    return (f'<html><head><meta property="og:type" content="website"></head><body><h1>World'
+            f"</h1><ul>{items}</ul></body></html>")
+
+
+def test_section_page_with_30_teasers_is_not_an_article() -> None:
+    doc, rec = make(section_page(), "https://news.example.com/world/")
+    body.fill_body(doc, rec, None, {}, [])
+    body.fill_access(doc, rec, None, {})
+    assert rec.is_article is False
+    assert rec.access == "none"
+
+
+def test_article_is_free_by_default() -> None:
+    doc, rec = make(ARTICLE)
+    body.fill_body(doc, rec, None, {}, [])
+    body.fill_access(doc, rec, None, {})
+    assert rec.is_article is True and rec.access == "free"
+
+
+def test_paywall_from_schema_org_flag() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Storm hits the coast",
+                     "isAccessibleForFree": "False"})
+    html = ARTICLE.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    body.fill_access(doc, rec, None, {})
+    assert rec.is_article and rec.access == "paywall"
+
+
+def test_short_body_next_to_subscribe_prompt_is_a_teaser() -> None:
+    html = ('<html><head><meta property="og:type" content="article"></head><body><article>'
+            "<h1>Storm hits the coast</h1><p>The storm that hit the coast on Tuesday night did "
+            "more damage than expected, officials said on Wednesday morning.</p>"
+            '<div class="promo">To continue reading, subscribe now. Already a subscriber? '
+            "Log in.</div></article></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    body.fill_access(doc, rec, None, {})
+    assert rec.is_article and rec.access == "teaser"
+
+
+def test_empty_page_gives_no_body_and_no_article() -> None:
+    doc, rec = make("<html><body><div></div></body></html>")
+    assert body.fill_body(doc, rec, None, {}, []) is None
+    body.fill_access(doc, rec, None, {})
+    assert rec.body is None and rec.is_article is False and rec.access == "none"
+
+
+def test_whole_extract_on_the_article() -> None:
+    from newsarchive.extract import extract
+
+    rec = extract(ARTICLE, URL, fetched_at=NOW)
+    assert rec.headline == "Storm hits the coast"
+    assert "Paragraph 4 of the story" in (rec.body or "")
+    assert rec.is_article

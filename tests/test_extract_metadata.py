@@ -1,0 +1,198 @@
+"""Metadata layers on small hand-written pages: one behaviour per test."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from newsarchive.extract import extract
+from newsarchive.extract.metadata import normalize_lang, trusted_canonical
+from newsarchive.extract.text import split_names, strip_site_name
+from newsarchive.profiles import parse_profile
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
+URL = "https://news.example.com/world/2024/03/12/some-story"
+PARA = "<p>" + "This is a sentence of running article text that goes on. " * 6 + "</p>"
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{PARA * 3}'
+            "</article></body></html>")
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def run(html: str, url: str = URL, **kw: object):
+    return extract(html, url, fetched_at=NOW, **kw)  # type: ignore[arg-type]
+
+
+def test_jsonld_author_list_and_dates() -> None:
+    rec = run(page(ld({"@context": "https://schema.org", "@type": "NewsArticle",
+                       "headline": "Storm hits the coast",
+                       "author": [{"@type": "Person", "name": "Jane Doe"},
+                                  {"@type": "Person", "name": "John Roe"}],
+                       "datePublished": "2024-03-12T09:30:00+01:00",
+                       "dateModified": "2024-03-12T10:00:00Z",
+                       "articleSection": "World", "keywords": "storm, weather"})))
+    assert rec.authors == ["Jane Doe", "John Roe"]
+    assert rec.provenance["authors"] == "json-ld"
+    assert rec.published_at == "2024-03-12T09:30:00+01:00"  # the offset is kept
+    assert rec.published_raw == "2024-03-12T09:30:00+01:00"
+    assert rec.modified_at == "2024-03-12T10:00:00+00:00"
+    assert rec.section == "World"
+    assert rec.tags == ["storm", "weather"]
+
+
+def test_jsonld_author_by_id_reference_in_graph() -> None:
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "Article", "headline": "X", "author": {"@id": "#p1"}},
+        {"@type": "Person", "@id": "#p1", "name": "Anna Example"}]}
+    assert run(page(ld(graph))).authors == ["Anna Example"]
+
+
+def test_organization_author_yields_to_a_person_byline() -> None:
+    html = page(ld({"@type": "NewsArticle", "author": {"@type": "Organization",
+                                                         "name": "Example News"}}),
+                '<div class="byline">By Max Muster</div>')
+    assert run(html).authors == ["Max Muster"]
+
+
+def test_bad_jsonld_and_odd_values_never_raise() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": 42, '
+            '"datePublished": "not a date", "headline": ["x"],</script>'
+            + ld({"@type": "Article", "author": [None, {"name": ["A", "B"]}],
+                  "datePublished": {"bad": 1}, "keywords": 7}))
+    rec = run(page(head))
+    assert rec.published_at is None or rec.published_at.startswith("20")
+
+
+def test_h1_beats_og_title_with_site_suffix() -> None:
+    html = page('<meta property="og:title" content="Storm hits the coast | Example News">'
+                "<title>Storm hits the coast | Example News</title>",
+                "<h1>Storm hits the coast</h1>")
+    rec = run(html)
+    assert rec.headline == "Storm hits the coast"
+    assert rec.provenance["headline"] == "generic"
+
+
+def test_h1_kicker_is_dropped_when_meta_title_repeats_the_headline() -> None:
+    html = page('<meta property="og:title" content="Storm hits the coast - Example">',
+                '<h1><span class="kicker">Weather</span> <span>Storm hits the coast</span></h1>')
+    assert run(html).headline == "Storm hits the coast"
+
+
+def test_title_tag_without_site_name_when_no_h1() -> None:
+    html = page("<title>Storm hits the coast | Example News</title>")
+    assert run(html).headline == "Storm hits the coast"
+    assert strip_site_name("Kicker - A long enough headline | Site", ["Site"]) == \
+        "A long enough headline"
+
+
+@pytest.mark.parametrize("shown, iso", [
+    ("12.03.2024, 14:05", "2024-03-12T14:05:00"),
+    ("12 марта 2024, 14:05", "2024-03-12T14:05:00"),
+    ("March 11, 2024", "2024-03-11"),
+    ("2 hours ago", "2024-03-12T10:00:00+00:00"),  # relative to the fetch time
+])
+def test_shown_dates(shown: str, iso: str) -> None:
+    rec = run(page(body=f'<h1>Headline of the story</h1><span class="date">{shown}</span>'))
+    assert rec.published_at == iso
+    assert rec.published_raw == shown
+
+
+def test_future_and_ancient_dates_are_rejected() -> None:
+    html = page('<meta property="article:published_time" content="2031-01-01">'
+                '<meta name="date" content="1970-01-01">')
+    assert run(html, "https://news.example.com/story").published_at is None
+    assert run(html).published_at == "2024-03-12"  # the URL's date is the last resort
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("By Jane Doe and John Roe, Reuters", ["Jane Doe", "John Roe", "Reuters"]),
+    ("Von Max Muster | 12.03.2024, 14:05", ["Max Muster"]),
+    ("Jane Doe, Staff Writer", ["Jane Doe"]),
+    ("Posted by admin", []),
+    ("jane@example.com", []),
+    ("Anna Schmidt und Peter Meier", ["Anna Schmidt", "Peter Meier"]),
+])
+def test_byline_names(byline: str, names: list[str]) -> None:
+    assert split_names([byline]) == names
+
+
+def test_byline_class_layer_and_comment_authors_ignored() -> None:
+    html = page(body='<h1>Headline of the story</h1><div class="comments"><span class="author">'
+                     "Troll Person</span></div><p class=\"byline\">By Jane Doe</p>")
+    rec = run(html)
+    assert rec.authors == ["Jane Doe"]
+    assert rec.provenance["authors"] == "generic"
+
+
+def test_canonical_trust_rules() -> None:
+    base = "https://news.example.com/world/2024/03/12/some-story"
+    assert trusted_canonical("https://www.example.com/world/2024/03/12/some-story", base, None)
+    assert not trusted_canonical("https://news.example.com/", base, None)  # home page
+    assert not trusted_canonical("https://news.example.com/world", base, None)  # parent section
+    assert not trusted_canonical("https://other.org/world/2024/03/12/some-story", base, None)
+    prof = parse_profile({"name": "ex", "hosts": ["news.example.com"],
+                          "urls": {"article": [r"/\d{4}/\d\d/\d\d/"]}})
+    assert not trusted_canonical("https://news.example.com/tag/storm", base, prof)
+
+
+def test_canonical_relative_href_is_resolved_and_normalized() -> None:
+    html = page('<link rel="canonical" href="/world/2024/03/12/some-story?utm_source=x">')
+    rec = run(html, URL + "?fbclid=abc")
+    assert rec.canonical_url == "https://news.example.com/world/2024/03/12/some-story"
+
+
+def test_untrusted_canonical_falls_back_to_normalized_url() -> None:
+    html = page('<link rel="canonical" href="https://news.example.com/">')
+    rec = run(html, URL + "?utm_medium=social#top")
+    assert rec.canonical_url == URL
+    assert "canonical_url" not in rec.provenance
+
+
+@pytest.mark.parametrize("raw, tag", [("en_us", "en-US"), ("be_BY", "be-BY"), ("EN", "en"),
+                                      ("sr-latn-rs", "sr-Latn-RS"), ("und", None), ("", None)])
+def test_language_normalization(raw: str, tag: str | None) -> None:
+    assert normalize_lang(raw) == tag
+
+
+def test_language_sources_in_order() -> None:
+    html = ('<html><head><meta property="og:locale" content="be_BY"></head><body>'
+            f"{PARA}</body></html>")
+    assert run(html).language == "be-BY"
+    bare = f"<html><body>{PARA}</body></html>"
+    prof = parse_profile({"name": "ex", "hosts": ["news.example.com"], "language": "ru"})
+    assert run(bare, profile=prof).language == "ru"
+
+
+def test_section_from_breadcrumbs_and_tags_from_og() -> None:
+    html = page('<meta property="article:tag" content="Storms">'
+                '<meta property="article:tag" content="Coast">',
+                '<nav class="breadcrumb"><a href="/">Home</a><a href="/world">World</a></nav>')
+    rec = run(html)
+    assert rec.section == "World"
+    assert rec.tags == ["Storms", "Coast"]
+
+
+def test_site_layer_wins_and_is_processed() -> None:
+    prof = parse_profile({"name": "ex", "hosts": ["news.example.com"],
+                          "fields": {"headline": "h2.title::text", "authors": ".who"},
+                          "processors": {"authors": ["strip_by"]}})
+    html = page('<meta property="og:title" content="Other">',
+                '<h2 class="title">Site headline</h2><span class="who">By Jane Doe</span>')
+    rec = run(html, profile=prof)
+    assert rec.headline == "Site headline"
+    assert rec.authors == ["Jane Doe"]
+    assert rec.provenance["headline"] == rec.provenance["authors"] == "site"
+
+
+def test_bad_site_selector_falls_through_to_generic() -> None:
+    prof = parse_profile({"name": "ex", "hosts": ["news.example.com"],
+                          "fields": {"headline": "xpath:///[["}})
+    rec = run(page(body="<h1>Generic headline here</h1>"), profile=prof)
+    assert rec.headline == "Generic headline here"
