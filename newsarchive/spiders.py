@@ -132,7 +132,7 @@ class SiteSpider(scrapy.Spider):
         self._targets.pop(target.url, None)
         self.crawler.stats.inc_value("newsarchive/revisits")
         return Request(target.url, headers=target.headers(), callback=self.parse,
-                       errback=self.fetch_failed, priority=REVISIT_PRIORITY,
+                       errback=self.fetch_failed, priority=REVISIT_PRIORITY, dont_filter=True,
                        meta={"handle_httpstatus_list": [304], "na_revisit": True})
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
@@ -280,7 +280,10 @@ class SiteSpider(scrapy.Spider):
             if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
                 return
             meta["na_depth"] = depth
-        yield Request(key, callback=self.parse, errback=self.fetch_failed, meta=meta)
+        # dont_filter: `_queued` already dedupes what we request; Scrapy's filter would also
+        # drop a redirect to a page fetched before, and with it the alias the redirect proves.
+        yield Request(key, callback=self.parse, errback=self.fetch_failed, meta=meta,
+                      dont_filter=True)
 
     def fetch_failed(self, failure: Failure) -> None:
         """One clear line and a counted reason per page that could not be fetched."""

@@ -134,7 +134,10 @@ def demo(db: str, overrides: tuple[str, ...], no_captures: bool, edition: int) -
         sys.exit(2)
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     # Demo pages are fast local pages: no throttling. robots.txt is still obeyed.
-    fast = ["AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "LOG_LEVEL=WARNING"]
+    # Every demo run revisits every page (conditional requests: unchanged pages cost a 304), so
+    # switching --edition shows revisions at once instead of waiting for the revisit schedule.
+    fast = ["AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "LOG_LEVEL=WARNING",
+            "NEWSARCHIVE_REFRESH=True"]
     settings = project_settings(db, fast + _capture_flag(no_captures) + list(overrides))
     try:
         server_cm = start_demo_server(edition=edition)
