@@ -109,14 +109,13 @@ def clean_lines(text: str, links: bool = False) -> str:
             line = clean(_MD_LINK.sub(r"\1", line))
             if not line:
                 continue
-        short = len(line) <= 200
-        if short and (CREDIT_LINE.match(line) or PROMO_LINE.match(line)):
-            continue
-        if len(line) <= 250 and (_CREDIT_IN_LINE.search(line) or _PITCH.search(line)):
-            continue
         if len(line) <= 60 and TAIL_HEADING.match(line) and i >= 0.5 * len(lines) \
                 and len(out) >= 2:
             break
+        if len(line) <= 200 and (CREDIT_LINE.match(line) or PROMO_LINE.match(line)):
+            continue
+        if len(line) <= 250 and (_CREDIT_IN_LINE.search(line) or _PITCH.search(line)):
+            continue
         out.append(line)
     return "\n\n".join(out)
 

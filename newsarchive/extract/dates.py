@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from newsarchive.extract.dates_local import find_date_text
 from newsarchive.extract.dates_local import parse_date as _fast_parse
@@ -18,6 +18,51 @@ from newsarchive.extract.dates_local import parse_date as _fast_parse
 log = logging.getLogger(__name__)
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _HAS_DIGIT = re.compile(r"\d")
+_TIME_ONLY = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_OFFSET = re.compile(r"T\d\d:\d\d(?::\d\d)?(?:\.\d+)?([+-]\d\d):?(\d\d)$")
+
+
+def local_offset(values: list[str]) -> timedelta | None:
+    """The publisher's UTC offset, from any timestamp on the page that states a non-zero one."""
+    for value in values:
+        m = _OFFSET.search(value.strip())
+        if m and (m[1], m[2]) not in (("+00", "00"), ("-00", "00")):
+            sign = -1 if m[1][0] == "-" else 1
+            return sign * timedelta(hours=int(m[1][1:]), minutes=int(m[2]))
+    return None
+
+
+def to_offset(iso: str, offset: timedelta | None) -> str:
+    """A UTC timestamp shown in the publisher's own offset (same instant, local day)."""
+    if offset is None or not iso.endswith("+00:00"):
+        return iso
+    try:
+        dt = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return dt.astimezone(timezone(offset)).isoformat()
+
+
+def url_date(url: str) -> str | None:
+    """The date a URL path spells out (/2024/03/12/ or /2024-03-12-...), if any."""
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    try:
+        return datetime(int(m[1]), int(m[2]), int(m[3])).date().isoformat()
+    except ValueError:
+        return None
+
+
+def reconcile_with_url(iso: str, url: str) -> str:
+    """A URL's date is the day the article was filed. When structured data says a later day
+    (a modification, or a UTC timestamp that crossed midnight) the URL's day wins."""
+    day = url_date(url)
+    if not day or iso[:10] == day:
+        return iso
+    return day if iso[:10] > day else iso
 
 
 def _plausible(iso: str, now: datetime) -> bool:
@@ -77,7 +122,9 @@ def parse(raw: str | None, now: datetime, *, lang: str | None = None,
         iso = None
     if iso and "T" in iso:
         iso = _with_offset(iso)
-    if iso is None and slow and len(raw) <= 80 and re.search(r"[^\W\d_]", raw):
+    # dateparser reads a bare time ("2:33 PM") as today: only give it text with a date part
+    dateish = _TIME_ONLY.sub("", raw)
+    if iso is None and slow and len(raw) <= 80 and re.search(r"[^\W\d_]{3,}|\d", dateish):
         iso = _dateparser(raw, now, [lang.split("-")[0]] if lang else None)
     return iso if iso and _plausible(iso, now) else None
 

@@ -44,16 +44,16 @@ TAGS_META = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags", "
 # rel=author, common CMS class names).
 BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ') or "
-    "contains(@class, 'byline') or contains(@class, 'author-name') or "
-    "contains(@class, 'authorname') or contains(@class, 'article-author') or "
-    "contains(@class, 'post-author') or contains(@class, 'entry-author') or "
-    "contains(@class, 'vcard') or contains(@class, 'Autor') or contains(@class, 'autor') or "
-    "contains(@id, 'author') or contains(@class, 'writer') or contains(@class, 'creator')]",
+    "//*[contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'byline') "
+    "or contains(@class, 'Byline') or contains(@class, 'auteur') or contains(@class, 'autor') or "
+    "contains(@class, 'Autor') or contains(@class, 'vcard') or contains(@class, 'user__name') or "
+    "contains(@class, 'username') or contains(@id, 'author') or contains(@class, 'writer') or "
+    "contains(@class, 'creator') or contains(@class, 'firma') or contains(@class, 'signature')]",
 )
 # Bylines and authors' names are never inside these (comment threads repeat "author" classes).
 NOT_BYLINE_AREA = ("[not(ancestor-or-self::form or ancestor-or-self::input or "
-                   "ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment') "
+                   "ancestor-or-self::*[not(self::body or self::html or self::article or "
+                   "self::main)][contains(@class, 'comment') or contains(@id, 'comment') "
                    "or contains(@class, 'related') or contains(@class, 'sidebar')])]")
 # Text nodes that open with a byline word: "By Jane Doe", "Von Max Muster", "Posted by X".
 TEXT_BYLINE_XPATH = (
@@ -69,21 +69,23 @@ BY_PREFIX = re.compile(
     r"words\s+by|text\s+(?:by|von)|reported\s+by|eingestellt\s+von|geschrieben\s+von|"
     r"verfasst\s+von|publicado\s+por|escrito\s+por|écrit\s+par|by|von|vom|par|por|di|da|"
     r"door|av|af|przez|od|autor(?:in)?|auteur|author|autore|автор|аўтар|text|texte|texto|"
-    r"tekst|bericht)\s*[:|]?\s+",
+    r"tekst|bericht)(?:\s*[:|]\s*|\s+)",
     re.I)
 # What ends a byline: dates, "updated", "all articles", "says" (comment headers).
 AUTHOR_STOP = re.compile(
     r"\s*(?:[|•·–—]\s*)?\b(?:updated|published|posted|publicado|publié|veröffentlicht|"
-    r"aktualisiert|hace|il y a|vor\s+\d|(?:am|on|le|el|il|de)\s+\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
-    r"\d{4}-\d\d-\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|"
+    r"aktualisiert|hace|il y a|vor\s+\d+|(?:am|on|le|el|il|de)\s+\d+|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    r"\d{4}-\d\d-\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+|"
     r"\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|"
     r"alle artikel|all posts|more articles|weitere artikel|mehr artikel|view all|ver todos|"
-    r"says|sagt|said|schreibt|dice|dit)\b.*$",
+    r"says|sagt|said|schreibt|dice|dit)\b.*$|\s+(?:on|under|at|in|um|am)\s*$",
     re.I)
 NOT_A_NAME = re.compile(
     r"^(?:admin|administrator|editor|editors|staff|guest|gast|user|anonymous|anonym|unknown|"
     r"none|null|home|news|more|mehr|read more|weiterlesen|posted|publicado|share|teilen|"
-    r"author|autor|by|von|wordpressadmin|webmaster|afficher mon profil complet)$|@|"
+    r"author|autor|by|von|wordpressadmin|webmaster|afficher mon profil complet|text|"
+    r"über den autor|about the author|no author|autor/in|autorin|kontakt|contact|publiziert|"
+    r"por|par|de|von|redakteur|redakteurin)$|@|"
     r"https?://|www\.|\.(?:com|de|org|net)$",
     re.I)
 # Person-role suffixes removed from a name: "Jane Doe, Staff Writer".

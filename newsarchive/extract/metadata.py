@@ -34,9 +34,10 @@ from newsarchive.extract.metadata_generic import (
     article_date,
     find_title,
     lead_text,
+    site_names,
     time_elements,
 )
-from newsarchive.extract.text import clean, dedupe, fold, split_names
+from newsarchive.extract.text import clean, dedupe, fold, looks_like_name, split_names
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record
@@ -135,8 +136,10 @@ def _authors(p: _Page) -> Found:
     graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
     raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
     fallback: Found = None
+    publishers = {fold(n) for n in site_names(doc)} | {
+        fold(n) for n in _names_from_ld(p.ld.get("publisher"), graph)[0]}
     if names := split_names(raw):
-        if person:
+        if person and not all(fold(n) in publishers for n in names):
             return names, "json-ld"
         fallback = names, "json-ld"  # an Organization: look for a person's byline first
     og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
@@ -157,8 +160,10 @@ def _authors(p: _Page) -> Found:
             return names, "generic"
     for text in doc.tree.xpath(TEXT_BYLINE_XPATH)[:5]:
         parent = text.getparent()
-        if parent is not None and parent.xpath("self::*" + NOT_BYLINE_AREA) \
-                and (names := split_names([str(text)])):
+        if parent is None or not parent.xpath("self::*" + NOT_BYLINE_AREA):
+            continue
+        names = [n for n in split_names([str(text)]) if looks_like_name(n)]
+        if names:
             return names, "generic"
     return fallback
 
@@ -174,35 +179,6 @@ def _subheadline(p: _Page) -> Found:
         return found[0], "site"
     text = lead_text(p.doc)
     return (text, "generic") if text else None
-
-
-def _authors(p: _Page) -> Found:
-    if found := p.site_texts("authors"):
-        return split_names(found), "site"
-    doc = p.doc
-    if names := split_names(_names_from_ld(p.ld.get("author") or p.ld.get("creator"))):
-        return names, "json-ld"
-    og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
-    if names := split_names(og):
-        return names, "opengraph"
-    for node in doc.tree.xpath("//*[@itemprop='author']")[:5]:
-        inner = node.xpath(".//*[@itemprop='name']")
-        text = (inner[0].get("content") or inner[0].text_content()) if inner else (
-            node.get("content") or node.text_content())
-        if names := split_names([text]):
-            return names, "microdata"
-    for key in AUTHOR_META[1:]:
-        values = [v for v in doc.meta.get(key, []) if "://" not in v]
-        if names := split_names(values):
-            return names, "meta"
-    for xp in BYLINE_XPATH:
-        for node in doc.tree.xpath(xp)[:6]:
-            if node.tag in ("body", "html", "article", "main") or len(node) > 12:
-                continue
-            text = clean(node.text_content())
-            if 2 < len(text) <= 80 and (names := split_names([text])):
-                return names, "generic"
-    return None
 
 
 def _date(p: _Page, ld_keys: tuple[str, ...], og_key: str, itemprops: tuple[str, ...],
@@ -231,8 +207,22 @@ def _published(p: _Page) -> Found:
         iso = dates.parse(found[0], p.now, lang=p.lang)
         if iso:
             return (iso, found[0]), "site"
-    return _date(p, ("datePublished", "dateCreated", "uploadDate"), "article:published_time",
-                 ("datePublished", "dateCreated"), PUBLISHED_META[1:], True)
+    found = _date(p, ("datePublished", "dateCreated", "uploadDate"), "article:published_time",
+                  ("datePublished", "dateCreated"), PUBLISHED_META[1:], True)
+    if found and found[1] != "site":
+        (iso, raw), layer = found
+        if iso.endswith("+00:00"):  # UTC in the data, local day on the page
+            stamps = [v for vs in p.doc.meta.values() for v in vs if "T" in v][:50] + [
+                v for o in p.doc.jsonld for k, v in o.items()
+                if isinstance(v, str) and k.startswith("date")][:20]
+            shifted = dates.to_offset(iso, dates.local_offset(stamps))
+            if shifted != iso:
+                found = (shifted, raw), layer
+                iso = shifted
+        fixed = dates.reconcile_with_url(iso, p.doc.url)
+        if fixed != iso:
+            return (fixed, raw), "url"
+    return found
 
 
 def _modified(p: _Page) -> Found:

@@ -116,6 +116,11 @@ _DATE_CLASS = ("//*[not(self::script or self::style)][contains(@class, 'date') o
                "contains(@class, 'meta')]")
 
 
+# "Current time: ..." boxes on forums and portals show the fetch time, not the article's
+_NOW_LABEL = re.compile(r"aktuelle zeit|current time|it is currently|heute ist|hora actual|"
+                        r"last (?:visit|login)|letzter besuch|copyright|©", re.I)
+
+
 def time_elements(doc: Document) -> Iterator[str]:
     """Shown dates, best first: <time datetime> (pubdate / published ones first), then short
     texts of date-, byline- and meta-classed elements."""
@@ -128,21 +133,51 @@ def time_elements(doc: Document) -> Iterator[str]:
     n = 0
     for node in doc.tree.xpath(_DATE_CLASS):
         text = clean(node.text_content())
-        if 6 <= len(text) <= 80 and re.search(r"\d", text):
+        if 6 <= len(text) <= 80 and re.search(r"\d", text) and not _NOW_LABEL.search(text):
             yield text
             n += 1
             if n >= 8:
                 break
 
 
+def _near_headline(doc: Document, now: datetime, lang: str | None) -> tuple[str, str] | None:
+    """A date shown just above or below the h1 (datelines, "Posted on ...")."""
+    h1s = _visible_h1s(doc)
+    if not h1s:
+        return None
+    h1 = h1s[0]
+    texts: list[str] = []
+    for anc in [h1.getparent(), *list(h1.iterancestors())[1:3]]:
+        if anc is None:
+            break
+        for node in anc.iter():
+            if node.tag in ("script", "style") or not isinstance(node.tag, str):
+                continue
+            for piece in (node.text, node.tail):
+                if piece and piece.strip() and re.search(r"\d", piece):
+                    texts.append(piece.strip())
+            if len(texts) > 40:
+                break
+        for text in texts:
+            if len(text) <= 120 and (found := dates.find_in_text(text, now, lang)):
+                return found
+        texts.clear()
+    return None
+
+
 def article_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str] | None:
-    """Last resort: htmldate's heuristics (URL, header scripts, text patterns) on a copy,
-    because htmldate prunes the tree it is given."""
+    """Last resort: a date shown next to the headline, then htmldate's heuristics (URL,
+    header scripts, text patterns) on a copy, because htmldate prunes the tree it is given."""
+    try:
+        if found := _near_headline(doc, now, lang):
+            return found
+    except (ValueError, TypeError) as exc:
+        log.debug("near-headline date failed: %s", exc)
     try:
         from htmldate import find_date
 
         found = find_date(copy.deepcopy(doc.tree), url=doc.url if "://" in doc.url else None,
-                          original_date=True, extensive_search=False, outputformat="%Y-%m-%d",
+                          original_date=True, extensive_search=True, outputformat="%Y-%m-%d",
                           max_date=now.strftime("%Y-%m-%d"))
     except Exception as exc:  # noqa: BLE001 - a third-party heuristic must not sink the record
         log.debug("htmldate failed: %s", exc)

@@ -16,7 +16,7 @@ def clean(text: str | None) -> str:
     """Whitespace folded, invisible characters dropped."""
     if not text:
         return ""
-    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def fold(text: str | None) -> str:
@@ -40,24 +40,45 @@ def dedupe(items: Iterable[str]) -> list[str]:
 # Separators between names in a byline: "A, B and C", "A & B", "A und B", "A y B", "A; B".
 _NAME_SEP = re.compile(
     r"\s*(?:;|,|\||/|\s&\s|\s+(?:and|und|et|y|e|i|и|і|і|en|og|och|ve)\s+)\s*", re.I)
+# "AuthorJane Doe": a label glued to the name by markup without a space
+_GLUED_LABEL = re.compile(r"^(?:Author|Autor|Autorin|Auteur|By|Von|Por|Par)(?=[A-ZÄÖÜÉ][a-zäöüé])")
+_ROLE_END = re.compile(r"(?:redakteur|korrespondent|journalist|editor|reporter|writer|"
+                       r"columnist|expert|experte)(?:in)?$", re.I)
 _NAME_OK = re.compile(r"^[^\W\d_][\w.'’\- ]*[\w.]$")
 
 
 def clean_name(raw: str) -> str | None:
     """One byline piece -> a person or agency name, or None when it is not one."""
-    name = clean(raw).strip(" ,;:-–—|·•")
+    name = _GLUED_LABEL.sub("", clean(raw)).strip(" ,;:-–—|·•")
     for _ in range(2):
         name = BY_PREFIX.sub("", name).strip(" ,;:-–—|·•")
     name = AUTHOR_STOP.sub("", name).strip(" ,;:-–—|·•(")
     name = re.sub(r"\s*\([^)]*\)\s*$", "", name)  # "Jane Doe (jd)" -> "Jane Doe"
+    words = name.split()
+    while len(words) > 2 and _ROLE_END.search(words[-1]):  # "Jane Doe Chefredakteurin"
+        words.pop()
+    name = " ".join(words)
     if not name or len(name) > 60 or len(name.split()) > 5 or NOT_A_NAME.search(name):
         return None
-    if ROLE_WORDS.search(name) and len(name.split()) > 1 and ROLE_WORDS.sub("", name).strip() \
-            and len(ROLE_WORDS.sub("", name).split()) < len(name.split()) - 1:
+    if all(ROLE_WORDS.fullmatch(w) or _ROLE_END.search(w) for w in name.split()):
         return None  # "Senior Staff Writer"
-    if ROLE_WORDS.fullmatch(name) or not _NAME_OK.match(name):
+    if not _NAME_OK.match(name):
         return None
     return name
+
+
+_PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "das",
+              "ten", "ter", "zu", "al", "bin", "y", "e", "of", "und", "and"}
+
+
+def looks_like_name(name: str) -> bool:
+    """Stricter test for names found in running text: every word capitalized except
+    particles (von, de, van der, ...), at most four words."""
+    words = name.split()
+    if not 1 <= len(words) <= 4 or words[0] in _PARTICLES:
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() or w in _PARTICLES or
+               w.lower() == w.upper() for w in words)
 
 
 def split_names(values: Iterable[str]) -> list[str]:
