@@ -129,7 +129,8 @@ def test_a_full_disk_stops_the_run_cleanly_with_exit_2(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with fault_server("--articles", "40") as site:
         assert crawl(["http://127.0.0.1:9/"], db, tmp_path).returncode in (0, 1)  # creates it
-        limit = db.stat().st_size + 150_000
+        # room for a few records (each writes article, FTS, revision, capture and index pages)
+        limit = db.stat().st_size + 600_000
         proc = crawl([site + "/"], db, tmp_path, preexec_fn=lambda: _fill_disk_at(limit))
         assert proc.returncode == 2, proc.stdout + proc.stderr[-2000:]
         assert "archive not writable" in proc.stdout
