@@ -60,6 +60,13 @@ def _site_body(doc: Document, profile: SiteProfile | None, fields: dict[str, Any
     if not found:
         return None
     skip = set(exclude)
+    images = fields.get("images")
+    if isinstance(images, dict) and images.get("container"):
+        # the site's image containers hold captions and credits, never body text
+        try:
+            skip.update(site.nodes(doc.tree, images["container"]))
+        except ValueError as exc:
+            log.warning("%s: images.container selector: %s", doc.url, exc)
     parts = [block_text(node, skip) for node in found]
     text = "\n\n".join(p for p in parts if p)
     text = site.process(profile, "body", text) if text else text

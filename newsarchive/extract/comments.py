@@ -227,7 +227,10 @@ def _site_layer(doc: Document, rec: Record, profile: SiteProfile | None, spec: d
             published_at=published, published_raw=raw,
             text=process(profile, "comment_text", text), likes=likes))
     if spec.get("count"):
-        rec.comment_count = _parse_count(first_text(root, spec["count"]))
+        shown = first_text(root, spec["count"])
+        # a site file points at the counter itself: its number is the count, whatever the label
+        digits = re.search(r"\d+", shown or "")
+        rec.comment_count = _parse_count(shown) or (int(digits.group()) if digits else None)
     rec.provenance["comments"] = "site"
     return [c for c in containers if c is not root]
 

@@ -51,7 +51,11 @@ BYLINE_XPATH = (
     "contains(@class, 'creator') or contains(@class, 'firma') or contains(@class, 'signature')]",
 )
 # Bylines and authors' names are never inside these (comment threads repeat "author" classes).
+# Photo credits ("photo-author", figcaption) name photographers, not the article's authors.
 NOT_BYLINE_AREA = ("[not(ancestor-or-self::form or ancestor-or-self::input or "
+                   "ancestor-or-self::figcaption or "
+                   "ancestor-or-self::*[contains(@class, 'photo-author') or "
+                   "contains(@class, 'photo_author') or contains(@class, 'photographer')] or "
                    "ancestor-or-self::*[not(self::body or self::html or self::article or "
                    "self::main)][contains(@class, 'comment') or contains(@id, 'comment') "
                    "or contains(@class, 'related') or contains(@class, 'sidebar')])]")
