@@ -13,6 +13,7 @@ import copy
 import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -156,11 +157,18 @@ def _free_flag(doc: Document) -> bool | None:
     return None
 
 
-def _teaser_links(doc: Document) -> int:
-    """Links with headline-length text: a listing page has dozens outside any nav."""
-    return int(doc.tree.xpath(
-        "count(//body//a[string-length(normalize-space(.)) >= 25]"
-        "[not(ancestor::nav or ancestor::footer or ancestor::header)])"))
+def _linked_share(doc: Document, body: str) -> float:
+    """Share of the body that is link text: a listing's "body" is its teaser headlines."""
+    if not body:
+        return 0.0
+    anchors = {t for t in (clean(a.text_content()) for a in doc.tree.iter("a")) if len(t) >= 15}
+    linked = sum(len(t) for t in anchors if t in body)
+    return min(1.0, linked / len(body))
+
+
+def _is_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def fill_access(doc: Document, rec: Record, profile: SiteProfile | None,
@@ -181,15 +189,16 @@ def _fill_access(doc: Document, rec: Record, profile: SiteProfile | None) -> Non
     listing = bool(doc.jsonld_of_type(*_LISTING_LD)) or (og_type == "website" and not marked)
     if profile is not None and profile.article_patterns and not profile.is_article_url(doc.url):
         listing = True
-    teasers = _teaser_links(doc)
-    paragraphs = rec.body.count("\n\n") + 1 if rec.body else 0
-    if marked and body_len:
-        is_article = not (listing and teasers >= 15 and body_len < 1500)
-    elif listing or teasers >= 15:
-        # a listing's "body" is teaser text: many links, few long paragraphs
-        is_article = body_len >= 1500 and body_len >= 120 * teasers and paragraphs >= 4
+    share = _linked_share(doc, rec.body or "")
+    if _is_home(doc.url) and not marked:
+        is_article = False  # a site's front page is a listing whatever its text
+    elif marked and body_len:
+        is_article = not (listing and share > 0.5)
+    elif listing:
+        is_article = body_len >= 1500 and share < 0.2
     else:
-        is_article = body_len >= 250
+        # mostly running text, not a list of headlines linking elsewhere
+        is_article = body_len >= 250 and share < 0.35
     if not is_article:
         walled = body_len < 300 and WALL_WORDS.search(_page_text(doc)[:3000])
         rec.is_article = bool(walled and marked)
