@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from datasette.app import Datasette
-from datasette.database import Database
 from datasette.utils import urlsafe_components
+
+# Datasette imports this plugin (entry point) while `datasette.app` is still importing:
+# a runtime import of it here would be circular.
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.database import Database
 
 
 def _pk(pks: str) -> int | None:

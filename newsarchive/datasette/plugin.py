@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
-from datasette.app import Datasette
 from markupsafe import Markup, escape
+
+# Datasette imports this plugin (entry point) while `datasette.app` is still importing:
+# a runtime import of it here would be circular.
+if TYPE_CHECKING:
+    from datasette.app import Datasette
 
 from newsarchive.datasette.pages import article_context, run_context
 
@@ -102,7 +106,19 @@ def extra_template_vars(
 
 @hookimpl
 def extra_css_urls(datasette: Datasette) -> list[str]:
-    return [datasette.urls.static_plugins("newsarchive.datasette", "newsarchive.css")]
+    return [datasette.urls.static_plugins(_static_name(), "newsarchive.css")]
+
+
+def _static_name() -> str:
+    """Datasette mounts static files under the plugin's name: the distribution's name when the
+    entry point registered it, the module's name when it was registered from a source tree."""
+    from datasette.plugins import get_plugins
+
+    for plugin in get_plugins():
+        if plugin["name"] in ("newsarchive", "newsarchive.datasette") and plugin.get(
+                "static_path"):
+            return plugin["name"]
+    return "newsarchive"
 
 
 # Ordered through the modified_at index: the newest edits first, with their revision counts.
