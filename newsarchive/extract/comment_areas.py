@@ -30,6 +30,7 @@ NOT_AREA_TAGS = frozenset(("html", "body", "a", "span", "img", "button", "input"
                            "b", "strong", "em", "small", "cite", "abbr", "header", "nav",
                            "style", "noscript", "template", "iframe", "head", "title"))
 NOT_ITEM_TAGS = NOT_AREA_TAGS - {"header"}
+_BARE_C_ID = re.compile(r"^c\d+$")
 _SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-zа-я0-9])(?=[A-ZА-Я])")
 
 
@@ -53,6 +54,8 @@ def role(token: str) -> frozenset[str]:
         return frozenset()
     i = idx[-1]
     after = parts[i + 1:]
+    if any(p in g.COMMENT_DATE_PARTS or p in g.COMMENT_AUTHOR_PARTS for p in parts[:i]):
+        return frozenset()  # "date-comments", "meta-comments": a counter in a byline
     # "comment-author-jane" (WordPress: a comment by user jane) names no part of a comment
     if any(p in g.COMMENT_NOT_PARTS for p in parts) or any(p not in _KNOWN_PARTS
                                                            for p in after):
@@ -97,6 +100,18 @@ def is_item(el: Node) -> bool:
     return "item" in r and "text" not in r
 
 
+_WHO_WHEN = frozenset(("author", "user", "username", "nick", "nickname", "poster", "date",
+                       "time", "datetime", "timestamp", "published", "posted"))
+
+
+@lru_cache(maxsize=8192)
+def _header_token(token: str) -> bool:
+    """'comment-author', 'jdgm-rev__timestamp', 'postDate': a who/when part."""
+    if g.COMMENT_AUTHOR.match(token) or g.COMMENT_DATE.match(token):
+        return True
+    return any(p.lower() in _WHO_WHEN for p in _SPLIT.split(token))
+
+
 def has_header(el: Node) -> bool:
     """Does `el` show who or when (an author or date element, or a date in its first lines)?"""
     for node in el.iter():
@@ -108,8 +123,7 @@ def has_header(el: Node) -> bool:
         if "author" in prop or "date" in prop.lower() or "creator" in prop:
             return True
         toks = f"{node.get('id') or ''} {node.get('class') or ''}".split()
-        if any(g.COMMENT_AUTHOR.match(t) or g.COMMENT_DATE.match(t) for t in toks) \
-                or any(role(t) & {"author", "date"} for t in toks):
+        if any(_header_token(t) for t in toks):
             return True
     head = " ".join(" ".join(el.itertext()).split())[:160]
     return bool(find_date_text(head))
@@ -153,6 +167,11 @@ def find_areas(doc: Document) -> list[Node]:
         parent = it.getparent()
         if parent is None or any(a in found for a in it.iterancestors()):
             continue
+        bare = _BARE_C_ID.match(it.get("id") or "") and not any(
+            "item" in role(t) for t in (it.get("class") or "").split()) \
+            and not it.get("itemtype") and not it.get("typeof")
+        if bare or not has_header(it):
+            continue  # TYPO3 numbers every content element c123; a comment shows who/when
         loose[parent] = loose.get(parent, 0) + 1
     for parent, n in loose.items():
         if n < 2 or parent.tag in ("body", "html") or any(a in found for a in

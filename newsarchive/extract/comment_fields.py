@@ -82,7 +82,7 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
         roles = set().union(*(role(t) for t in toks))
         if author_el is None and (prop in ("author", "creator") or node.tag == "cite"
                                   or any(g.COMMENT_AUTHOR.match(t) for t in toks)
-                                  or "author" in roles):
+                                  or "author" in roles) and text_of(node):
             inner = node.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ') "
                                "or @itemprop='name' or self::cite]")
             author_el = inner[0] if inner and inner[0] is not node else node
@@ -159,6 +159,8 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
     lines = text.split("\n")
     while lines and (g.COMMENT_LEAD.match(lines[0]) or lines[0] == author):
         lines.pop(0)
+    while lines and g.COMMENT_TAIL.match(lines[-1]):
+        lines.pop()
     text = "\n".join(lines)
     if author and text.startswith(author):
         text = text[len(author):].lstrip(" :\n")

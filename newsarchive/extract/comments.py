@@ -53,6 +53,12 @@ def _site_id(el: Node) -> str | None:
     return None
 
 
+def _only_date(text: str) -> bool:
+    """'14. November 2019' alone: a byline counter matched as a comment, not its text."""
+    found = find_date_text(text) if len(text) <= 40 else None
+    return bool(found) and len(text.strip(" .,|-")) <= len(found) + 3
+
+
 def _hash_id(author: str | None, date: str | None, text: str) -> str:
     raw = f"{author or ''}|{date or ''}|{text}".encode()
     return "h" + hashlib.sha1(raw).hexdigest()[:12]
@@ -115,8 +121,9 @@ def _comments_in(area: Node, now: datetime) -> list[Comment]:
             owner = parent_of[owner]  # climb to the outermost wrapper of this comment
         replies = {k for k in children[c]}
         info = fields_of(c, replies, now)
-        if not info["text"] or (parent_of.get(owner) is not None and not info["author"]
-                                and not info["published_at"] and parent_of[owner] not in rep):
+        if not info["text"] or _only_date(info["text"]) or (
+                parent_of.get(owner) is not None and not info["author"]
+                and not info["published_at"] and parent_of[owner] not in rep):
             continue  # a part of a comment (a quote, a body div), not a comment of its own
         sid = _site_id(c) or _site_id(owner)
         cid = sid or _hash_id(info["author"], info["published_at"], info["text"])

@@ -255,6 +255,10 @@ COMMENT_CHROME = re.compile(
 # Leading lines of a comment's text that are chrome: "1", "Kommentar von", "says:".
 COMMENT_LEAD = re.compile(r"^(?:#?\d+\.?|(?:comment|kommentar|commentaire|комментарий)"
                           r"(?: (?:by|von|de|par|от))?|says:?|sagt:?|schreibt:?)$", re.I)
+# Trailing lines of a comment's text that are its buttons: "Reply", "Antworten", "Melden".
+COMMENT_TAIL = re.compile(r"^(?:reply|antworten|antwort|répondre|responder|rispondi|beantwoorden|"
+                          r"reageer|odpowiedz|ответить|адказаць|відповісти|melden|report|"
+                          r"permalink|like|gefällt mir|liken)$", re.I)
 # "says:" after the author name (WordPress), in several languages.
 SAYS = re.compile(r"\s*(says|said|writes|wrote|sagt|schreibt|meint|denkt|dice|escribió|dit|"
                   r"a dit|écrit|scrive|napisał[a]?|"
