@@ -20,6 +20,7 @@ from functools import lru_cache
 from lxml import etree
 
 from newsarchive.extract import generic as g
+from newsarchive.extract import walk
 from newsarchive.extract.dates_local import find_date_text
 from newsarchive.extract.document import Document
 
@@ -29,6 +30,7 @@ NOT_AREA_TAGS = frozenset(("html", "body", "a", "span", "img", "button", "input"
                            "select", "link", "meta", "h1", "h2", "h3", "h4", "h5", "h6", "p",
                            "b", "strong", "em", "small", "cite", "abbr", "header", "nav",
                            "style", "noscript", "template", "iframe", "head", "title"))
+_ITEM_ATTRS = frozenset(("itemtype", "typeof", "itemprop", *g.COMMENT_ID_ATTRS))
 NOT_ITEM_TAGS = NOT_AREA_TAGS - {"header"}
 _BARE_C_ID = re.compile(r"^c\d+$")
 _SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-zа-я0-9])(?=[A-ZА-Я])")
@@ -77,11 +79,16 @@ def role(token: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def roles(el: Node) -> set[str]:
+@lru_cache(maxsize=8192)
+def _roles_of(id_class: str) -> frozenset[str]:
     out: set[str] = set()
-    for t in f"{el.get('id') or ''} {el.get('class') or ''}".split():
+    for t in id_class.split():
         out |= role(t)
-    return out
+    return frozenset(out)
+
+
+def roles(el: Node) -> frozenset[str]:
+    return _roles_of(f"{el.get('id') or ''} {el.get('class') or ''}")
 
 
 def is_item(el: Node) -> bool:
@@ -143,16 +150,19 @@ def find_areas(doc: Document) -> list[Node]:
     page_len = 0
     found: list[Node] = []
     items: list[Node] = []
-    for el in doc.tree.iter():
+    for el in walk.nodes(doc):
         if not isinstance(el.tag, str):
             continue
-        if el.get("id") is None and el.get("class") is None:
+        id_class = f"{el.get('id') or ''} {el.get('class') or ''}"
+        if id_class == " ":
             if el.get("itemtype") or el.get("typeof") or el.get("data-comment-id") \
                     or el.get("data-review-id"):
                 if is_item(el):
                     items.append(el)
             continue
-        r = roles(el)
+        r = _roles_of(id_class)
+        if not r and _ITEM_ATTRS.isdisjoint(el.attrib.keys()):
+            continue
         if "area" in r and el.tag not in NOT_AREA_TAGS:
             if any(a in found for a in el.iterancestors()):
                 continue
@@ -183,11 +193,19 @@ def find_areas(doc: Document) -> list[Node]:
     return found
 
 
+# lower-case stems of comment headings, checked before the full regex
+_STEMS = re.compile(r"comment|kommentar|comentario|reacti|reakti|leserbrief|komentar|komentář|"
+                    r"коммент|каментар|коментар|response|discussion|diskussion")
+_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b",
+                           "header", "dt", "legend", "td", "th"))
+
+
 def heading_items(doc: Document, taken: list[Node]) -> list[Node]:
     """Siblings after a 'Comments' heading that each show a date (a guestbook-like list)."""
     out: list[Node] = []
-    for el in doc.tree.iter("h2", "h3", "h4", "h5", "div", "p", "span", "strong", "b"):
-        if len(el) > 2 or el.find(".//a") is not None:
+    for low, el in walk.short_texts(doc):
+        if len(low) > 60 or not _STEMS.search(low) or el.tag not in _HEADING_TAGS \
+                or len(el) > 2 or el.find(".//a") is not None:
             continue
         text = " ".join(" ".join(el.itertext()).split())
         if not text or len(text) > 40 or not g.COMMENT_HEADING.match(text):

@@ -160,7 +160,8 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
                 return n
     # a counter elsewhere: "<li class=entry-comments>54 Kommentare</li>", "12 Comments" links
     for el in doc.tree.xpath("//*[contains(@class,'comment') or contains(@class,'Comment')]"):
-        if el.tag in ("a", "span", "li", "div", "p", "strong", "b") and len(el) <= 3:
+        if el.tag in ("a", "span", "li", "div", "p", "strong", "b") and len(el) <= 3 \
+                and len(el.text_content()) <= 200:
             shown = text_of(el)
             n = _parse_count(shown) if len(shown) <= 40 else None
             if n is not None and re.search(g.COMMENT_WORDS, shown, re.I):
