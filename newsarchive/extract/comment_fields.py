@@ -156,6 +156,10 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
             chrome.add(cand)
     skip = replies | chrome
     text = text_excluding(text_el, skip) if text_el is not None else text_excluding(el, skip)
+    if text_el is not None:  # a title the reader gave the comment ("<h5>Quantensprung?</h5>")
+        title = _title(el, text_el, skip)
+        if title and title != author and not text.startswith(title):
+            text = f"{title}\n{text}"
     lines = text.split("\n")
     while lines and (g.COMMENT_LEAD.match(lines[0]) or lines[0] == author):
         lines.pop(0)
@@ -167,6 +171,17 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
     likes = to_int(text_of(likes_el)) if likes_el is not None else None
     return {"author": author, "published_at": published, "published_raw": date_raw,
             "text": text, "likes": likes}
+
+
+def _title(el: Node, text_el: Node, skip: set[Node]) -> str | None:
+    for h in el.iter("h2", "h3", "h4", "h5", "h6"):
+        if h in skip or text_el in h.iterancestors() or any(a in skip for a in h.iterancestors()):
+            continue
+        shown = text_of(h)
+        if 0 < len(shown) <= 200 and not find_date_text(shown):
+            return shown
+        return None
+    return None
 
 
 def _clean_author(shown: str) -> str | None:

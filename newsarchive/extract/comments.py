@@ -53,6 +53,13 @@ def _site_id(el: Node) -> str | None:
     return None
 
 
+def _link_list(area: Node) -> bool:
+    """A 'recent comments' widget: its text is mostly links to other pages."""
+    total = len(" ".join(area.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in area.iter("a"))
+    return total > 0 and linked >= 0.6 * total
+
+
 def _only_date(text: str) -> bool:
     """'14. November 2019' alone: a byline counter matched as a comment, not its text."""
     found = find_date_text(text) if len(text) <= 40 else None
@@ -245,7 +252,8 @@ def fill_comments(doc: Document, rec: Record, profile: SiteProfile | None,
         return _site_layer(doc, rec, profile, spec, now)
     areas = find_areas(doc)
     for area in areas:
-        rec.comments.extend(_comments_in(area, now))
+        if not _link_list(area):
+            rec.comments.extend(_comments_in(area, now))
     if not rec.comments:
         for item in heading_items(doc, areas):
             info = fields_of(item, set(), now)

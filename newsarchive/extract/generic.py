@@ -230,7 +230,8 @@ COMMENT_NOT_PARTS = frozenset((
     "avatar", "like", "likes", "vote", "votes", "teaser", "teasers", "recent", "latest", "top",
     "new", "write", "add", "post-form", "input", "textarea", "submit", "guidelines", "disabled",
     "load", "more", "show", "hide", "tab", "tabs", "label", "trigger", "anchor", "jump", "cta",
-    "share", "widget-title", "sidebar", "badge", "status", "loading", "empty", "none", "no"))
+    "share", "widget-title", "sidebar", "badge", "status", "loading", "empty", "none", "no",
+    "aktuelle", "neueste", "letzte", "neue", "derniers", "ultimi", "ultimos", "recientes"))
 # Whole text of a heading that introduces comments: "Kommentare", "3 Comments", "Reacties (2)".
 COMMENT_HEADING = re.compile(
     r"^\W{0,3}(?:\d{1,6}\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
