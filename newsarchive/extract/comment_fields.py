@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from newsarchive.extract import generic as g
+from newsarchive.extract.comment_areas import role
 from newsarchive.extract.dates_local import find_date_text, parse_date
 from newsarchive.extract.site import text_of
 
@@ -78,21 +79,30 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
                     and to_int(text_of(node)) is not None:
                 likes_el = node
             continue
+        roles = set().union(*(role(t) for t in toks))
         if author_el is None and (prop in ("author", "creator") or node.tag == "cite"
-                                  or any(g.COMMENT_AUTHOR.match(t) for t in toks)):
+                                  or any(g.COMMENT_AUTHOR.match(t) for t in toks)
+                                  or "author" in roles) and text_of(node):
             inner = node.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ') "
-                               "or @itemprop='name']")
-            author_el = inner[0] if inner else node
+                               "or @itemprop='name' or self::cite]")
+            author_el = inner[0] if inner and inner[0] is not node else node
+            if author_el is not node and node.find(".//p") is not None \
+                    and len(text_of(node)) > 200:
+                # a theme that puts the comment's paragraphs inside its author block
+                chrome.add(author_el)
+                stack.extend(c for c in reversed(node) if c is not author_el
+                             and author_el not in c.iterdescendants())
+                continue
             chrome.add(node)
             continue
         if date_el is None and (node.tag == "time" or prop in ("datePublished", "dateCreated")):
             date_el = node
             chrome.add(node)
             continue
-        if any(g.COMMENT_DATE.match(t) for t in toks):
+        if any(g.COMMENT_DATE.match(t) for t in toks) or "date" in roles:
             class_dates.append(node)
         elif prop in ("text", "commentText", "reviewBody", "description") \
-                or any(g.COMMENT_TEXT.match(t) for t in toks):
+                or any(g.COMMENT_TEXT.match(t) for t in toks) or "text" in roles:
             # several matches (Drupal: a title field and a body field): the longest is the text
             if text_el is None or len(text_of(node)) > len(text_of(text_el)):
                 text_el = node
@@ -146,15 +156,32 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
             chrome.add(cand)
     skip = replies | chrome
     text = text_excluding(text_el, skip) if text_el is not None else text_excluding(el, skip)
+    if text_el is not None:  # a title the reader gave the comment ("<h5>Quantensprung?</h5>")
+        title = _title(el, text_el, skip)
+        if title and title != author and not text.startswith(title):
+            text = f"{title}\n{text}"
     lines = text.split("\n")
     while lines and (g.COMMENT_LEAD.match(lines[0]) or lines[0] == author):
         lines.pop(0)
+    while lines and g.COMMENT_TAIL.match(lines[-1]):
+        lines.pop()
     text = "\n".join(lines)
     if author and text.startswith(author):
         text = text[len(author):].lstrip(" :\n")
     likes = to_int(text_of(likes_el)) if likes_el is not None else None
     return {"author": author, "published_at": published, "published_raw": date_raw,
             "text": text, "likes": likes}
+
+
+def _title(el: Node, text_el: Node, skip: set[Node]) -> str | None:
+    for h in el.iter("h2", "h3", "h4", "h5", "h6"):
+        if h in skip or text_el in h.iterancestors() or any(a in skip for a in h.iterancestors()):
+            continue
+        shown = text_of(h)
+        if 0 < len(shown) <= 200 and not find_date_text(shown):
+            return shown
+        return None
+    return None
 
 
 def _clean_author(shown: str) -> str | None:

@@ -15,7 +15,8 @@ from typing import Any
 from lxml import etree
 
 from newsarchive.extract import generic as g
-from newsarchive.extract.comment_fields import SKIP_TAGS, fields_of, text_excluding, to_int, tokens
+from newsarchive.extract.comment_areas import find_areas, has_header, heading_items, is_item
+from newsarchive.extract.comment_fields import SKIP_TAGS, fields_of, text_excluding, to_int
 from newsarchive.extract.dates_local import find_date_text, parse_date
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
@@ -23,8 +24,6 @@ from newsarchive.profiles import SiteProfile
 from newsarchive.record import Comment, Record
 
 Node = etree._Element
-_NOT_CONTAINER = {"html", "body", "a", "span", "img", "button", "input", "form", "script", "i",
-                  "svg", "time", "label", "textarea", "option", "select", "link", "meta"}
 _WORD_NUMBERS = {"one": 1, "ein": 1, "eine": 1, "einen": 1, "un": 1, "une": 1, "una": 1,
                  "uno": 1, "один": 1, "одна": 1, "одзін": 1}
 
@@ -54,46 +53,25 @@ def _site_id(el: Node) -> str | None:
     return None
 
 
+def _link_list(area: Node) -> bool:
+    """A 'recent comments' widget: its text is mostly links to other pages."""
+    total = len(" ".join(area.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in area.iter("a"))
+    return total > 0 and linked >= 0.6 * total
+
+
+def _only_date(text: str) -> bool:
+    """'14. November 2019' alone: a byline counter matched as a comment, not its text."""
+    found = find_date_text(text) if len(text) <= 40 else None
+    return bool(found) and len(text.strip(" .,|-")) <= len(found) + 3
+
+
 def _hash_id(author: str | None, date: str | None, text: str) -> str:
     raw = f"{author or ''}|{date or ''}|{text}".encode()
     return "h" + hashlib.sha1(raw).hexdigest()[:12]
 
 
 # --- finding areas and items ------------------------------------------------------------------
-
-def _areas(doc: Document) -> list[Node]:
-    """Outermost comment areas that are not the page itself."""
-    body_len = 0
-    found: list[Node] = []
-    for el in doc.tree.xpath("//*[@id or @class]"):
-        if el.tag in _NOT_CONTAINER or not isinstance(el.tag, str):
-            continue
-        if not any(g.COMMENT_AREA.match(t) and not g.COMMENT_NOT_AREA.search(t)
-                   for t in tokens(el)):
-            continue
-        if any(a in found for a in el.iterancestors()):
-            continue
-        # an area holding the headline or most of the page is a page wrapper, not comments
-        body_len = body_len or max(len(doc.tree.text_content() or ""), 1)
-        if el.find(".//h1") is not None or len(el.text_content() or "") > 0.8 * body_len:
-            continue
-        found.append(el)
-    return found
-
-
-def _is_item(el: Node) -> bool:
-    if el.tag in _NOT_CONTAINER:
-        return False
-    itemtype = el.get("itemtype") or ""
-    if itemtype.endswith(("/Comment", "/Review")) or el.get("itemprop") in ("comment", "review"):
-        return True
-    if any(el.get(a) for a in g.COMMENT_ID_ATTRS[:3]):
-        return True
-    ident = el.get("id")
-    if ident and g.COMMENT_ID.match(ident):
-        return True
-    return any(g.COMMENT_ITEM.match(t) for t in (el.get("class") or "").split())
-
 
 def _repeated_children(area: Node) -> list[Node]:
     """Fallback items: the largest group of same-tag+class siblings with text in the area."""
@@ -115,8 +93,13 @@ def _repeated_children(area: Node) -> list[Node]:
 
 
 def _comments_in(area: Node, now: datetime) -> list[Comment]:
-    cands = [el for el in area.iter() if isinstance(el.tag, str) and _is_item(el)
+    cands = [el for el in area.iter() if isinstance(el.tag, str) and is_item(el)
              and not any(a.tag == "form" for a in el.iterancestors())]
+    # an item inside another that shows no author or date of its own is a part of that
+    # comment (its text field, a quote), not a reply: it stays in its parent's text
+    inner = set(cands)
+    cands = [c for c in cands
+             if not any(a in inner for a in c.iterancestors()) or has_header(c)]
     if not cands:
         cands = _repeated_children(area)
     cand_set = set(cands)
@@ -145,8 +128,9 @@ def _comments_in(area: Node, now: datetime) -> list[Comment]:
             owner = parent_of[owner]  # climb to the outermost wrapper of this comment
         replies = {k for k in children[c]}
         info = fields_of(c, replies, now)
-        if not info["text"] or (parent_of.get(owner) is not None and not info["author"]
-                                and not info["published_at"] and parent_of[owner] not in rep):
+        if not info["text"] or _only_date(info["text"]) or (
+                parent_of.get(owner) is not None and not info["author"]
+                and not info["published_at"] and parent_of[owner] not in rep):
             continue  # a part of a comment (a quote, a body div), not a comment of its own
         sid = _site_id(c) or _site_id(owner)
         cid = sid or _hash_id(info["author"], info["published_at"], info["text"])
@@ -183,7 +167,8 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
                 return n
     # a counter elsewhere: "<li class=entry-comments>54 Kommentare</li>", "12 Comments" links
     for el in doc.tree.xpath("//*[contains(@class,'comment') or contains(@class,'Comment')]"):
-        if el.tag in ("a", "span", "li", "div", "p", "strong", "b") and len(el) <= 3:
+        if el.tag in ("a", "span", "li", "div", "p", "strong", "b") and len(el) <= 3 \
+                and len(el.text_content()) <= 200:
             shown = text_of(el)
             n = _parse_count(shown) if len(shown) <= 40 else None
             if n is not None and re.search(g.COMMENT_WORDS, shown, re.I):
@@ -265,15 +250,18 @@ def fill_comments(doc: Document, rec: Record, profile: SiteProfile | None,
     spec = fields.get("comments")
     if isinstance(spec, dict):
         return _site_layer(doc, rec, profile, spec, now)
-    areas = _areas(doc)
-    if not areas:
-        micro = doc.tree.xpath("//*[contains(@itemtype,'schema.org/Comment')]")
-        if micro:
-            parent = micro[0].getparent()
-            areas = [parent] if parent is not None and parent.tag not in ("body", "html") \
-                else []
+    areas = find_areas(doc)
     for area in areas:
-        rec.comments.extend(_comments_in(area, now))
+        if not _link_list(area):
+            rec.comments.extend(_comments_in(area, now))
+    if not rec.comments:
+        for item in heading_items(doc, areas):
+            info = fields_of(item, set(), now)
+            if info["text"]:
+                areas.append(item)
+                rec.comments.append(Comment(id=_site_id(item) or _hash_id(
+                    info["author"], info["published_at"], info["text"]), parent_id=None,
+                    **info))
     layer = "generic"
     if not rec.comments:
         rec.comments = _jsonld_comments(doc, now)

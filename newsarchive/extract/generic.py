@@ -199,9 +199,45 @@ COMMENT_ITEM = re.compile(
     re.I,
 )
 # Element ids of one comment: comment-12, div-comment-12, li-comment-12, c12, comment_12.
-COMMENT_ID = re.compile(r"^(?:[a-z]+[-_])?(?:comment|komment\w*|c|cid|reply|msg)[-_]?(\d+)$",
-                        re.I)
-COMMENT_ID_ATTRS = ("data-comment-id", "data-commentid", "data-comment", "data-id")
+COMMENT_ID = re.compile(r"^(?:[a-z]+[-_])?(?:comment|komment\w*|c|cid|reply|msg|message)"
+                        r"[-_]?(\d+)$", re.I)
+COMMENT_ID_ATTRS = ("data-comment-id", "data-commentid", "data-comment", "data-review-id",
+                    "data-id")
+# Class/id tokens split into words ("mtbnewsCommentList" -> mtbnews comment list, "kb-comment",
+# "allCommentsArea"): a comment word, then what follows it says the part's role. These catch
+# CMS and in-house class names that the exact lists above miss (cf. trafilatura's xpaths).
+COMMENT_PART = re.compile(
+    r"^(?:comments?|kommentare?|komment|komentar\w*|komentarz\w*|commentaires?|comentarios?|"
+    r"commenti|commento|reacties|reactie|leserbriefe?|leserkommentare?|leserpost|коммент\w*|"
+    r"камент\w*|коментар\w*|disqus|dsq)$", re.I)
+COMMENT_PLURAL = re.compile(r"^(?:comments|kommentare|commentaires|comentarios|commenti|"
+                            r"reacties|leserbriefe|leserkommentare|leserpost|комментарии|"
+                            r"каментары|коментарі|disqus|dsq)$", re.I)
+COMMENT_AREA_PARTS = frozenset(("list", "area", "section", "wrap", "wrapper", "container",
+                                "thread", "threads", "holder", "entries", "items", "region",
+                                "stream", "tree", "root", "outer", "all", "panel", "widget"))
+COMMENT_ITEM_PARTS = frozenset(("item", "entry", "card", "box", "block", "single", "node",
+                                "li", "row", "post", "wrapper", "wrap", "container", "inner"))
+COMMENT_TEXT_PARTS = frozenset(("content", "text", "body", "message", "msg", "txt"))
+COMMENT_AUTHOR_PARTS = frozenset(("author", "name", "user", "username", "nick", "poster"))
+COMMENT_DATE_PARTS = frozenset(("date", "time", "datetime", "timestamp", "meta", "metadata",
+                                "info", "header", "head"))
+# Parts that make a comment-word token a control or counter, never an area or a comment.
+COMMENT_NOT_PARTS = frozenset((
+    "count", "counter", "num", "number", "link", "links", "icon", "btn", "button", "form",
+    "respond", "reply", "toggle", "open", "closed", "close", "policy", "rules", "login", "bubble",
+    "nav", "pagination", "rss", "feed", "subscribe", "notice", "moderation", "title", "heading",
+    "avatar", "like", "likes", "vote", "votes", "teaser", "teasers", "recent", "latest", "top",
+    "new", "write", "add", "post-form", "input", "textarea", "submit", "guidelines", "disabled",
+    "load", "more", "show", "hide", "tab", "tabs", "label", "trigger", "anchor", "jump", "cta",
+    "share", "widget-title", "sidebar", "badge", "status", "loading", "empty", "none", "no",
+    "aktuelle", "neueste", "letzte", "neue", "derniers", "ultimi", "ultimos", "recientes"))
+# Whole text of a heading that introduces comments: "Kommentare", "3 Comments", "Reacties (2)".
+COMMENT_HEADING = re.compile(
+    r"^\W{0,3}(?:\d{1,6}\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"reacties|reactions|reaktionen|leserbriefe|leserkommentare|komentarze|komentáře|"
+    r"комментарии|каментары|коментарі|responses|discussion|diskussion)"
+    r"(?:\s*[(\[:]?\s*\d{1,6}\s*[)\]]?)?\W{0,3}$", re.I)
 COMMENT_AUTHOR = re.compile(
     r"^(?:fn|author|comment[-_]?author(?:[-_]name)?|author[-_]?name|username|user[-_]?name|"
     r"nickname|nick|commenter|name|comment[-_]?user|user|autor|автор)$", re.I)
@@ -220,6 +256,10 @@ COMMENT_CHROME = re.compile(
 # Leading lines of a comment's text that are chrome: "1", "Kommentar von", "says:".
 COMMENT_LEAD = re.compile(r"^(?:#?\d+\.?|(?:comment|kommentar|commentaire|комментарий)"
                           r"(?: (?:by|von|de|par|от))?|says:?|sagt:?|schreibt:?)$", re.I)
+# Trailing lines of a comment's text that are its buttons: "Reply", "Antworten", "Melden".
+COMMENT_TAIL = re.compile(r"^(?:reply|antworten|antwort|répondre|responder|rispondi|beantwoorden|"
+                          r"reageer|odpowiedz|ответить|адказаць|відповісти|melden|report|"
+                          r"permalink|like|gefällt mir|liken)$", re.I)
 # "says:" after the author name (WordPress), in several languages.
 SAYS = re.compile(r"\s*(says|said|writes|wrote|sagt|schreibt|meint|denkt|dice|escribió|dit|"
                   r"a dit|écrit|scrive|napisał[a]?|"

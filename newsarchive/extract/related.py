@@ -13,15 +13,17 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from newsarchive.extract import generic as g
+from newsarchive.extract import walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, text_of
-from newsarchive.extract.urls import absolutize, normalize_url, same_site
+from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record, RelatedBlock, RelatedLink
 
@@ -32,6 +34,7 @@ _CHROME_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "sear
 _HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|label)(?:$|[-_])",
                          re.I)
 _COUNT_TAIL = re.compile(r"^(?P<title>.*\S)\s+(?P<n>(?!(?:19|20)\d\d$)\d{1,5})$")
+_MEDIA_PATH = re.compile(r"\.(jpe?g|png|gif|webp|pdf|mp3|mp4|zip)$", re.I)
 _ARROWS = re.compile(r"[\s→›»>▸►]+$")
 
 # Block elements per Document, so images can skip teaser thumbnails without a second search.
@@ -43,8 +46,29 @@ def blocks_of(doc: Document) -> list[Node]:
     return _BLOCKS.get(doc, [])
 
 
-def _tokens(el: Node) -> list[str]:
-    return f"{el.get('id') or ''} {el.get('class') or ''}".split()
+# the label regexes run lower-cased without re.I (several times faster on every text node)
+_RELATED_HEADING = re.compile(g.RELATED_HEADING.pattern)
+
+
+def _says_related(text: str) -> bool:
+    return bool(_RELATED_HEADING.search(text.lower()))
+
+
+@lru_cache(maxsize=8192)
+def _chrome_words(id_class: str) -> bool:
+    """id + class words of nav/menus/share bars/tag clouds/comment areas (cached per string)."""
+    return bool(id_class.strip()) and (bool(g.CHROME_CLASS.search(id_class)) or any(
+        g.COMMENT_AREA.match(t) for t in id_class.split()))
+
+
+@lru_cache(maxsize=8192)
+def _head_class(classes: str) -> bool:
+    return any(_HEAD_CLASS.search(t) for t in classes.split())
+
+
+@lru_cache(maxsize=8192)
+def _related_words(id_class: str) -> bool:
+    return bool(id_class.strip()) and bool(g.RELATED_CLASS.search(id_class))
 
 
 class _Page:
@@ -53,7 +77,7 @@ class _Page:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.order: dict[Node, int] = {}
-        elements = list(doc.tree.iter())
+        elements = walk.nodes(doc)
         for i, el in enumerate(elements):
             self.order[el] = i
         # end[el]: document position of el's last descendant, so subtree tests are two compares
@@ -65,6 +89,20 @@ class _Page:
         self._chrome: dict[Node, bool] = {}
         self._urls: dict[str, str | None] = {}
         self.self_url = normalize_url(doc.url)
+        self.base = doc.base_url
+        me = urlsplit(doc.url)
+        self.host = (me.hostname or "").lower()
+        self.self_path = me.path.rstrip("/")
+        self.domain = registrable_domain(self.host) if self.host else ""
+        self._hosts: dict[str, bool] = {self.host: True}
+        self._text: dict[Node, str] = {}
+
+    def text(self, el: Node) -> str:
+        """text_of(el), computed once per element."""
+        got = self._text.get(el)
+        if got is None:
+            got = self._text[el] = text_of(el)
+        return got
 
     def anchors_between(self, lo: int, hi: int) -> list[Node]:
         """<a href> elements strictly between two document positions."""
@@ -81,10 +119,8 @@ class _Page:
             return False
         hit = self._chrome.get(el)
         if hit is None:
-            toks = _tokens(el)
             hit = (el.tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES
-                   or bool(g.CHROME_CLASS.search(" ".join(toks)))
-                   or any(g.COMMENT_AREA.match(t) for t in toks)
+                   or _chrome_words(f"{el.get('id') or ''} {el.get('class') or ''}")
                    or self.is_chrome(el.getparent()))
             self._chrome[el] = hit
         return hit
@@ -95,17 +131,31 @@ class _Page:
             self._urls[key] = self._article_url(href)
         return self._urls[key]
 
+    def _same_site(self, host: str) -> bool:
+        hit = self._hosts.get(host)
+        if hit is None:  # one Public Suffix lookup per host, not per link
+            hit = bool(host) and registrable_domain(host) == self.domain
+            self._hosts[host] = hit
+        return hit
+
     def _article_url(self, href: str | None) -> str | None:
-        url = absolutize(href, self.doc.base_url)
-        if not url or not url.startswith("http") or not same_site(url, self.doc.url) \
-                or "#comment" in url or "#respond" in url:  # "recent comments" widgets
+        if not href or href.lstrip().startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
-        parts = urlsplit(url)
+        url = absolutize(href, self.base)
+        if not url or not url.startswith("http") or "#comment" in url or "#respond" in url:
+            return None  # "recent comments" widgets
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return None
+        if not self._same_site(host):
+            return None
         path = parts.path
-        if g.NON_ARTICLE_PATH.search(path) or re.search(
-                r"\.(jpe?g|png|gif|webp|pdf|mp3|mp4|zip)$", path, re.I):
+        if g.NON_ARTICLE_PATH.search(path) or _MEDIA_PATH.search(path):
             return None
-        if normalize_url(url) == self.self_url:
+        if path.rstrip("/") == self.self_path and host == self.host \
+                and normalize_url(url) == self.self_url:
             return None
         segs = [s for s in path.split("/") if s]
         looks = (len(segs) >= 2 or re.search(r"\d{3,}", path)
@@ -139,13 +189,13 @@ def _link_title(a: Node) -> tuple[str, int | None, bool]:
     return title, None, False
 
 
-def _inline(a: Node, stop: Node) -> bool:
+def _inline(page: _Page, a: Node, stop: Node) -> bool:
     """A link inside running text (a paragraph much longer than the link) is not a teaser."""
     for anc in a.iterancestors():
         if anc is stop:
             return False
         if anc.tag in ("p", "blockquote"):
-            return len(text_of(anc)) > 2 * len(text_of(a)) + 20
+            return len(page.text(anc)) > 2 * len(page.text(a)) + 20
     return False
 
 
@@ -154,7 +204,7 @@ def _links(page: _Page, anchors: list[Node], container: Node) -> list[RelatedLin
     seen: dict[str, int] = {}
     for a in anchors:
         url = page.article_url(a.get("href"))
-        if not url or _inline(a, container):
+        if not url or _inline(page, a, container):
             continue
         title, count, separate = _link_title(a)
         if url in seen:  # thumbnail link + text link to the same story: keep the text
@@ -192,15 +242,10 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     found: dict[Node, bool] = {}
     for el in tree.xpath("//h2|//h3|//h4|//h5|//h6|//*[contains(@class,'title') or "
                          "contains(@class,'head') or contains(@class,'label')]"):
-        if el.tag in _HEADINGS or any(_HEAD_CLASS.search(t)
-                                      for t in (el.get("class") or "").split()):
+        if el.tag in _HEADINGS or _head_class(el.get("class") or ""):
             found[el] = False
-    for t in tree.xpath("//text()[string-length(normalize-space(.)) > 3 and "
-                        "string-length(normalize-space(.)) < 60]"):
-        if g.RELATED_HEADING.search(t):
-            el = t.getparent()
-            if t.is_tail:
-                continue
+    for low, el in walk.short_texts(page.doc):
+        if _RELATED_HEADING.search(low):
             found[el] = True
     out = []
     for el, said in found.items():
@@ -211,10 +256,10 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     for el, said in found.items():
         if any(a in found for a in el.iterancestors()):
             continue
-        text = text_of(el)
+        text = page.text(el)
         if not text or len(text) > 80:
             continue
-        if not said and g.RELATED_HEADING.search(text):
+        if not said and _says_related(text):
             said = True
         out.append((el, said))
     out.sort(key=lambda x: page.order.get(x[0], 0))
@@ -233,7 +278,7 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
             continue
         # a heading that is itself a teaser link ("h3 > a Title") is an item, not a block title
         own_links = h.xpath(".//a[@href]")
-        if own_links and not said and len(text_of(own_links[0])) >= 0.8 * len(text_of(h)):
+        if own_links and not said and len(page.text(own_links[0])) >= 0.8 * len(page.text(h)):
             continue
         start = page.order[h]
         h_end = page.end[h]
@@ -249,7 +294,7 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
             links = _links(page, anchors, container)
             if len(links) >= (1 if said else 2):
                 if _good(links, said):
-                    title = _ARROWS.sub("", text_of(h)) or None
+                    title = _ARROWS.sub("", page.text(h)) or None
                     blocks.append((container, RelatedBlock(title=title, links=links)))
                     used.update(x for x in head_set if page.inside(x, container)
                                 and page.order[x] < start)
@@ -260,7 +305,7 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     for el in page.doc.tree.xpath("//*[@class or @id]"):
         if not isinstance(el.tag, str) or el.tag in ("a", "img", "body", "html", "span"):
             continue
-        if not g.RELATED_CLASS.search(f"{el.get('id') or ''} {el.get('class') or ''}") \
+        if not _related_words(f"{el.get('id') or ''} {el.get('class') or ''}") \
                 or page.is_chrome(el):
             continue
         lo, hi = page.order[el], page.end[el]
@@ -269,7 +314,7 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         links = _links(page, [a for a in el.iter("a") if a.get("href")], el)
         if len(links) >= 2 and _good(links, True):
             head = next((x for x in el.iter() if x in head_set), None)
-            title = _ARROWS.sub("", text_of(head)) if head is not None else None
+            title = _ARROWS.sub("", page.text(head)) if head is not None else None
             blocks.append((el, RelatedBlock(title=title or None, links=links)))
             taken.append(el)
     blocks.sort(key=lambda b: page.order.get(b[0], 0))

@@ -1,0 +1,49 @@
+"""One walk of a document's tree shared by the extractors of one record.
+
+Every `tree.iter()` over an lxml.html tree builds a Python proxy per node (a class lookup each);
+holding the list keeps those proxies alive, so the comment, related-block and image passes
+reuse them instead of rebuilding them. Read-only: nobody here mutates `doc.tree`.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from lxml import etree
+
+from newsarchive.extract.document import Document
+
+Node = etree._Element
+_NODES: weakref.WeakKeyDictionary[Document, list[Node]] = weakref.WeakKeyDictionary()
+
+
+def nodes(doc: Document) -> list[Node]:
+    """Every node of doc.tree in document order (elements, comments, PIs), computed once."""
+    got = _NODES.get(doc)
+    if got is None:
+        got = _NODES[doc] = list(doc.tree.iter())
+    return got
+
+
+_TEXTS: weakref.WeakKeyDictionary[Document, list[tuple[str, Node]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def short_texts(doc: Document) -> list[tuple[str, Node]]:
+    """(lower-cased text, element) for text nodes of 4-59 visible characters that are an
+    element's own text (not a tail): heading candidates for related blocks and comments."""
+    got = _TEXTS.get(doc)
+    if got is None:
+        got = []
+        for el in nodes(doc):
+            t = el.text
+            if not t or len(t) < 4 or not isinstance(el.tag, str) \
+                    or el.tag in ("script", "style"):
+                continue
+            if len(t) >= 60 or t != t.strip() or "  " in t:
+                t = " ".join(t.split())
+                if not 3 < len(t) < 60:
+                    continue
+            got.append((t.lower(), el))
+        _TEXTS[doc] = got
+    return got
