@@ -111,6 +111,55 @@ def test_future_and_ancient_dates_are_rejected() -> None:
     assert run(html).published_at == "2024-03-12"  # the URL's date is the last resort
 
 
+def test_date_shown_at_the_headline_picks_among_declared_dates() -> None:
+    # JSON-LD carries an older draft date; og and the page header show the publication day
+    head = (ld({"@type": "NewsArticle", "datePublished": "2024-03-01T10:00:00+01:00"})
+            + '<meta property="article:published_time" content="2024-03-10T10:00:00+01:00">')
+    body = '<header><h1>Headline of the story</h1><span>10.03.2024</span></header>'
+    rec = run(page(head, body), "https://news.example.com/story")
+    assert rec.published_at == "2024-03-10T10:00:00+01:00"
+    assert rec.provenance["published_at"] == "opengraph"
+    # a shown day no declared date names changes nothing
+    body = '<header><h1>Headline of the story</h1><span>05.03.2024</span></header>'
+    assert run(page(head, body), "https://news.example.com/story").published_at[:10] == (
+        "2024-03-01")
+
+
+def test_updated_label_at_the_headline_yields_to_the_published_one() -> None:
+    body = ('<div><h1>Headline of the story</h1><time class="updated" '
+            'datetime="2024-03-11T09:00:00+01:00">11.03.</time><time class="published" '
+            'datetime="2024-03-10T09:00:00+01:00">10.03.</time></div>')
+    head = ld({"@type": "NewsArticle", "datePublished": "2024-03-10T09:00:00+01:00",
+               "dateModified": "2024-03-11T09:00:00+01:00"})
+    assert run(page(head, body), "https://n.example.com/s").published_at[:10] == "2024-03-10"
+    assert run(page(body=body), "https://n.example.com/s").published_at[:10] == "2024-03-10"
+
+
+def test_a_date_inside_the_h1_is_part_of_the_title() -> None:
+    body = '<div><h1>Results of the race, 19.5.2007</h1><p>20.5.2007</p></div>'
+    assert run(page(body=body), "https://n.example.com/s").published_at == "2007-05-20"
+
+
+def test_utc_stamp_is_read_in_the_publisher_zone() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00Z">'
+    rec = run(page(head, lang="de"), "https://zeitung.example.de/artikel")
+    assert rec.published_at == "2022-11-07T00:00:00+01:00"
+    assert rec.published_raw == "2022-11-06T23:00:00Z"
+    # no country, no language that says where: UTC stays UTC
+    rec = run(page(head, lang="en"), "https://news.example.com/story")
+    assert rec.published_at == "2022-11-06T23:00:00+00:00"
+
+
+def test_url_date_against_declared_date() -> None:
+    url = "https://news.example.com/2024/03/02/story"
+    utc = '<meta property="article:published_time" content="2024-03-03T02:00:00Z">'
+    assert run(page(utc, lang="en"), url).published_at == "2024-03-02"  # crossed midnight
+    local = '<meta property="article:published_time" content="2024-03-08T06:00:00-05:00">'
+    assert run(page(local, lang="en"), url).published_at == "2024-03-08T06:00:00-05:00"
+    late = '<meta property="article:published_time" content="2024-06-08T06:00:00-05:00">'
+    assert run(page(late, lang="en"), url).published_at == "2024-03-02"  # a modification
+
+
 @pytest.mark.parametrize("byline, names", [
     ("By Jane Doe and John Roe, Reuters", ["Jane Doe", "John Roe", "Reuters"]),
     ("Von Max Muster | 12.03.2024, 14:05", ["Max Muster"]),

@@ -16,26 +16,22 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newsarchive.extract import dates, site
+from newsarchive.extract import metadata_dates, site
 from newsarchive.extract.document import Document
 from newsarchive.extract.generic import (
     ARTICLE_TYPES,
     AUTHOR_META,
     BREADCRUMB_XPATH,
     BYLINE_XPATH,
-    MODIFIED_META,
     NOT_BYLINE_AREA,
-    PUBLISHED_META,
     SECTION_META,
     TAGS_META,
     TEXT_BYLINE_XPATH,
 )
 from newsarchive.extract.metadata_generic import (
-    article_date,
     find_title,
     lead_text,
     site_names,
-    time_elements,
 )
 from newsarchive.extract.text import clean, dedupe, fold, looks_like_name, split_names
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
@@ -60,6 +56,7 @@ class _Page:
                 self.ld = found[0]
                 break
         self.lang: str | None = None
+        self.date_candidates: list[Any] | None = None
 
     def site_texts(self, key: str) -> list[str]:
         spec = self.fields.get(key)
@@ -181,59 +178,6 @@ def _subheadline(p: _Page) -> Found:
     return (text, "generic") if text else None
 
 
-def _date(p: _Page, ld_keys: tuple[str, ...], og_key: str, itemprops: tuple[str, ...],
-          meta_keys: tuple[str, ...], published: bool) -> Found:
-    now, lang, doc = p.now, p.lang, p.doc
-    candidates: list[tuple[str | None, str]] = [(p.ld_str(k), "json-ld") for k in ld_keys]
-    candidates.append((doc.meta_first(og_key), "opengraph"))
-    candidates += [(p.itemprop(k), "microdata") for k in itemprops]
-    candidates += [(doc.meta_first(k), "meta") for k in meta_keys]
-    for raw, layer in candidates:
-        iso = dates.parse(raw, now, lang=lang)
-        if iso:
-            return (iso, raw), layer
-    if not published:
-        return None
-    for raw in time_elements(doc):
-        iso = dates.parse(raw, now, lang=lang, slow=False)
-        if iso:
-            return (iso, raw), "generic"
-    found = article_date(doc, now, lang)
-    return (found, "generic") if found else None
-
-
-def _published(p: _Page) -> Found:
-    if found := p.site_texts("published_at"):
-        iso = dates.parse(found[0], p.now, lang=p.lang)
-        if iso:
-            return (iso, found[0]), "site"
-    found = _date(p, ("datePublished", "dateCreated", "uploadDate"), "article:published_time",
-                  ("datePublished", "dateCreated"), PUBLISHED_META[1:], True)
-    if found and found[1] != "site":
-        (iso, raw), layer = found
-        if iso.endswith("+00:00"):  # UTC in the data, local day on the page
-            stamps = [v for vs in p.doc.meta.values() for v in vs if "T" in v][:50] + [
-                v for o in p.doc.jsonld for k, v in o.items()
-                if isinstance(v, str) and k.startswith("date")][:20]
-            shifted = dates.to_offset(iso, dates.local_offset(stamps))
-            if shifted != iso:
-                found = (shifted, raw), layer
-                iso = shifted
-        fixed = dates.reconcile_with_url(iso, p.doc.url)
-        if fixed != iso:
-            return (fixed, raw), "url"
-    return found
-
-
-def _modified(p: _Page) -> Found:
-    if found := p.site_texts("modified_at"):
-        iso = dates.parse(found[0], p.now, lang=p.lang)
-        if iso:
-            return (iso, found[0]), "site"
-    return _date(p, ("dateModified",), "article:modified_time", ("dateModified",),
-                 MODIFIED_META[1:], False)
-
-
 def _section(p: _Page) -> Found:
     if found := p.site_texts("section"):
         return found[0], "site"
@@ -339,7 +283,8 @@ def fill_metadata(doc: Document, rec: Record, profile: SiteProfile | None,
     page = _Page(doc, profile, fields, now)
     steps = (("language", _language), ("canonical_url", _canonical), ("headline", _headline),
              ("subheadline", _subheadline), ("authors", _authors),
-             ("published_at", _published), ("modified_at", _modified),
+             ("published_at", metadata_dates.published),
+             ("modified_at", metadata_dates.modified),
              ("section", _section), ("tags", _tags))
     for name, step in steps:
         try:
