@@ -245,3 +245,53 @@ def test_bad_site_selector_falls_through_to_generic() -> None:
                           "fields": {"headline": "xpath:///[["}})
     rec = run(page(body="<h1>Generic headline here</h1>"), profile=prof)
     assert rec.headline == "Generic headline here"
+
+
+def test_lone_by_label_takes_the_name_from_the_next_element() -> None:
+    body = ('<div class="x1"><span>By</span><span><a href="/about/team/jane-doe">Jane Doe</a>'
+            '</span></div>')
+    rec = run(page(body=body))
+    assert rec.authors == ["Jane Doe"]
+
+
+def test_twitter_handle_is_dropped_from_a_byline() -> None:
+    rec = run(page(body='<div class="post-author-name">Williams Perdomo @wperdomod</div>'))
+    assert rec.authors == ["Williams Perdomo"]
+
+
+def test_author_page_link_and_foreign_profile_links() -> None:
+    body = ('<p><a href="https://www.youtube.com/user/somechannel">Youtube</a></p>'
+            '<p class="meta-x"><a href="/profil/123/nikolai-huke">Nikolai Huke</a></p>')
+    assert run(page(body=body)).authors == ["Nikolai Huke"]
+
+
+def test_jsonld_user_name_becomes_the_shown_name_and_byline_completes_the_list() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "edilson.la.rosa"}})
+    rec = run(page(head, '<div class="byline">Edilson La Rosa</div>'))
+    assert rec.authors == ["Edilson La Rosa"]
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Rudolf Fischer"}})
+    rec = run(page(head, '<div class="byline">Rudolf Fischer, Simon Kohler / 3 May 2024</div>'))
+    assert rec.authors == ["Rudolf Fischer", "Simon Kohler"]
+    rec = run(page(head, '<div class="byline">Rudolf Fischer / Online-Redaktion</div>'))
+    assert rec.authors == ["Rudolf Fischer"]
+
+
+def test_site_name_in_author_meta_yields_to_a_person_byline() -> None:
+    head = ('<meta property="og:site_name" content="Makronom">'
+            '<meta name="author" content="Makronom">')
+    assert run(page(head, '<p>Von Clara Löw und Klaus Jacob</p>')).authors == [
+        "Clara Löw", "Klaus Jacob"]
+    assert run(page(head)).authors == ["Makronom"]
+
+
+def test_copyright_holder_on_a_personal_site_is_the_last_resort() -> None:
+    body = '<footer><p>Copyright (c) 2012- Gregory Szorc. All rights reserved.</p></footer>'
+    assert run(page(body=body)).authors == ["Gregory Szorc"]
+    body = '<footer><p>© 2024 Example Media GmbH</p></footer>'
+    assert run(page(body=body)).authors == []
+
+
+def test_interview_and_illustration_credits_in_bylines() -> None:
+    assert split_names(["Interview: Julia Lauter"]) == ["Julia Lauter"]
+    assert split_names(["Text von Christian Seiler Illustration von Markus Roost"]) == [
+        "Christian Seiler"]
