@@ -295,3 +295,16 @@ def test_interview_and_illustration_credits_in_bylines() -> None:
     assert split_names(["Interview: Julia Lauter"]) == ["Julia Lauter"]
     assert split_names(["Text von Christian Seiler Illustration von Markus Roost"]) == [
         "Christian Seiler"]
+
+
+def test_last_resort_dates_without_htmldate_text_search() -> None:
+    # a day-month-year URL
+    assert run(page(), "https://n.example.com/meldungen/29-10-2021").published_at == "2021-10-29"
+    # publication date in the JSON state a script-rendered page embeds
+    state = ('<script>window.__STATE__={"review":{"publishedDate":"2016-11-04T20:37:27Z",'
+             '"updatedDate":"2016-11-05T20:39:47Z"}}</script>')
+    assert run(page(body=state), "https://n.example.com/r/1").published_at[:10] == "2016-11-04"
+    # the first date written in the text, outside navigation and footers
+    body = ('<nav>01.01.2020</nav><div><p><strong>01.02.2022 ' + "Long lead text. " * 30
+            + '</strong></p></div><footer>© 2024</footer>')
+    assert run(page(body=body), "https://n.example.com/x").published_at == "2022-02-01"

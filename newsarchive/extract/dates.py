@@ -21,6 +21,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _TIME_ONLY = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_URL_DMY = re.compile(r"/(0?[1-9]|[12]\d|3[01])-(0?[1-9]|1[0-2])-((?:19|20)\d\d)(?:/|[-_.]|$)")
 _OFFSET = re.compile(r"T\d\d:\d\d(?::\d\d)?(?:\.\d+)?([+-]\d\d):?(\d\d)$")
 
 
@@ -46,12 +47,16 @@ def to_offset(iso: str, offset: timedelta | None) -> str:
 
 
 def url_date(url: str) -> str | None:
-    """The date a URL path spells out (/2024/03/12/ or /2024-03-12-...), if any."""
+    """The date a URL path spells out (/2024/03/12/, /2024-03-12-..., /12-03-2024...), if any."""
     m = _URL_DATE.search(url)
-    if not m:
+    if m:
+        year, month, day = m[1], m[2], m[3]
+    elif m := _URL_DMY.search(url):
+        day, month, year = m[1], m[2], m[3]
+    else:
         return None
     try:
-        return datetime(int(m[1]), int(m[2]), int(m[3])).date().isoformat()
+        return datetime(int(year), int(month), int(day)).date().isoformat()
     except ValueError:
         return None
 

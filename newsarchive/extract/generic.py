@@ -48,13 +48,10 @@ _BYLINE_STARTS = ("By ", "by ", "BY ", "Von ", "von ", "VON ", "Posted by ", "Wr
                   "Autor:", "Autorin:", "Text:", "Text von ", "Interview:", "Por ", "Par ",
                   "Door ", "Av ", "Di ", "Eingestellt von ", "Geschrieben von ", "Author:",
                   "Автор:", "Аўтар:")
-# Text nodes that open with a byline word, or are only the word (the name in the next element).
-TEXT_BYLINE_XPATH = (
-    "//body//text()[string-length(normalize-space(.)) < 90][" + " or ".join(
-        [f"starts-with(normalize-space(.), '{w}')" for w in _BYLINE_STARTS]
-        + [f"normalize-space(.)='{w}'" for w in ("By", "BY", "by", "Von", "VON", "von", "Por",
-                                                 "Par", "Door", "Autor:", "Author:", "Text:")])
-    + "]")
+# Text that opens with a byline word, or is only the word (the name in the next element).
+BYLINE_START = re.compile(
+    r"\s*(?:" + "|".join(re.escape(w) for w in _BYLINE_STARTS)
+    + r"|(?:By|BY|by|Von|VON|von|Por|Par|Door|Autor:|Author:|Text:)\s*$)")
 # "By", "Von", "Par", "Por", "Автор" ... in front of a name.
 BY_PREFIX = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|post\s+author\s+by|post\s+author|story\s+by|"

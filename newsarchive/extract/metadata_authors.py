@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from newsarchive.extract.generic import AUTHOR_META, BYLINE_WORDS, TEXT_BYLINE_XPATH
+from newsarchive.extract.generic import AUTHOR_META, BYLINE_START, BYLINE_WORDS
 from newsarchive.extract.metadata_generic import site_names
 from newsarchive.extract.text import clean, fold, looks_like_name, split_names
 from newsarchive.extract.urls import registrable_domain
@@ -35,11 +35,14 @@ _AUTHOR_HREF = re.compile(
     r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
     r"newsteam|team|staff|redaktion|journalists?|contributors?|writers?|mitarbeiter)"
     r"/[^/?#]+", re.I)
+_WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
+_NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
 _EXCLUDED_CLASS = re.compile(r"comment|related|sidebar|photo-?author|photo_author|photographer",
                              re.I)
 _EXCLUDED_ID = re.compile(r"comment", re.I)
 _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 _DIGIT = re.compile(r"\d")
+_TEXTS = etree.XPath("//body//text()")
 _HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:\(c\)|©)?\s*(?:\d{4}\s*(?:[-–]\s*(?:\d{4})?)?\s*)?(?:by\s+)?"
@@ -50,27 +53,34 @@ _ORG_WORDS = re.compile(r"\b(?:gmbh|ag|inc|ltd|llc|verlag|media|medien|news|zeit
 
 
 class Index:
-    """Elements of one page the author rules read, collected in one pass."""
+    """Elements of one page the author rules read, collected in one pass over the elements
+    that carry attributes (a regex a class value, not one XPath scan a rule)."""
 
     def __init__(self, doc: Document) -> None:
         self.bylines: list[etree._Element] = []  # rel/itemprop=author ones first
         self.itemprops: dict[str, list[etree._Element]] = {}
         self.author_links: list[etree._Element] = []
-        self._marked = 0
-        for el in doc.tree.xpath("//*[@class or @id or @rel or @itemprop or @href or "
-                                 "@data-testid]"):
-            if (prop := el.get("itemprop")) is not None:
+        marked = 0
+        for el in _WITH_ATTRS(doc.tree):
+            get = el.get
+            if (prop := get("itemprop")) is not None:
                 for name in prop.split():
                     self.itemprops.setdefault(name, []).append(el)
-            if el.tag in ("script", "style", "meta", "link", "title", "head", "body", "html"):
+                if prop == "author" and el.tag not in _NOT_BYLINE_TAGS:
+                    self.bylines.insert(marked, el)
+                    marked += 1
+                    continue
+            tag = el.tag
+            if tag in _NOT_BYLINE_TAGS:
                 continue
-            attrs = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('data-testid') or ''}"
-            if el.get("rel") == "author" or el.get("itemprop") == "author":
-                self.bylines.insert(self._marked, el)
-                self._marked += 1
-            elif _BYLINE_CLASS.search(attrs):
+            if get("rel") == "author":
+                self.bylines.insert(marked, el)
+                marked += 1
+            elif ((cls := get("class")) and _BYLINE_CLASS.search(cls)) or (
+                    (ident := get("id")) and _BYLINE_CLASS.search(ident)) or (
+                    (testid := get("data-testid")) and _BYLINE_CLASS.search(testid)):
                 self.bylines.append(el)
-            if el.tag == "a" and (href := el.get("href")) and _AUTHOR_HREF.search(href):
+            if tag == "a" and (href := get("href")) and _AUTHOR_HREF.search(href):
                 self.author_links.append(el)
 
 
@@ -129,7 +139,9 @@ def _after_label(doc: Document) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
     the word ("By" in its own span) followed by the name in the next elements."""
     out: list[str] = []
-    for text in doc.tree.xpath(TEXT_BYLINE_XPATH)[:8]:
+    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and BYLINE_START.match(t)
+             and len(t.strip()) < 90]
+    for text in texts[:8]:
         parent = text.getparent()
         if parent is None or excluded(parent):
             continue

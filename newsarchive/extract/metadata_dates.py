@@ -19,6 +19,8 @@ from newsarchive.extract.generic import MODIFIED_META, PUBLISHED_META
 from newsarchive.extract.metadata_generic import (
     article_date,
     date_texts,
+    first_date,
+    script_date,
     shown_date,
     time_stamps,
 )
@@ -110,7 +112,8 @@ def published(p: _Page) -> Found:
     for raw in date_texts(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
             return (iso, raw), "generic"
-    found = article_date(p.doc, p.now, p.lang)
+    found = (script_date(p.doc, p.now) or first_date(p.doc, p.now, p.lang)
+             or article_date(p.doc, p.now, p.lang))
     return (found, "generic") if found else None
 
 
