@@ -111,6 +111,55 @@ def test_future_and_ancient_dates_are_rejected() -> None:
     assert run(html).published_at == "2024-03-12"  # the URL's date is the last resort
 
 
+def test_date_shown_at_the_headline_picks_among_declared_dates() -> None:
+    # JSON-LD carries an older draft date; og and the page header show the publication day
+    head = (ld({"@type": "NewsArticle", "datePublished": "2024-03-01T10:00:00+01:00"})
+            + '<meta property="article:published_time" content="2024-03-10T10:00:00+01:00">')
+    body = '<header><h1>Headline of the story</h1><span>10.03.2024</span></header>'
+    rec = run(page(head, body), "https://news.example.com/story")
+    assert rec.published_at == "2024-03-10T10:00:00+01:00"
+    assert rec.provenance["published_at"] == "opengraph"
+    # a shown day no declared date names changes nothing
+    body = '<header><h1>Headline of the story</h1><span>05.03.2024</span></header>'
+    assert run(page(head, body), "https://news.example.com/story").published_at[:10] == (
+        "2024-03-01")
+
+
+def test_updated_label_at_the_headline_yields_to_the_published_one() -> None:
+    body = ('<div><h1>Headline of the story</h1><time class="updated" '
+            'datetime="2024-03-11T09:00:00+01:00">11.03.</time><time class="published" '
+            'datetime="2024-03-10T09:00:00+01:00">10.03.</time></div>')
+    head = ld({"@type": "NewsArticle", "datePublished": "2024-03-10T09:00:00+01:00",
+               "dateModified": "2024-03-11T09:00:00+01:00"})
+    assert run(page(head, body), "https://n.example.com/s").published_at[:10] == "2024-03-10"
+    assert run(page(body=body), "https://n.example.com/s").published_at[:10] == "2024-03-10"
+
+
+def test_a_date_inside_the_h1_is_part_of_the_title() -> None:
+    body = '<div><h1>Results of the race, 19.5.2007</h1><p>20.5.2007</p></div>'
+    assert run(page(body=body), "https://n.example.com/s").published_at == "2007-05-20"
+
+
+def test_utc_stamp_is_read_in_the_publisher_zone() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00Z">'
+    rec = run(page(head, lang="de"), "https://zeitung.example.de/artikel")
+    assert rec.published_at == "2022-11-07T00:00:00+01:00"
+    assert rec.published_raw == "2022-11-06T23:00:00Z"
+    # no country, no language that says where: UTC stays UTC
+    rec = run(page(head, lang="en"), "https://news.example.com/story")
+    assert rec.published_at == "2022-11-06T23:00:00+00:00"
+
+
+def test_url_date_against_declared_date() -> None:
+    url = "https://news.example.com/2024/03/02/story"
+    utc = '<meta property="article:published_time" content="2024-03-03T02:00:00Z">'
+    assert run(page(utc, lang="en"), url).published_at == "2024-03-02"  # crossed midnight
+    local = '<meta property="article:published_time" content="2024-03-08T06:00:00-05:00">'
+    assert run(page(local, lang="en"), url).published_at == "2024-03-08T06:00:00-05:00"
+    late = '<meta property="article:published_time" content="2024-06-08T06:00:00-05:00">'
+    assert run(page(late, lang="en"), url).published_at == "2024-03-02"  # a modification
+
+
 @pytest.mark.parametrize("byline, names", [
     ("By Jane Doe and John Roe, Reuters", ["Jane Doe", "John Roe", "Reuters"]),
     ("Von Max Muster | 12.03.2024, 14:05", ["Max Muster"]),
@@ -196,3 +245,66 @@ def test_bad_site_selector_falls_through_to_generic() -> None:
                           "fields": {"headline": "xpath:///[["}})
     rec = run(page(body="<h1>Generic headline here</h1>"), profile=prof)
     assert rec.headline == "Generic headline here"
+
+
+def test_lone_by_label_takes_the_name_from_the_next_element() -> None:
+    body = ('<div class="x1"><span>By</span><span><a href="/about/team/jane-doe">Jane Doe</a>'
+            '</span></div>')
+    rec = run(page(body=body))
+    assert rec.authors == ["Jane Doe"]
+
+
+def test_twitter_handle_is_dropped_from_a_byline() -> None:
+    rec = run(page(body='<div class="post-author-name">Williams Perdomo @wperdomod</div>'))
+    assert rec.authors == ["Williams Perdomo"]
+
+
+def test_author_page_link_and_foreign_profile_links() -> None:
+    body = ('<p><a href="https://www.youtube.com/user/somechannel">Youtube</a></p>'
+            '<p class="meta-x"><a href="/profil/123/nikolai-huke">Nikolai Huke</a></p>')
+    assert run(page(body=body)).authors == ["Nikolai Huke"]
+
+
+def test_jsonld_user_name_becomes_the_shown_name_and_byline_completes_the_list() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "edilson.la.rosa"}})
+    rec = run(page(head, '<div class="byline">Edilson La Rosa</div>'))
+    assert rec.authors == ["Edilson La Rosa"]
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Rudolf Fischer"}})
+    rec = run(page(head, '<div class="byline">Rudolf Fischer, Simon Kohler / 3 May 2024</div>'))
+    assert rec.authors == ["Rudolf Fischer", "Simon Kohler"]
+    rec = run(page(head, '<div class="byline">Rudolf Fischer / Online-Redaktion</div>'))
+    assert rec.authors == ["Rudolf Fischer"]
+
+
+def test_site_name_in_author_meta_yields_to_a_person_byline() -> None:
+    head = ('<meta property="og:site_name" content="Makronom">'
+            '<meta name="author" content="Makronom">')
+    assert run(page(head, '<p>Von Clara Löw und Klaus Jacob</p>')).authors == [
+        "Clara Löw", "Klaus Jacob"]
+    assert run(page(head)).authors == ["Makronom"]
+
+
+def test_copyright_holder_on_a_personal_site_is_the_last_resort() -> None:
+    body = '<footer><p>Copyright (c) 2012- Gregory Szorc. All rights reserved.</p></footer>'
+    assert run(page(body=body)).authors == ["Gregory Szorc"]
+    body = '<footer><p>© 2024 Example Media GmbH</p></footer>'
+    assert run(page(body=body)).authors == []
+
+
+def test_interview_and_illustration_credits_in_bylines() -> None:
+    assert split_names(["Interview: Julia Lauter"]) == ["Julia Lauter"]
+    assert split_names(["Text von Christian Seiler Illustration von Markus Roost"]) == [
+        "Christian Seiler"]
+
+
+def test_last_resort_dates_without_htmldate_text_search() -> None:
+    # a day-month-year URL
+    assert run(page(), "https://n.example.com/meldungen/29-10-2021").published_at == "2021-10-29"
+    # publication date in the JSON state a script-rendered page embeds
+    state = ('<script>window.__STATE__={"review":{"publishedDate":"2016-11-04T20:37:27Z",'
+             '"updatedDate":"2016-11-05T20:39:47Z"}}</script>')
+    assert run(page(body=state), "https://n.example.com/r/1").published_at[:10] == "2016-11-04"
+    # the first date written in the text, outside navigation and footers
+    body = ('<nav>01.01.2020</nav><div><p><strong>01.02.2022 ' + "Long lead text. " * 30
+            + '</strong></p></div><footer>© 2024</footer>')
+    assert run(page(body=body), "https://n.example.com/x").published_at == "2022-02-01"

@@ -21,6 +21,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _TIME_ONLY = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_URL_DMY = re.compile(r"/(0?[1-9]|[12]\d|3[01])-(0?[1-9]|1[0-2])-((?:19|20)\d\d)(?:/|[-_.]|$)")
 _OFFSET = re.compile(r"T\d\d:\d\d(?::\d\d)?(?:\.\d+)?([+-]\d\d):?(\d\d)$")
 
 
@@ -46,23 +47,33 @@ def to_offset(iso: str, offset: timedelta | None) -> str:
 
 
 def url_date(url: str) -> str | None:
-    """The date a URL path spells out (/2024/03/12/ or /2024-03-12-...), if any."""
+    """The date a URL path spells out (/2024/03/12/, /2024-03-12-..., /12-03-2024...), if any."""
     m = _URL_DATE.search(url)
-    if not m:
+    if m:
+        year, month, day = m[1], m[2], m[3]
+    elif m := _URL_DMY.search(url):
+        day, month, year = m[1], m[2], m[3]
+    else:
         return None
     try:
-        return datetime(int(m[1]), int(m[2]), int(m[3])).date().isoformat()
+        return datetime(int(year), int(month), int(day)).date().isoformat()
     except ValueError:
         return None
 
 
 def reconcile_with_url(iso: str, url: str) -> str:
     """A URL's date is the day the article was filed. When structured data says a later day
-    (a modification, or a UTC timestamp that crossed midnight) the URL's day wins."""
+    in UTC (a timestamp that crossed midnight) or a month later (a modification), the URL's day
+    wins; a few days later in the publisher's own offset is a real publication date."""
     day = url_date(url)
-    if not day or iso[:10] == day:
+    if not day or iso[:10] <= day:
         return iso
-    return day if iso[:10] > day else iso
+    utc = iso.endswith("+00:00")
+    try:
+        gap = (datetime.fromisoformat(iso[:10]) - datetime.fromisoformat(day)).days
+    except ValueError:
+        return iso
+    return day if utc or gap > 30 else iso
 
 
 def _plausible(iso: str, now: datetime) -> bool:
@@ -136,3 +147,60 @@ def find_in_text(text: str, now: datetime, lang: str | None = None) -> tuple[str
         return None
     iso = parse(shown, now, lang=lang, slow=False)
     return (iso, shown) if iso else None
+
+
+# Publisher time zones by country-code TLD and by language, for UTC stamps on pages that state
+# no offset anywhere: "2022-11-06T23:00Z" on a German page is the 7th where it was published.
+# Only zones where a country (or a language's main readership) has one civil time are listed.
+_TZ_BY_COUNTRY = {
+    "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich", "fr": "Europe/Paris",
+    "it": "Europe/Rome", "es": "Europe/Madrid", "nl": "Europe/Amsterdam", "be": "Europe/Brussels",
+    "lu": "Europe/Luxembourg", "pl": "Europe/Warsaw", "cz": "Europe/Prague",
+    "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "dk": "Europe/Copenhagen",
+    "se": "Europe/Stockholm", "no": "Europe/Oslo", "fi": "Europe/Helsinki",
+    "ee": "Europe/Tallinn", "lv": "Europe/Riga", "lt": "Europe/Vilnius", "by": "Europe/Minsk",
+    "ua": "Europe/Kyiv", "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "gr": "Europe/Athens",
+    "tr": "Europe/Istanbul", "pt": "Europe/Lisbon", "ie": "Europe/Dublin", "uk": "Europe/London",
+    "gb": "Europe/London", "si": "Europe/Ljubljana", "hr": "Europe/Zagreb",
+    "rs": "Europe/Belgrade", "al": "Europe/Tirane", "jp": "Asia/Tokyo", "kr": "Asia/Seoul",
+    "cn": "Asia/Shanghai", "tw": "Asia/Taipei", "hk": "Asia/Hong_Kong", "in": "Asia/Kolkata",
+    "il": "Asia/Jerusalem", "br": "America/Sao_Paulo", "ar": "America/Argentina/Buenos_Aires",
+    "uy": "America/Montevideo", "pe": "America/Lima", "co": "America/Bogota",
+    "cl": "America/Santiago", "ve": "America/Caracas", "ec": "America/Guayaquil",
+    "bo": "America/La_Paz", "py": "America/Asuncion", "nz": "Pacific/Auckland",
+    "za": "Africa/Johannesburg", "us": "America/New_York",
+}
+_TZ_BY_LANG = {
+    "de": "Europe/Berlin", "fr": "Europe/Paris", "it": "Europe/Rome", "nl": "Europe/Amsterdam",
+    "pl": "Europe/Warsaw", "cs": "Europe/Prague", "sk": "Europe/Bratislava",
+    "hu": "Europe/Budapest", "da": "Europe/Copenhagen", "sv": "Europe/Stockholm",
+    "nb": "Europe/Oslo", "fi": "Europe/Helsinki", "be": "Europe/Minsk", "uk": "Europe/Kyiv",
+    "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "el": "Europe/Athens",
+    "tr": "Europe/Istanbul", "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "sq": "Europe/Tirane",
+    "he": "Asia/Jerusalem",
+}
+_GENERIC_TLDS = {"com", "org", "net", "info", "eu", "io", "news", "co", "me", "tv", "blog"}
+
+
+def publisher_zone(host: str, lang: str | None) -> str | None:
+    """The IANA zone a page was most likely published in: the country-code TLD, else the
+    region of the page language (pt-BR, es-AR), else a language read mainly in one zone."""
+    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    if tld and tld not in _GENERIC_TLDS and tld in _TZ_BY_COUNTRY:
+        return _TZ_BY_COUNTRY[tld]
+    parts = (lang or "").replace("_", "-").split("-")
+    if len(parts) > 1 and parts[-1].lower() in _TZ_BY_COUNTRY and parts[-1].lower() != "us":
+        return _TZ_BY_COUNTRY[parts[-1].lower()]
+    return _TZ_BY_LANG.get(parts[0].lower()) if parts[0] else None
+
+
+def to_zone(iso: str, zone: str | None) -> str:
+    """A UTC timestamp shown in the publisher's zone (same instant, local day)."""
+    if not zone or not iso.endswith("+00:00"):
+        return iso
+    try:
+        from zoneinfo import ZoneInfo
+
+        return datetime.fromisoformat(iso).astimezone(ZoneInfo(zone)).isoformat()
+    except (ValueError, KeyError, OSError, ImportError):  # no tz database: keep UTC
+        return iso

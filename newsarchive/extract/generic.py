@@ -40,38 +40,24 @@ SECTION_META = ("article:section", "og:article:section", "parsely-section", "sec
 TAGS_META = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags", "sailthru.tags",
              "keywords")
 
-# Elements that carry the byline on pages without structured data (WordPress themes, hNews,
-# rel=author, common CMS class names).
-BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author']",
-    "//*[contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'byline') "
-    "or contains(@class, 'Byline') or contains(@class, 'auteur') or contains(@class, 'autor') or "
-    "contains(@class, 'Autor') or contains(@class, 'vcard') or contains(@class, 'user__name') or "
-    "contains(@class, 'username') or contains(@id, 'author') or contains(@class, 'writer') or "
-    "contains(@class, 'creator') or contains(@class, 'firma') or contains(@class, 'signature')]",
-)
-# Bylines and authors' names are never inside these (comment threads repeat "author" classes).
-# Photo credits ("photo-author", figcaption) name photographers, not the article's authors.
-NOT_BYLINE_AREA = ("[not(ancestor-or-self::form or ancestor-or-self::input or "
-                   "ancestor-or-self::figcaption or "
-                   "ancestor-or-self::*[contains(@class, 'photo-author') or "
-                   "contains(@class, 'photo_author') or contains(@class, 'photographer')] or "
-                   "ancestor-or-self::*[not(self::body or self::html or self::article or "
-                   "self::main)][contains(@class, 'comment') or contains(@id, 'comment') "
-                   "or contains(@class, 'related') or contains(@class, 'sidebar')])]")
-# Text nodes that open with a byline word: "By Jane Doe", "Von Max Muster", "Posted by X".
-TEXT_BYLINE_XPATH = (
-    "//body//text()[string-length(normalize-space(.)) < 90][" + " or ".join(
-        f"starts-with(normalize-space(.), '{w}')"
-        for w in ("By ", "by ", "BY ", "Von ", "von ", "VON ", "Posted by ", "Written by ",
-                  "Autor:", "Autorin:", "Text:", "Por ", "Par ", "Door ", "Av ", "Di ",
-                  "Eingestellt von ", "Geschrieben von ", "Author:", "Автор:", "Аўтар:"))
-    + "]")
+# Words that introduce a byline: "By Jane Doe", "Von Max Muster", "Posted by X", "Автор: ...".
+BYLINE_WORDS = ("by", "von", "por", "par", "door", "av", "di", "posted by", "written by",
+                "text", "text von", "texto", "interview", "autor", "autorin", "author", "auteur",
+                "eingestellt von", "geschrieben von", "автор", "аўтар")
+_BYLINE_STARTS = ("By ", "by ", "BY ", "Von ", "von ", "VON ", "Posted by ", "Written by ",
+                  "Autor:", "Autorin:", "Text:", "Text von ", "Interview:", "Por ", "Par ",
+                  "Door ", "Av ", "Di ", "Eingestellt von ", "Geschrieben von ", "Author:",
+                  "Автор:", "Аўтар:")
+# Text that opens with a byline word, or is only the word (the name in the next element).
+BYLINE_START = re.compile(
+    r"\s*(?:" + "|".join(re.escape(w) for w in _BYLINE_STARTS)
+    + r"|(?:By|BY|by|Von|VON|von|Por|Par|Door|Autor:|Author:|Text:)\s*$)")
 # "By", "Von", "Par", "Por", "Автор" ... in front of a name.
 BY_PREFIX = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|post\s+author\s+by|post\s+author|story\s+by|"
     r"words\s+by|text\s+(?:by|von)|reported\s+by|eingestellt\s+von|geschrieben\s+von|"
-    r"verfasst\s+von|publicado\s+por|escrito\s+por|écrit\s+par|by|von|vom|par|por|di|da|"
+    r"verfasst\s+von|publicado\s+por|escrito\s+por|écrit\s+par|interview(?:\s+von)?|"
+    r"by|von|vom|par|por|di|da|"
     r"door|av|af|przez|od|autor(?:in)?|auteur|author|autore|автор|аўтар|text|texte|texto|"
     r"tekst|bericht)(?:\s*[:|]\s*|\s+)",
     re.I)
@@ -82,7 +68,8 @@ AUTHOR_STOP = re.compile(
     r"\d{4}-\d\d-\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+|"
     r"\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|"
     r"alle artikel|all posts|more articles|weitere artikel|mehr artikel|view all|ver todos|"
-    r"says|sagt|said|schreibt|dice|dit)\b.*$|\s+(?:on|under|at|in|um|am)\s*$",
+    r"says|sagt|said|schreibt|dice|dit|illustrat\w*|fotos?|photos?|bilder?)\b.*$|"
+    r"\s+(?:on|under|at|in|um|am)\s*$",
     re.I)
 NOT_A_NAME = re.compile(
     r"^(?:admin|administrator|editor|editors|staff|guest|gast|user|anonymous|anonym|unknown|"

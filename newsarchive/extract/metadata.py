@@ -16,28 +16,19 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newsarchive.extract import dates, site
+from newsarchive.extract import metadata_authors, metadata_dates, site
 from newsarchive.extract.document import Document
 from newsarchive.extract.generic import (
     ARTICLE_TYPES,
-    AUTHOR_META,
     BREADCRUMB_XPATH,
-    BYLINE_XPATH,
-    MODIFIED_META,
-    NOT_BYLINE_AREA,
-    PUBLISHED_META,
     SECTION_META,
     TAGS_META,
-    TEXT_BYLINE_XPATH,
 )
 from newsarchive.extract.metadata_generic import (
-    article_date,
     find_title,
     lead_text,
-    site_names,
-    time_elements,
 )
-from newsarchive.extract.text import clean, dedupe, fold, looks_like_name, split_names
+from newsarchive.extract.text import clean, dedupe, fold
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record
@@ -60,6 +51,8 @@ class _Page:
                 self.ld = found[0]
                 break
         self.lang: str | None = None
+        self.date_candidates: list[Any] | None = None
+        self.index: metadata_authors.Index | None = None
 
     def site_texts(self, key: str) -> list[str]:
         spec = self.fields.get(key)
@@ -81,91 +74,11 @@ class _Page:
         return clean(value) if isinstance(value, str) and clean(value) else None
 
     def itemprop(self, name: str) -> str | None:
-        for node in self.doc.tree.xpath(f"//*[@itemprop='{name}']")[:3]:
+        for node in metadata_authors.index(self).itemprops.get(name, [])[:3]:
             value = node.get("content") or node.get("datetime") or node.text_content()
             if value and clean(value):
                 return clean(value)
         return None
-
-
-def _names_from_ld(value: Any, graph: dict[str, dict[str, Any]]) -> tuple[list[str], bool]:
-    """Author names from JSON-LD (strings, Person/Organization objects, @id references into the
-    @graph) and whether any of them is a person (not an Organization)."""
-    out: list[str] = []
-    person = False
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and item.get("@id") in graph:
-            item = graph[str(item["@id"])]
-        if isinstance(item, str):
-            out.append(item)
-            person = True
-        elif isinstance(item, dict):
-            name = item.get("name")
-            if isinstance(name, list):
-                name = " ".join(n for n in name if isinstance(n, str))
-            if not name and (item.get("givenName") or item.get("familyName")):
-                name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
-            if isinstance(name, str):
-                out.append(name)
-                person = person or "organization" not in str(item.get("@type", "")).lower()
-    return out, person
-
-
-def _byline_nodes(doc: Document) -> list[str]:
-    """Texts of byline-classed elements outside comments and forms; for a long one (an author
-    box with a bio) the name-like element inside it."""
-    out = []
-    for xp in BYLINE_XPATH:
-        for node in doc.tree.xpath(xp + NOT_BYLINE_AREA)[:8]:
-            if node.tag in ("body", "html", "article", "main", "meta", "link", "script"):
-                continue
-            text = clean(node.text_content())
-            if 2 < len(text) <= 80:
-                out.append(text)
-            elif text:
-                inner = node.xpath(".//*[contains(@class, 'name') or self::a or self::strong]"
-                                   "[string-length(normalize-space(.)) < 50]")
-                out += [clean(inner[0].text_content())] if inner else []
-    return out
-
-
-def _authors(p: _Page) -> Found:
-    if found := p.site_texts("authors"):
-        return split_names(found), "site"
-    doc = p.doc
-    graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
-    raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
-    fallback: Found = None
-    publishers = {fold(n) for n in site_names(doc)} | {
-        fold(n) for n in _names_from_ld(p.ld.get("publisher"), graph)[0]}
-    if names := split_names(raw):
-        if person and not all(fold(n) in publishers for n in names):
-            return names, "json-ld"
-        fallback = names, "json-ld"  # an Organization: look for a person's byline first
-    og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
-    if names := split_names(og):
-        return names, "opengraph"
-    for node in doc.tree.xpath("//*[@itemprop='author']" + NOT_BYLINE_AREA)[:5]:
-        inner = node.xpath(".//*[@itemprop='name']")
-        text = (inner[0].get("content") or inner[0].text_content()) if inner else (
-            node.get("content") or node.text_content())
-        if len(clean(text)) <= 80 and (names := split_names([text])):
-            return names, "microdata"
-    for key in AUTHOR_META[1:]:
-        values = [v for v in doc.meta.get(key, []) if "://" not in v]
-        if names := split_names(values):
-            return names, "meta"
-    for text in _byline_nodes(doc):
-        if names := split_names([text]):
-            return names, "generic"
-    for text in doc.tree.xpath(TEXT_BYLINE_XPATH)[:5]:
-        parent = text.getparent()
-        if parent is None or not parent.xpath("self::*" + NOT_BYLINE_AREA):
-            continue
-        names = [n for n in split_names([str(text)]) if looks_like_name(n)]
-        if names:
-            return names, "generic"
-    return fallback
 
 
 def _headline(p: _Page) -> Found:
@@ -179,59 +92,6 @@ def _subheadline(p: _Page) -> Found:
         return found[0], "site"
     text = lead_text(p.doc)
     return (text, "generic") if text else None
-
-
-def _date(p: _Page, ld_keys: tuple[str, ...], og_key: str, itemprops: tuple[str, ...],
-          meta_keys: tuple[str, ...], published: bool) -> Found:
-    now, lang, doc = p.now, p.lang, p.doc
-    candidates: list[tuple[str | None, str]] = [(p.ld_str(k), "json-ld") for k in ld_keys]
-    candidates.append((doc.meta_first(og_key), "opengraph"))
-    candidates += [(p.itemprop(k), "microdata") for k in itemprops]
-    candidates += [(doc.meta_first(k), "meta") for k in meta_keys]
-    for raw, layer in candidates:
-        iso = dates.parse(raw, now, lang=lang)
-        if iso:
-            return (iso, raw), layer
-    if not published:
-        return None
-    for raw in time_elements(doc):
-        iso = dates.parse(raw, now, lang=lang, slow=False)
-        if iso:
-            return (iso, raw), "generic"
-    found = article_date(doc, now, lang)
-    return (found, "generic") if found else None
-
-
-def _published(p: _Page) -> Found:
-    if found := p.site_texts("published_at"):
-        iso = dates.parse(found[0], p.now, lang=p.lang)
-        if iso:
-            return (iso, found[0]), "site"
-    found = _date(p, ("datePublished", "dateCreated", "uploadDate"), "article:published_time",
-                  ("datePublished", "dateCreated"), PUBLISHED_META[1:], True)
-    if found and found[1] != "site":
-        (iso, raw), layer = found
-        if iso.endswith("+00:00"):  # UTC in the data, local day on the page
-            stamps = [v for vs in p.doc.meta.values() for v in vs if "T" in v][:50] + [
-                v for o in p.doc.jsonld for k, v in o.items()
-                if isinstance(v, str) and k.startswith("date")][:20]
-            shifted = dates.to_offset(iso, dates.local_offset(stamps))
-            if shifted != iso:
-                found = (shifted, raw), layer
-                iso = shifted
-        fixed = dates.reconcile_with_url(iso, p.doc.url)
-        if fixed != iso:
-            return (fixed, raw), "url"
-    return found
-
-
-def _modified(p: _Page) -> Found:
-    if found := p.site_texts("modified_at"):
-        iso = dates.parse(found[0], p.now, lang=p.lang)
-        if iso:
-            return (iso, found[0]), "site"
-    return _date(p, ("dateModified",), "article:modified_time", ("dateModified",),
-                 MODIFIED_META[1:], False)
 
 
 def _section(p: _Page) -> Found:
@@ -338,8 +198,9 @@ def fill_metadata(doc: Document, rec: Record, profile: SiteProfile | None,
                   fields: dict[str, Any], now: datetime) -> None:
     page = _Page(doc, profile, fields, now)
     steps = (("language", _language), ("canonical_url", _canonical), ("headline", _headline),
-             ("subheadline", _subheadline), ("authors", _authors),
-             ("published_at", _published), ("modified_at", _modified),
+             ("subheadline", _subheadline), ("authors", metadata_authors.authors),
+             ("published_at", metadata_dates.published),
+             ("modified_at", metadata_dates.modified),
              ("section", _section), ("tags", _tags))
     for name, step in steps:
         try:

@@ -1,0 +1,293 @@
+"""Authors: structured data first, the visible byline to confirm, complete or replace it.
+
+One pass over the elements that carry attributes collects what every step looks at (byline- and
+author-classed elements, itemprops, links to author pages); the cascade then reads that index
+instead of scanning the tree once per rule.
+
+Order: site file; JSON-LD Person (a byline that names the same people and more completes it, a
+byline showing the display name of a JSON-LD user name replaces it); article:author; microdata;
+author meta (a value naming the site or its publisher only falls back); byline-classed elements;
+text that opens with a byline word ("By", "Von", ...) or follows a lone one; links to an author
+page; a person named as the copyright holder (personal sites); then organizations.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from newsarchive.extract.generic import AUTHOR_META, BYLINE_START, BYLINE_WORDS
+from newsarchive.extract.metadata_generic import site_names
+from newsarchive.extract.text import clean, fold, looks_like_name, split_names
+from newsarchive.extract.urls import registrable_domain
+
+if TYPE_CHECKING:
+    from newsarchive.extract.document import Document
+    from newsarchive.extract.metadata import _Page
+
+Found = tuple[Any, str] | None
+
+_BYLINE_CLASS = re.compile(r"author|byline|auteur|autor|vcard|user__name|username|writer|"
+                           r"creator|firma|signature", re.I)
+_AUTHOR_HREF = re.compile(
+    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
+    r"newsteam|team|staff|redaktion|journalists?|contributors?|writers?|mitarbeiter)"
+    r"/[^/?#]+", re.I)
+_WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
+_NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
+_EXCLUDED_CLASS = re.compile(r"comment|related|sidebar|photo-?author|photo_author|photographer",
+                             re.I)
+_EXCLUDED_ID = re.compile(r"comment", re.I)
+_EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
+_DIGIT = re.compile(r"\d")
+_TEXTS = etree.XPath("//body//text()")
+_HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:\(c\)|©)?\s*(?:\d{4}\s*(?:[-–]\s*(?:\d{4})?)?\s*)?(?:by\s+)?"
+    r"([^\W\d_][^|•·.,©\d]{2,40}?)\s*(?:$|[|•·.,]|\d|all rights|alle rechte)", re.I)
+_ORG_WORDS = re.compile(r"\b(?:gmbh|ag|inc|ltd|llc|verlag|media|medien|news|zeitung|group|"
+                        r"gruppe|e\.?\s?v|s\.?a|press|presse|online|magazin|redaktion|team)\b",
+                        re.I)
+
+
+class Index:
+    """Elements of one page the author rules read, collected in one pass over the elements
+    that carry attributes (a regex a class value, not one XPath scan a rule)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.bylines: list[etree._Element] = []  # rel/itemprop=author ones first
+        self.itemprops: dict[str, list[etree._Element]] = {}
+        self.author_links: list[etree._Element] = []
+        marked = 0
+        for el in _WITH_ATTRS(doc.tree):
+            get = el.get
+            if (prop := get("itemprop")) is not None:
+                for name in prop.split():
+                    self.itemprops.setdefault(name, []).append(el)
+                if prop == "author" and el.tag not in _NOT_BYLINE_TAGS:
+                    self.bylines.insert(marked, el)
+                    marked += 1
+                    continue
+            tag = el.tag
+            if tag in _NOT_BYLINE_TAGS:
+                continue
+            if get("rel") == "author":
+                self.bylines.insert(marked, el)
+                marked += 1
+            elif ((cls := get("class")) and _BYLINE_CLASS.search(cls)) or (
+                    (ident := get("id")) and _BYLINE_CLASS.search(ident)) or (
+                    (testid := get("data-testid")) and _BYLINE_CLASS.search(testid)):
+                self.bylines.append(el)
+            if tag == "a" and (href := get("href")) and _AUTHOR_HREF.search(href):
+                self.author_links.append(el)
+
+
+def index(p: _Page) -> Index:
+    if p.index is None:
+        p.index = Index(p.doc)
+    return p.index
+
+
+def excluded(el: etree._Element) -> bool:
+    """Inside a comment thread, a related or sidebar block, a form, a caption or a photo
+    credit: names there are not the article's authors."""
+    node: etree._Element | None = el
+    while node is not None:
+        tag = node.tag
+        if tag in _EXCLUDED_TAGS:
+            return True
+        if tag not in ("body", "html", "article", "main"):
+            cls, ident = node.get("class"), node.get("id")
+            if (cls and _EXCLUDED_CLASS.search(cls)) or (ident and _EXCLUDED_ID.search(ident)):
+                return True
+        node = node.getparent()
+    return False
+
+
+def _names(values: list[str]) -> list[str]:
+    """split_names after dropping Twitter handles ("Jane Doe @janedoe")."""
+    out = []
+    for value in values:
+        stripped = _HANDLE.sub("", value)
+        out.append(stripped if stripped.strip() else value)
+    return split_names(out)
+
+
+def _byline_texts(idx: Index) -> list[str]:
+    """Texts of byline-classed elements outside excluded areas; for a long one (an author box
+    with a bio) the heading, name-classed element or link inside it."""
+    out: list[str] = []
+    for node in idx.bylines:
+        if node.tag in ("body", "html", "article", "main") or excluded(node):
+            continue
+        text = clean(node.text_content())
+        if 2 < len(text) <= 80:
+            out.append(text)
+        elif text:
+            inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
+                               "contains(@class, 'name') or contains(@class, 'title') or "
+                               "self::a or self::strong][string-length(normalize-space(.)) < 50]")
+            out += [clean(inner[0].text_content())] if inner else []
+        if len(out) >= 12:
+            break
+    return out
+
+
+def _after_label(doc: Document) -> list[str]:
+    """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
+    the word ("By" in its own span) followed by the name in the next elements."""
+    out: list[str] = []
+    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and BYLINE_START.match(t)
+             and len(t.strip()) < 90]
+    for text in texts[:8]:
+        parent = text.getparent()
+        if parent is None or excluded(parent):
+            continue
+        value = clean(str(text))
+        if fold(value).rstrip(":") in BYLINE_WORDS:
+            # the name follows the label: the rest of the enclosing element's text
+            holder = parent if not text.is_tail else parent.getparent()
+            for _ in range(2):
+                if holder is None:
+                    break
+                rest = clean(holder.text_content())
+                cut = rest.find(value)
+                if cut >= 0 and len(rest) - cut - len(value) > 2:
+                    value = rest[cut:cut + 100]
+                    break
+                holder = holder.getparent()
+        names = [n for n in _names([value]) if looks_like_name(n)]
+        if names:
+            out.append("; ".join(names))
+    return out
+
+
+def _link_names(idx: Index, doc: Document) -> list[str]:
+    """The text of a link to an author page on the same site ("/author/jane-doe")."""
+    site = registrable_domain(doc.url)
+    for link in idx.author_links[:20]:
+        text = clean(link.text_content())
+        href = link.get("href") or ""
+        if "://" in href and registrable_domain(href) != site:
+            continue
+        if not 2 < len(text) <= 60 or excluded(link):
+            continue
+        names = [n for n in _names([text]) if looks_like_name(n) or " " not in n]
+        if names:
+            return names
+    return []
+
+
+def _copyright_holder(doc: Document, publishers: set[str]) -> list[str]:
+    """A person named as the copyright holder: the author of a personal site."""
+    for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "
+                               "contains(., 'Copyright') or contains(., 'COPYRIGHT') or "
+                               "contains(., '(C)')]")[-3:]:
+        m = _COPYRIGHT.search(clean(str(text)))
+        if not m:
+            continue
+        name = clean(m.group(1))
+        if name.isupper():
+            name = name.title()
+        words = name.split()
+        if (2 <= len(words) <= 3 and looks_like_name(name) and not _ORG_WORDS.search(name)
+                and fold(name) not in publishers):
+            return [name]
+    return []
+
+
+def _names_from_ld(value: Any, graph: dict[str, dict[str, Any]]) -> tuple[list[str], bool]:
+    """Author names from JSON-LD (strings, Person/Organization objects, @id references into the
+    @graph) and whether any of them is a person (not an Organization)."""
+    out: list[str] = []
+    person = False
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and item.get("@id") in graph:
+            item = graph[str(item["@id"])]
+        if isinstance(item, str):
+            out.append(item)
+            person = True
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = " ".join(n for n in name if isinstance(n, str))
+            if not name and (item.get("givenName") or item.get("familyName")):
+                name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
+            if isinstance(name, str):
+                out.append(name)
+                person = person or "organization" not in str(item.get("@type", "")).lower()
+    return out, person
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(name))
+
+
+def _refine(names: list[str], bylines: list[str]) -> list[str]:
+    """Structured names checked against the visible byline: a byline naming the same people
+    and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
+    want = {fold(n) for n in names}
+    for text in bylines:
+        shown = _names([text])
+        extra = [n for n in shown if fold(n) not in want]
+        if (extra and want <= {fold(n) for n in shown} and len(shown) <= 6 and all(
+                2 <= len(n.split()) <= 4 and looks_like_name(n) and not _DIGIT.search(n)
+                for n in extra)):
+            return shown
+    out = []
+    for name in names:
+        if " " not in name and (re.search(r"[._-]", name) or name.islower()):
+            squashed = _squash(name)
+            name = next((n for t in bylines for n in _names([t]) if " " in n and
+                         _squash(n) == squashed), name)
+        out.append(name)
+    return out
+
+
+def authors(p: _Page) -> Found:
+    if found := p.site_texts("authors"):
+        return split_names(found), "site"
+    doc = p.doc
+    idx = index(p)
+    graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
+    publishers = {fold(n) for n in site_names(doc)} | {
+        fold(n) for n in _names_from_ld(p.ld.get("publisher"), graph)[0]}
+    raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
+    fallback: Found = None
+    bylines = _byline_texts(idx)
+    if names := _names(raw):
+        if person and not all(fold(n) in publishers for n in names):
+            return _refine(names, bylines), "json-ld"
+        fallback = names, "json-ld"  # an Organization: look for a person's byline first
+    og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
+    if names := _names(og):
+        return names, "opengraph"
+    for node in idx.itemprops.get("author", [])[:5]:
+        if excluded(node):
+            continue
+        inner = [e for e in node.iter() if "name" in (e.get("itemprop") or "").split()]
+        text = (inner[0].get("content") or inner[0].text_content()) if inner else (
+            node.get("content") or node.text_content())
+        if len(clean(text)) <= 80 and (names := _names([text])):
+            return names, "microdata"
+    for key in AUTHOR_META[1:]:
+        values = [v for v in doc.meta.get(key, []) if "://" not in v]
+        if names := _names(values):
+            if all(fold(n) in publishers for n in names):
+                fallback = fallback or (names, "meta")  # the site's own name
+                break
+            return names, "meta"
+    for text in bylines:
+        if names := _names([text]):
+            return names, "generic"
+    for text in _after_label(doc):
+        return split_names([text]), "generic"
+    if names := _link_names(idx, doc):
+        return names, "generic"
+    if fallback:
+        return fallback
+    if names := _copyright_holder(doc, publishers):
+        return names, "generic"
+    return None

@@ -1,0 +1,124 @@
+"""Publication and modification dates: every declared candidate, the date shown at the headline,
+then one choice.
+
+Declared candidates come from JSON-LD, OpenGraph, microdata and other meta, in that order. The
+date a reader sees next to the headline settles disagreements: when it names the same day as one
+of the declared dates (often the og:published_time while JSON-LD carries a first draft's date,
+or a dateModified the site shows as the publication date), that one wins. UTC stamps are read
+in the publisher's own offset or zone before any day is compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from newsarchive.extract import dates
+from newsarchive.extract.generic import MODIFIED_META, PUBLISHED_META
+from newsarchive.extract.metadata_generic import (
+    article_date,
+    date_texts,
+    first_date,
+    script_date,
+    shown_date,
+    time_stamps,
+)
+
+if TYPE_CHECKING:
+    from newsarchive.extract.metadata import _Page
+
+Found = tuple[Any, str] | None
+
+
+@dataclass
+class Candidate:
+    iso: str
+    raw: str
+    layer: str
+    published: bool
+    declared_iso: str = ""  # as the data says it (UTC stays UTC), for modified_at
+
+    @property
+    def day(self) -> str:
+        return self.iso[:10]
+
+
+def declared(p: _Page) -> list[Candidate]:
+    """Every parseable declared date of the page, published ones and modified ones, in layer
+    order, UTC stamps moved to the publisher's offset. Computed once a page."""
+    if p.date_candidates is not None:
+        return p.date_candidates
+    doc = p.doc
+    raw: list[tuple[str | None, str, bool]] = []
+    raw += [(p.ld_str(k), "json-ld", True) for k in ("datePublished", "dateCreated",
+                                                     "uploadDate")]
+    raw.append((p.ld_str("dateModified"), "json-ld", False))
+    raw.append((doc.meta_first("article:published_time"), "opengraph", True))
+    raw.append((doc.meta_first("article:modified_time"), "opengraph", False))
+    raw += [(p.itemprop(k), "microdata", True) for k in ("datePublished", "dateCreated")]
+    raw.append((p.itemprop("dateModified"), "microdata", False))
+    raw += [(doc.meta_first(k), "meta", True) for k in PUBLISHED_META[1:]]
+    raw += [(doc.meta_first(k), "meta", False) for k in MODIFIED_META[1:]]
+    out: list[Candidate] = []
+    seen: set[tuple[str, bool]] = set()
+    for value, layer, published in raw:
+        if not value or (value, published) in seen:
+            continue
+        seen.add((value, published))
+        if iso := dates.parse(value, p.now, lang=p.lang):
+            out.append(Candidate(iso, value, layer, published, iso))
+    if any(c.iso.endswith("+00:00") for c in out):
+        stamps = [v for vs in doc.meta.values() for v in vs if "T" in v][:50] + [
+            v for o in doc.jsonld for k, v in o.items()
+            if isinstance(v, str) and k.startswith("date")][:20]
+        offset = dates.local_offset(stamps)
+        zone = None if offset else dates.publisher_zone(urlsplit(doc.url).hostname or "",
+                                                        p.lang)
+        for c in out:
+            c.iso = dates.to_offset(c.iso, offset) if offset else dates.to_zone(c.iso, zone)
+    p.date_candidates = out
+    return out
+
+
+def _site(p: _Page, key: str) -> Found:
+    if found := p.site_texts(key):
+        iso = dates.parse(found[0], p.now, lang=p.lang)
+        if iso:
+            return (iso, found[0]), "site"
+    return None
+
+
+def published(p: _Page) -> Found:
+    if found := _site(p, "published_at"):
+        return found
+    cands = declared(p)
+    pubs = [c for c in cands if c.published]
+    shown = shown_date(p.doc, p.now, p.lang)
+    if pubs:
+        best = pubs[0]
+        if shown and shown[0][:10] != best.day:
+            # the day shown at the headline names one of the other declared dates: that one
+            best = next((c for c in cands if c.day == shown[0][:10]), best)
+        fixed = dates.reconcile_with_url(best.iso, p.doc.url)
+        if fixed != best.iso:
+            return (fixed, best.raw), "url"
+        return (best.iso, best.raw), best.layer
+    if shown:
+        return shown[:2], "generic"
+    for raw in time_stamps(p.doc):
+        if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
+            return (iso, raw), "generic"
+    for raw in date_texts(p.doc):
+        if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
+            return (iso, raw), "generic"
+    found = (script_date(p.doc, p.now) or first_date(p.doc, p.now, p.lang)
+             or article_date(p.doc, p.now, p.lang))
+    return (found, "generic") if found else None
+
+
+def modified(p: _Page) -> Found:
+    if found := _site(p, "modified_at"):
+        return found
+    mods = [c for c in declared(p) if not c.published]
+    return ((mods[0].declared_iso, mods[0].raw), mods[0].layer) if mods else None
