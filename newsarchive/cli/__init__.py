@@ -15,9 +15,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newsarchive.cli import archive_cmds, browse, crawl, extract
+    from newsarchive.cli import archive_cmds, browse, crawl, distributed, extract
 
-    for module in (extract, crawl, browse, archive_cmds):
+    for module in (extract, crawl, browse, archive_cmds, distributed):
         for command in module.COMMANDS:
             main.add_command(command)
 
