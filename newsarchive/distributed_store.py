@@ -105,9 +105,10 @@ class RedisStore:
     def __init__(self, server: Redis, db: str, synchronous: str = "NORMAL") -> None:
         self.server = server
         self.archive = Archive(db)
-        if synchronous.upper() in ("OFF", "NORMAL", "FULL", "EXTRA"):
-            self.archive.db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self.state = sqlite3.connect(db, timeout=30)  # fetch_state, as FetchStatePipeline
+        if synchronous.upper() in ("OFF", "NORMAL", "FULL", "EXTRA"):  # as StorePipeline
+            self.archive.db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            self.state.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self.runs: dict[str, Run] = {}
         self.totals: Counter[str] = Counter()
         self.run_id = self.archive.start_run("store", {"redis": _safe(server)})
