@@ -281,10 +281,13 @@ class Scheduler(RedisScheduler):
         # only re-polls an idle scheduler every 5 s).
         from twisted.internet import reactor
 
-        slot = getattr(self.crawler.engine, "_slot", None)
-        if slot is not None:
-            reactor.callLater(0.5, slot.nextcall.schedule)  # type: ignore[attr-defined]
+        reactor.callLater(0.5, self._wake)  # type: ignore[attr-defined]
         raise DontCloseSpider
+
+    def _wake(self) -> None:
+        slot = getattr(self.crawler.engine, "_slot", None)  # private: no public way to poll
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
 
     def enqueue_request(self, request: Request) -> bool:
         token = request.meta.get(TOKEN)
