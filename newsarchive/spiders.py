@@ -292,6 +292,12 @@ class SiteSpider(scrapy.Spider):
             prof.is_article_url(url) or prof.should_follow(url)
         ):
             return
+        meta = {}
+        if prof is None:  # before `_queued`: a link first met too deep may come back shallower
+            depth = response.meta.get("na_depth", 0) + 1
+            if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
+                return
+            meta["na_depth"] = depth
         key = normalize_url(url)
         if key in self._known and key not in self._queued:
             self._queued.add(key)  # stored before and not due: no refetch, no duplicate
@@ -304,12 +310,6 @@ class SiteSpider(scrapy.Spider):
         self._queued.add(key)
         if key != url and len(self._aliases) < _MAX_ALIASES:
             self._aliases.setdefault(key, set()).add(url)
-        meta = {}
-        if prof is None:
-            depth = response.meta.get("na_depth", 0) + 1
-            if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
-                return
-            meta["na_depth"] = depth
         # dont_filter: `_queued` already dedupes what we request; Scrapy's filter would also
         # drop a redirect to a page fetched before, and with it the alias the redirect proves.
         # On Redis the shared filter must see every link: `_queued` is one worker's view.
