@@ -61,6 +61,7 @@ class SiteSpider(scrapy.Spider):
 
     name = "site"
     profile: SiteProfile | None = None
+    frontier: Any = None  # distributed.Frontier when the crawl runs on Redis (set by scheduler)
 
     def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +82,16 @@ class SiteSpider(scrapy.Spider):
         self._targets: dict[str, Target] = {}  # known articles not yet due, by fetch URL
 
     async def start(self) -> AsyncIterator[Any]:
+        role = self.settings.get("NEWSARCHIVE_REDIS_ROLE")
+        if role == "worker":
+            return  # workers only pop from the shared frontier the seeding process filled
+        if role == "seed":
+            self._seed(list(self._start_requests()))
+            return
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[Request]:
         prof = self.profile
         sources = self.start_pages + (prof.sitemaps + prof.feeds if prof else [])
         for url in sources:
@@ -91,8 +102,17 @@ class SiteSpider(scrapy.Spider):
             parts = urlsplit(self.start_pages[0])
             yield Request(f"{parts.scheme}://{parts.netloc}/robots.txt", dont_filter=True,
                           callback=self.parse_robots, errback=self.fetch_failed)
-        for request in self._revisits():
-            yield request
+        yield from self._revisits()
+
+    def _seed(self, requests: list[Request]) -> None:
+        """Fill the shared frontier at once: known URLs (not due) count as seen for every
+        worker, then start pages and due revisits are enqueued; then seeding is over."""
+        self.frontier.mark_seen(self._known)
+        for request in requests:
+            self.crawler.engine.crawl(request)  # type: ignore[union-attr]
+        self.frontier.seeded()
+        self.logger.info("seeded %d requests, %d known URLs marked seen", len(requests),
+                         len(self._known))
 
     # --- incremental crawling ---------------------------------------------------------------
     def _revisits(self) -> Iterator[Request]:
@@ -135,7 +155,12 @@ class SiteSpider(scrapy.Spider):
                        errback=self.fetch_failed, priority=REVISIT_PRIORITY, dont_filter=True,
                        meta={"handle_httpstatus_list": [304], "na_revisit": True})
 
-    def parse_robots(self, response: Response) -> Iterator[Request]:
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        if self.frontier is None:
+            return self._robots(response)
+        return self.frontier.finish(response.request, self._robots(response))
+
+    def _robots(self, response: Response) -> Iterator[Request]:
         for line in response.text.splitlines():
             name, _, value = line.partition(":")
             if name.strip().lower() == "sitemap" and value.strip():
@@ -143,6 +168,11 @@ class SiteSpider(scrapy.Spider):
 
     # --- routing -------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
+        if self.frontier is None:
+            return self._route(response)
+        return self.frontier.finish(response.request, self._route(response))
+
+    def _route(self, response: Response) -> Iterator[Any]:
         if response.status == 304:  # a conditional revisit: unchanged, nothing to parse
             yield {"not_modified": True, "url": response.url, "fetch": _validators(response)}
             return
@@ -262,6 +292,12 @@ class SiteSpider(scrapy.Spider):
             prof.is_article_url(url) or prof.should_follow(url)
         ):
             return
+        meta = {}
+        if prof is None:  # before `_queued`: a link first met too deep may come back shallower
+            depth = response.meta.get("na_depth", 0) + 1
+            if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
+                return
+            meta["na_depth"] = depth
         key = normalize_url(url)
         if key in self._known and key not in self._queued:
             self._queued.add(key)  # stored before and not due: no refetch, no duplicate
@@ -274,20 +310,17 @@ class SiteSpider(scrapy.Spider):
         self._queued.add(key)
         if key != url and len(self._aliases) < _MAX_ALIASES:
             self._aliases.setdefault(key, set()).add(url)
-        meta = {}
-        if prof is None:
-            depth = response.meta.get("na_depth", 0) + 1
-            if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
-                return
-            meta["na_depth"] = depth
         # dont_filter: `_queued` already dedupes what we request; Scrapy's filter would also
         # drop a redirect to a page fetched before, and with it the alias the redirect proves.
+        # On Redis the shared filter must see every link: `_queued` is one worker's view.
         yield Request(key, callback=self.parse, errback=self.fetch_failed, meta=meta,
-                      dont_filter=True)
+                      dont_filter=self.frontier is None)
 
     def fetch_failed(self, failure: Failure) -> None:
         """One clear line and a counted reason per page that could not be fetched."""
         request = getattr(failure, "request", None)
+        if self.frontier is not None and request is not None:
+            self.frontier.ack(request)  # done with it, whatever the reason
         exc = failure.value
         detail = None
         if isinstance(exc, HttpError):

@@ -15,9 +15,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newsarchive.cli import archive_cmds, browse, crawl, evaluate, extract
+    from newsarchive.cli import archive_cmds, browse, crawl, distributed, evaluate, extract
 
-    for module in (extract, crawl, browse, archive_cmds, evaluate):
+    for module in (extract, crawl, browse, archive_cmds, distributed, evaluate):
         for command in module.COMMANDS:
             main.add_command(command)
 

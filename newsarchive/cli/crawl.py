@@ -24,8 +24,12 @@ from newsarchive.profiles import load_profiles
 @crawl_options
 @click.option("--no-captures", is_flag=True,
               help="Keep records only: no raw WARC captures (NEWSARCHIVE_CAPTURES=False).")
+@click.option("--redis", "redis_url", envvar="NEWSARCHIVE_REDIS_URL", metavar="URL",
+              help="Seed a shared frontier on this Redis (redis://HOST:PORT/DB) and crawl it "
+                   "with any `newsarchive worker`; `newsarchive store` writes the archive. "
+                   "Env: NEWSARCHIVE_REDIS_URL.")
 def crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, quiet: bool, db: str,
-          overrides: tuple[str, ...], no_captures: bool) -> None:
+          overrides: tuple[str, ...], no_captures: bool, redis_url: str | None) -> None:
     """Crawl sites (names of files in spiders/) or URLs (home, section, sitemap, feed).
 
     Exit codes: 0 ok; 1 finished with page errors or a broken site; 2 could not run (bad
@@ -44,6 +48,11 @@ def crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, quiet: bool,
 
     quiet = quiet or not sys.stdout.isatty()
     started = time.monotonic()
+    if redis_url:
+        from newsarchive.cli.distributed import seed_and_crawl
+
+        seed_and_crawl(targets, all_sites, refresh, quiet, db, list(overrides), redis_url)
+        return
     try:
         jobs = resolve_targets(targets, all_sites)
         settings = project_settings(db, _capture_flag(no_captures) + list(overrides))
@@ -59,17 +68,7 @@ def crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, quiet: bool,
             sys.exit(2)
         if refresh:
             settings.set("NEWSARCHIVE_REFRESH", True, priority="cmdline")
-        log_file = None
-        if quiet:
-            if not settings.get("LOG_FILE"):
-                logs = Path(db).resolve().parent / "logs"
-                logs.mkdir(parents=True, exist_ok=True)
-                log_file = logs / f"newsarchive-{time.strftime('%Y%m%d')}.log"
-                settings.set("LOG_FILE", str(log_file), priority="cmdline")
-            else:
-                log_file = settings.get("LOG_FILE")
-        elif settings.getpriority("NEWSARCHIVE_PROGRESS") == settings.getpriority("BOT_NAME"):
-            settings.set("NEWSARCHIVE_PROGRESS", True, priority="cmdline")
+        log_file = setup_logging(settings, db, quiet)
         results = run_crawls(jobs, settings)
     finally:
         lock.release()
@@ -83,6 +82,21 @@ def crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, quiet: bool,
                        f"({stats.get('finish_reason', '?')})", err=True)
     click.echo(line)
     sys.exit(code)
+
+
+def setup_logging(settings: Any, db: str, quiet: bool) -> Any:
+    """Quiet: logs to a file under the archive's folder (returned); else a progress display."""
+    if quiet:
+        if settings.get("LOG_FILE"):
+            return settings.get("LOG_FILE")
+        logs = Path(db).resolve().parent / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log_file = logs / f"newsarchive-{time.strftime('%Y%m%d')}.log"
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+        return log_file
+    if settings.getpriority("NEWSARCHIVE_PROGRESS") == settings.getpriority("BOT_NAME"):
+        settings.set("NEWSARCHIVE_PROGRESS", True, priority="cmdline")
+    return None
 
 
 def summarize(results: list, seconds: float, log_file: Any) -> tuple[int, str]:

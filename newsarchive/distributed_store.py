@@ -1,0 +1,212 @@
+"""The Redis side of one archive: run crawls on the shared frontier, and the single store.
+
+`RedisStore` is the only writer of the SQLite archive in a distributed crawl. It moves one
+message at a time from `newsarchive:items` to `newsarchive:items:processing` (LMOVE), applies it
+with the single-machine rules (ValidatePipeline's `rejection_reason`, `Archive.store` dedup in
+one transaction per record, fetch_state after the store, 304s recorded), and only then drops
+it from the processing list. Killed in between, the message is still in the processing list and
+is put back first on the next start: at worst a record is stored twice, which the archive's
+deduplication turns into "unchanged".
+
+Messages (JSON, pushed by distributed.PushPipeline): run_start (a worker run: one crawl_runs
+row), item (one record, attributed to its run), run_end (the worker's page and error counts).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from redis import Redis
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsarchive.archive import OUTCOMES, Archive, ArchiveError
+from newsarchive.distributed import (
+    CRAWLS,
+    ITEMS,
+    PREFIX,
+    PROCESSING,
+    crawl_id,
+    crawl_settings,
+)
+from newsarchive.extract.urls import normalize_url
+from newsarchive.pipelines import EXTRACTION_ERROR, is_fatal, rejection_reason
+from newsarchive.runner import CrawlResult
+from newsarchive.schedule import RevisitPolicy, born_of, parse_time, record_fetch
+
+logger = logging.getLogger(__name__)
+RUNS = f"{PREFIX}:runs"  # worker run key -> crawl_runs id (a restarted store finds its rows)
+
+
+def run_distributed(jobs: list[tuple[str, dict]], settings: Settings, url: str,
+                    role: str) -> list[CrawlResult]:
+    """Like runner.run_crawls, each crawl on its own shared frontier (`crawl_id`)."""
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for name, kwargs in jobs:
+        # create_crawler takes the process settings: give it this crawl's for the moment.
+        process.settings = crawl_settings(settings, url, crawl_id(name, kwargs), role)
+        crawler = process.create_crawler(name)
+        process.crawl(crawler, **kwargs)
+        crawlers.append((name, crawler))
+    process.settings = settings
+    process.start()
+    return [CrawlResult(name, dict(c.stats.get_stats())) for name, c in crawlers]
+
+
+def register(server: Redis, jobs: list[tuple[str, dict]]) -> None:
+    for name, kwargs in jobs:
+        server.hset(CRAWLS, crawl_id(name, kwargs), json.dumps({"spider": name,
+                                                                 "kwargs": kwargs}))
+
+
+def registered(server: Redis) -> dict[str, tuple[str, dict]]:
+    out = {}
+    for cid, raw in server.hgetall(CRAWLS).items():
+        data = json.loads(raw)
+        out[cid.decode()] = (data["spider"], data.get("kwargs") or {})
+    return out
+
+
+def live_workers(server: Redis) -> int:
+    return sum(1 for _ in server.scan_iter(f"{PREFIX}:worker:*", count=1000))
+
+
+def busy(server: Redis) -> bool:
+    """Workers alive or a crawl being seeded: more records may come."""
+    return live_workers(server) > 0 or any(
+        True for _ in server.scan_iter(f"{PREFIX}:*:seeding", count=1000))
+
+
+@dataclass
+class Run:
+    id: int
+    policy: RevisitPolicy
+    outcomes: Counter[str] = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+    ended: bool = False
+
+    def counts(self, stats: dict[str, Any]) -> dict[str, int]:
+        extraction = self.rejected.get(EXTRACTION_ERROR, 0)
+        return {"pages": int(stats.get("response_received_count", 0)),
+                **{o: self.outcomes[o] for o in OUTCOMES},
+                "rejected": sum(self.rejected.values()) - extraction,
+                "errors": int(stats.get("log_count/ERROR", 0)) + extraction + self.errors}
+
+
+class RedisStore:
+    def __init__(self, server: Redis, db: str, synchronous: str = "NORMAL") -> None:
+        self.server = server
+        self.archive = Archive(db)
+        self.state = sqlite3.connect(db, timeout=30)  # fetch_state, as FetchStatePipeline
+        if synchronous.upper() in ("OFF", "NORMAL", "FULL", "EXTRA"):  # as StorePipeline
+            self.archive.db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            self.state.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+        self.runs: dict[str, Run] = {}
+        self.totals: Counter[str] = Counter()
+        self.run_id = self.archive.start_run("store", {"redis": _safe(server)})
+
+    def recover(self) -> int:
+        """Put back what a killed store had popped but not committed (processed first)."""
+        n = 0
+        while self.server.lmove(PROCESSING, ITEMS, "LEFT", "RIGHT") is not None:
+            n += 1
+        if n:
+            logger.warning("recovered %d uncommitted message(s) from a stopped store", n)
+        return n
+
+    def step(self, timeout: float = 1.0) -> bool:
+        """Store one message; False if none came within `timeout`. ArchiveError (fatal) leaves
+        the message in the processing list for the next start."""
+        raw = self.server.blmove(ITEMS, PROCESSING, timeout, "RIGHT", "LEFT")
+        if raw is None:
+            return False
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            logger.error("dropped an unreadable message: %r", raw[:200])
+            msg = None
+        if isinstance(msg, dict):
+            self.handle(msg)
+        self.server.lpop(PROCESSING)  # committed (or rejected): it is ours, at the head
+        return True
+
+    def handle(self, msg: dict[str, Any]) -> None:
+        kind, key = msg.get("type"), str(msg.get("run"))
+        if kind == "run_start":
+            policy = RevisitPolicy.from_mapping(msg.get("revisit") or None)
+            rid = self.archive.start_run(str(msg.get("spider")), msg.get("args") or {})
+            self.server.hset(RUNS, key, rid)
+            self.runs[key] = Run(rid, policy)
+            return
+        run = self._run(key)
+        if kind == "run_end":
+            stats = dict(msg.get("stats") or {})
+            stats.update({f"newsarchive/stored/{o}": n for o, n in run.outcomes.items()})
+            self.archive.finish_run(run.id, run.counts(stats), msg.get("reason"), stats)
+            run.ended = True
+        elif kind == "item" and isinstance(msg.get("item"), dict):
+            self.store(msg["item"], run)
+
+    def _run(self, key: str) -> Run:
+        if key not in self.runs:  # started before this store did: find its row
+            rid = self.server.hget(RUNS, key)
+            self.runs[key] = Run(int(rid) if rid else self.run_id, RevisitPolicy.from_mapping(None))
+        return self.runs[key]
+
+    def store(self, item: dict[str, Any], run: Run) -> None:
+        if item.get("not_modified"):
+            self._fetched(item, 304, run.policy)
+            run.outcomes["not_modified"] += 1
+            self.totals["not modified"] += 1
+            return
+        reason = rejection_reason(item)
+        if reason is not None:
+            run.rejected[reason[0]] += 1
+            self.totals["rejected"] += 1
+            return
+        try:
+            outcome = self.archive.store(item)
+        except (ArchiveError, ValueError) as exc:
+            if isinstance(exc, ArchiveError) and is_fatal(exc):
+                raise
+            logger.error("not archived: %s", exc)
+            run.errors += 1
+            self.totals["errors"] += 1
+            return
+        run.outcomes[outcome] += 1
+        self.totals[outcome] += 1
+        if item.get("url") and item.get("fetch"):
+            self._fetched(item, int(item.get("http_status") or 200), run.policy)
+
+    def _fetched(self, item: dict[str, Any], status: int, policy: RevisitPolicy) -> None:
+        fetch = item.get("fetch") or {}
+        url, now = normalize_url(item["url"]), datetime.now(UTC)
+        try:
+            born = parse_time(item.get("published_at")) or born_of(self.state, url)
+            record_fetch(self.state, url, status, fetch.get("etag"), fetch.get("last_modified"),
+                         policy.next_visit(born, now, now), now)
+        except sqlite3.Error as exc:  # an optimisation: losing it costs a refetch
+            logger.warning("revisit state not saved for %s: %s", url, exc)
+
+    def close(self, reason: str) -> None:
+        for run in self.runs.values():  # runs whose end never came (a killed worker)
+            if not run.ended and run.id != self.run_id:
+                self.archive.finish_run(run.id, run.counts({}), None)
+        counts = {o: self.totals[o] for o in OUTCOMES}
+        counts.update(rejected=self.totals["rejected"], errors=self.totals["errors"])
+        self.archive.finish_run(self.run_id, counts, reason, dict(self.totals))
+        self.archive.close()
+        self.state.close()
+
+
+def _safe(server: Redis) -> str:
+    kw = server.connection_pool.connection_kwargs
+    return f"redis://{kw.get('host', '?')}:{kw.get('port', '?')}/{kw.get('db', 0)}"

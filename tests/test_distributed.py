@@ -1,0 +1,213 @@
+"""Distributed crawls for real: a redis-server, worker subprocesses, SIGKILLs, a loopback site.
+
+Each test starts its own `redis-server` on 127.0.0.1 (skipped when the binary is absent: Debian
+package `redis-server`, installed by .ci/run) and `tests/loopsite.py`, which records every hit
+with the fetching process's User-Agent, so the tests see from the server's side what each
+worker fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from unattended import env
+
+redis = pytest.importorskip("redis", reason="the redis client is not installed (extra: redis)")
+
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s",
+        "CONCURRENT_REQUESTS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+        "-s", "NEWSARCHIVE_REDIS_HEARTBEAT=2", "-s", "NEWSARCHIVE_CAPTURES=False"]
+IN_FLIGHT = 4 + 4  # CONCURRENT_REQUESTS downloading + responses being parsed, at most
+WAIT = 90  # seconds a process may take before the test fails (not a timing assertion)
+
+
+class Redis:
+    def __init__(self, directory: Path, persist: bool) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                     "--dir", str(directory), "--save", ""]
+        self.args += (["--appendonly", "yes", "--appendfsync", "always"] if persist
+                      else ["--appendonly", "no"])
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Redis:
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        for _ in range(200):
+            try:
+                client.ping()
+                return self
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Redis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    persist = bool(getattr(request, "param", False))
+    server = Redis(tmp_path, persist).start()
+    yield server
+    server.kill()
+
+
+@contextmanager
+def loop_site(*args: str) -> Iterator[str]:
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "loopsite.py"), *args],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def site_hits(site: str, path: str = "/_hits") -> dict[str, list[str]]:
+    with urllib.request.urlopen(site + path, timeout=10) as resp:
+        return json.load(resp)
+
+
+def article_hits(site: str) -> dict[str, list[str]]:
+    return {p: a for p, a in site_hits(site).items() if p.startswith("/news/")}
+
+
+def na(tmp: Path, *argv: str, agent: str = "newsarchive-test") -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "newsarchive", *argv, *FAST,
+                             "-s", f"USER_AGENT={agent}"], cwd=ROOT, env=env(tmp),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def store(tmp: Path, url: str, db: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "newsarchive", "store", "--redis", url,
+                             "--db", str(db)], cwd=ROOT, env=env(tmp), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc: subprocess.Popen) -> tuple[int, str]:
+    out, err = proc.communicate(timeout=WAIT)
+    return proc.returncode, out + err[-3000:]
+
+
+def wait_for(check, what: str) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + WAIT
+    while not check():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def articles(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        urls = [u for (u,) in conn.execute("select url from articles order by url")]
+    return [u.split("/", 3)[3] for u in urls]  # the path: same site, same port
+
+
+def test_workers_share_one_frontier_and_a_killed_worker_loses_nothing(
+        tmp_path: Path, redis_server: Redis) -> None:
+    base, dist = tmp_path / "single.db", tmp_path / "dist.db"
+    with loop_site("--articles", "60", "--delay", "0.3") as site:
+        single = na(tmp_path, "crawl", site + "/", "--db", str(base))
+        assert finish(single)[0] == 0
+        site_hits(site, "/_reset")
+
+        url = redis_server.url
+        seed = na(tmp_path, "crawl", site + "/", "--db", str(dist), "--redis", url,
+                  agent="seed")
+        wait_for(lambda: redis_server.client().hlen("newsarchive:crawls"), "the seed")
+        doomed = na(tmp_path, "worker", "--redis", url, agent="worker-a")
+        other = na(tmp_path, "worker", "--redis", url, agent="worker-b")
+        writer = store(tmp_path, url, dist)
+        # Kill worker A while it holds pages: it has fetched some, and the crawl goes on.
+        wait_for(lambda: sum(a.count("worker-a") for a in article_hits(site).values()) >= 3,
+                 "worker A to fetch pages")
+        doomed.kill()
+        doomed.wait(10)
+        results = {name: finish(p) for name, p in
+                   (("seed", seed), ("worker-b", other), ("store", writer))}
+        every = site_hits(site)
+    hits = {p: a for p, a in every.items() if p.startswith("/news/")}
+    for name, (code, out) in results.items():
+        assert code == 0, f"{name}: {out}"
+    assert "60 new" in results["store"][1]
+
+    # The same archive as one machine's crawl: every article, each exactly once.
+    assert articles(dist) == articles(base) and len(articles(dist)) == 60
+    # Every article fetched; twice only if worker A died holding it (requeued, then fetched).
+    assert len(hits) == 60
+    twice = {p: a for p, a in hits.items() if len(a) > 1}
+    assert all(len(a) == 2 and a[0] == "worker-a" for a in twice.values()), twice
+    assert len(twice) <= IN_FLIGHT
+    # Listings too: each page of the site once (robots.txt is each process's own).
+    assert all(len(a) == 1 for p, a in every.items()
+               if p not in hits and p != "/robots.txt" and not p.startswith("/_"))
+    with sqlite3.connect(dist) as conn:
+        runs = conn.execute("select spider, json_extract(args, '$.role'), finished_at"
+                            " is not null from crawl_runs order by id").fetchall()
+        new = conn.execute("select sum(new) from crawl_runs where spider != 'store'").fetchone()
+    assert runs[0] == ("store", None, 1)
+    assert sorted(r[1] for r in runs[1:]) == ["seed", "worker", "worker"]
+    assert new == (60,)  # each record counted in the run of the worker that fetched it
+
+
+@pytest.mark.parametrize("redis_server", [True], indirect=True)  # append-only file
+def test_a_stopped_crawl_resumes_from_the_persisted_queue_after_a_redis_restart(
+        tmp_path: Path, redis_server: Redis) -> None:
+    db = tmp_path / "a.db"
+    with loop_site("--articles", "30", "--delay", "0.2") as site:
+        url = redis_server.url
+        seed = na(tmp_path, "crawl", site + "/", "--db", str(db), "--redis", url)
+        wait_for(lambda: len(article_hits(site)) >= 5, "the crawl to start")
+        seed.kill()  # the only crawler: the frontier stays in Redis...
+        seed.wait(10)
+        redis_server.kill()  # ...and survives a restart of Redis itself
+        redis_server.start()
+        queued = redis_server.client().zcard("newsarchive:site-127.0.0.1:requests")
+        assert queued > 0
+        again = na(tmp_path, "crawl", site + "/", "--db", str(db), "--redis", url)
+        code, out = finish(again)
+        assert code == 2 and "still running on Redis" in out and "newsarchive worker" in out
+        code, out = finish(na(tmp_path, "worker", "--redis", url))
+        assert code == 0, out
+        code, out = finish(store(tmp_path, url, db))
+        assert code == 0, out
+        hits = article_hits(site)
+        idle = finish(na(tmp_path, "worker", "--redis", url))
+    assert idle[0] == 0 and "nothing to do" in idle[1]
+    assert len(articles(db)) == 30 == len(hits)
+    assert sum(len(a) > 1 for a in hits.values()) <= IN_FLIGHT
+
+
+def test_the_store_holds_the_archive_lock(tmp_path: Path, redis_server: Redis) -> None:
+    from newsarchive.lock import ArchiveLock
+
+    db = tmp_path / "a.db"
+    with ArchiveLock(db):
+        code, out = finish(store(tmp_path, redis_server.url, db))
+    assert code == 2 and "another crawl is running" in out
+    code, out = finish(store(tmp_path, "redis://127.0.0.1:1/0", db))
+    assert code == 2 and "cannot reach Redis" in out
