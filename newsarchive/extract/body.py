@@ -25,6 +25,7 @@ from newsarchive.extract.body_clean import (
     map_nodes,
     recover_lead,
 )
+from newsarchive.extract.body_generic import extract_main
 from newsarchive.extract.document import Document
 from newsarchive.extract.generic import (
     PAYWALL_WORDS,
@@ -44,6 +45,9 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     # fast=True skips trafilatura's readability/justext comparison: ~15% faster, body F1 -0.005
     "fast": False}
 Node = etree._Element
+# below these our extractor's result counts as weak and trafilatura runs instead
+MIN_CHARS = 200
+MIN_SHARE = 0.7
 
 
 def _site_body(doc: Document, profile: SiteProfile | None, fields: dict[str, Any],
@@ -118,12 +122,25 @@ def _trafilatura(doc: Document, exclude: list[Node], headline: str | None,
     return "\n\n".join([*lead, text]), node
 
 
+def _generic(doc: Document, exclude: list[Node], headline: str | None,
+             comment_texts: list[str]) -> tuple[str, Node | None] | None:
+    """Our extractor; None when its result looks weak (the caller then runs trafilatura)."""
+    safe = _safe_excludes(doc, exclude, comment_texts)
+    found = extract_main(doc.tree, safe)
+    if found is None or len(found.text) < MIN_CHARS or found.share < MIN_SHARE:
+        return None
+    lead = recover_lead(doc.tree, headline, found.text, set(safe))
+    return "\n\n".join([*lead, found.text]), found.node
+
+
 def fill_body(doc: Document, rec: Record, profile: SiteProfile | None, fields: dict[str, Any],
               exclude: list[Node]) -> Node | None:
     """Fills rec.body; returns the article's root element (or None). Never mutates doc.tree."""
     layers = (("site", lambda: _site_body(doc, profile, fields, exclude)),
-              ("generic", lambda: _trafilatura(doc, exclude, rec.headline,
-                                                 [c.text for c in rec.comments])))
+              ("generic", lambda: _generic(doc, exclude, rec.headline, comment_texts)),
+              ("trafilatura", lambda: _trafilatura(doc, exclude, rec.headline,
+                                                     comment_texts)))
+    comment_texts = [c.text for c in rec.comments]
     for layer, step in layers:
         try:
             found = step()
@@ -205,7 +222,7 @@ def _fill_access(doc: Document, rec: Record, profile: SiteProfile | None) -> Non
         rec.access = "wall" if walled else "none"
         return
     rec.is_article = True
-    if _free_flag(doc) is False or _PAYWALL_RE.search(doc.text):
+    if _free_flag(doc) is False or _paywall_markup(doc.text):
         rec.access = "paywall"
     elif body_len < 800 and SUBSCRIBE_WORDS.search(_page_text(doc)[-6000:]):
         rec.access = "teaser"
@@ -219,8 +236,15 @@ def _page_text(doc: Document) -> str:
     return clean(doc.tree.xpath("string(//body)"))
 
 
-# containers that hold (or replace) the text of a paywalled article: a regex over the raw
-# HTML is ~50x cheaper than an XPath translate()/contains() over every element
-_PAYWALL_RE = re.compile(
-    r"""\b(?:class|id)\s*=\s*["'][^"'>]*(?:""" + "|".join(map(re.escape, PAYWALL_WORDS)) + ")",
-    re.I)
+# containers that hold (or replace) the text of a paywalled article: the words are looked up in
+# the raw HTML first (a plain alternation, fast), then each hit is checked to sit inside a class
+# or id attribute (a regex anchored on the hit, not one that backtracks over every attribute)
+_PAYWALL_WORD = re.compile("|".join(map(re.escape, PAYWALL_WORDS)), re.I)
+_IN_CLASS = re.compile(r"""\b(?:class|id)\s*=\s*["'][^"'<>]*$""", re.I)
+
+
+def _paywall_markup(html: str) -> bool:
+    for hit in _PAYWALL_WORD.finditer(html):
+        if _IN_CLASS.search(html, max(0, hit.start() - 300), hit.start()):
+            return True
+    return False
