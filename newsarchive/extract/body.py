@@ -236,15 +236,18 @@ def _page_text(doc: Document) -> str:
     return clean(doc.tree.xpath("string(//body)"))
 
 
-# containers that hold (or replace) the text of a paywalled article: the words are looked up in
-# the raw HTML first (a plain alternation, fast), then each hit is checked to sit inside a class
-# or id attribute (a regex anchored on the hit, not one that backtracks over every attribute)
-_PAYWALL_WORD = re.compile("|".join(map(re.escape, PAYWALL_WORDS)), re.I)
-_IN_CLASS = re.compile(r"""\b(?:class|id)\s*=\s*["'][^"'<>]*$""", re.I)
+# containers that hold (or replace) the text of a paywalled article: each word is looked up in
+# the lower-cased raw HTML with str.find (a case-insensitive regex alternation over the whole
+# page costs ~10 ms), then a hit counts only inside a class or id attribute
+_IN_CLASS = re.compile(r"""\b(?:class|id)\s*=\s*["'][^"'<>]*$""")
 
 
 def _paywall_markup(html: str) -> bool:
-    for hit in _PAYWALL_WORD.finditer(html):
-        if _IN_CLASS.search(html, max(0, hit.start() - 300), hit.start()):
-            return True
+    lowered = html.lower()
+    for word in PAYWALL_WORDS:
+        start = lowered.find(word)
+        while start >= 0:
+            if _IN_CLASS.search(lowered, max(0, start - 300), start):
+                return True
+            start = lowered.find(word, start + len(word))
     return False
