@@ -47,6 +47,9 @@ LINKED_BLOCK = 0.6
 LINKED_P = 0.95
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info", re.I)
+_INTRO = re.compile(r"intro|lead|perex|bajada|standfirst|dek\b|deck|summary|subtitle|subline|"
+                    r"einleitung|teaser-?text|excerpt|chapo|chapeau|sapo|abstract", re.I)
+_ADDRESS = re.compile(r"://|www\.|@\w")  # a link shown as its address is text, not a teaser
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _NEGATIVE = re.compile(
     r"comment|popup|modal|overlay|popmake|lightbox|cookie|consent|sidebar|related|footer|"
@@ -236,7 +239,8 @@ class _Walker:
         self.heading = self.in_p = False
         if not text:
             return
-        if not heading and linked >= (LINKED_P if in_p else LINKED_BLOCK) * len(text):
+        if not heading and linked >= (LINKED_P if in_p else LINKED_BLOCK) * len(text) \
+                and not _ADDRESS.search(text):
             self.drop_heading()
             return  # a link ("Read also: ...") or a list of links
         if len(text) <= 200 and is_credit(text):
@@ -289,6 +293,34 @@ class _Walker:
         self.drop_heading()
 
 
+def _intro(chosen: list[Node], dead: set[Node]) -> list[str]:
+    """A standfirst marked by its class (intro, lead, perex, bajada, dek, ...) just before the
+    chosen container, within its parent or grandparent: often outside the body wrapper."""
+    first = chosen[0]
+    parent = first.getparent()
+    anc = parent.getparent() if parent is not None else None
+    if anc is None or anc.tag in ("html", "body"):
+        anc = parent
+    if anc is None:
+        return []
+    inside = set(chosen)
+    found: list[str] = []
+    for el in anc.iter():
+        if el is first:
+            break
+        if el in dead or el in inside or not isinstance(el.tag, str):
+            continue
+        label = _label(el)
+        if not label or not _INTRO.search(label) or any(a in inside for a in el.iterancestors()):
+            continue
+        total, links = _text_len(el)
+        if 60 <= total <= 1500 and links < 0.3 * total:
+            text = clean(" ".join(el.itertext()))
+            if not any(text in f for f in found):
+                found = [f for f in found if f not in text] + [text]
+    return found[-2:]
+
+
 def extract_main(tree: Node, exclude: list[Node]) -> MainText | None:
     body = tree.find("body")
     if body is None:
@@ -303,7 +335,7 @@ def extract_main(tree: Node, exclude: list[Node]) -> MainText | None:
     walker = _Walker(dead, weight, 0.5 * held)
     for node in chosen:
         walker.walk(node)
-    text = clean_lines("\n".join(walker.paras))
+    text = clean_lines("\n".join(_intro(chosen, dead) + walker.paras))
     node = chosen[0] if len(chosen) == 1 else chosen[0].getparent()
     if node is None or not text:
         return None
