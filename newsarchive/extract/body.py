@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False, "with_metadata": False, "include_tables": True,
     "include_images": False, "include_links": True, "deduplicate": False,
-    # fast=True skips trafilatura's readability/justext comparison: ~15% faster, body F1 -0.005
+    # fast=True skips its readability/justext comparison: as the fallback (185 of 790 pages)
+    # whole record 0.80x -> 0.86x of trafilatura, corpus body F1 0.941 -> 0.938
     "fast": False}
 Node = etree._Element
 # below these our extractor's result counts as weak and trafilatura runs instead

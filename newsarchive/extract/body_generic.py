@@ -245,7 +245,8 @@ class _Walker:
             return  # a link ("Read also: ...") or a list of links
         if len(text) <= 200 and is_credit(text):
             return
-        self.keep(text, heading)
+        # a short line without a sentence end ("Weitere Informationen", "Kontakt:") is a label
+        self.keep(text, heading or (len(text) <= 40 and text[-1] not in ".!?\"”»)"))
 
     def skip(self, el: Node, tag: str) -> bool:
         if el in self.dead:
