@@ -1,11 +1,11 @@
 """Main text, and whether the page is an article at all (is_article, access).
 
 Site layer: the site file's `body` selector names the article element(s); their block-level
-text is the body. Generic layer: trafilatura's main-text extraction on a *copy* of the tree
-(doc.tree is shared with the other extractors) from which the comment and related containers,
-figures and obvious boilerplate blocks were removed first, then line filters for what survives
-in text form (credits, "Read also" prompts, a trailing "Related" list).
-"""
+text is the body. Generic layer (provenance "generic"): our own extractor, body_generic, on
+doc.tree itself (no copy, no reparse), the comment and related containers left out, then the
+line filters and standfirst recovery. When its result looks weak (short, or its container holds
+under MIN_SHARE of the page's paragraph weight) trafilatura runs instead (provenance
+"trafilatura") on a *copy* of the tree without those containers."""
 
 from __future__ import annotations
 
