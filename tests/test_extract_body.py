@@ -180,3 +180,31 @@ def test_whole_extract_on_the_article() -> None:
     assert rec.headline == "Storm hits the coast"
     assert "Paragraph 4 of the story" in (rec.body or "")
     assert rec.is_article
+
+
+def test_generic_body_gathers_a_body_cut_into_twin_wrappers_and_keeps_link_addresses() -> None:
+    link = "<p><a href='https://x.example/report'>https://x.example/report</a></p>"
+    cols = "".join(f'<div class="col"><div class="inner">{para(n)}{link if n == 2 else ""}'
+                   f"{para(n + 10)}</div></div>" for n in range(1, 4))
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Storm hits the coast</h1>"
+            f"<section class='story'>{cols}</section>"
+            "<h3>More from the coast</h3><ul class='list'>"
+            + "".join(f"<li><a href='/s{i}'>Another story about the coast number {i}</a></li>"
+                      for i in range(5))
+            + "</ul></article></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    text = rec.body or ""
+    assert rec.provenance["body"] == "generic"
+    for n in (1, 2, 3, 11, 12, 13):
+        assert f"Paragraph {n} of the story" in text
+    assert "https://x.example/report" in text
+    assert "Another story" not in text and "More from the coast" not in text
+
+
+def test_generic_body_survives_deep_nesting_and_junk() -> None:
+    html = "<html><body>" + "<div>" * 3000 + para(1) * 5 + "</div>" * 10 + "<p>\x00\ufffd"
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    body.fill_access(doc, rec, None, {})
+    assert rec.body is None or "Paragraph 1" in rec.body

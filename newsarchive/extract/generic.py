@@ -96,6 +96,14 @@ BOILERPLATE_CLASS = re.compile(
     r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
     r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer",
     re.I)
+# Class/id fragments of the element holding the article text (WordPress entry-content, common
+# CMS and theme names; cf. trafilatura's BODY_XPATH): such a container scores higher.
+CONTENT_CLASS = re.compile(
+    r"article[-_]?(?:body|content|text)|articlebody|entry[-_]?(?:content|body)|"
+    r"post[-_]?(?:body|content|text|entry)|story[-_]?(?:body|content|text)|body[-_]?text|"
+    r"text[-_]?content|field[-_]?(?:name[-_]?)?body|content[-_]?(?:body|main)|main[-_]?content|"
+    r"rich[-_]?text|single[-_]?content|blog[-_]?content|wysiwyg|article__content",
+    re.I)
 # Elements dropped before the text extractor sees them.
 PRUNE_TAGS = ("figure", "figcaption", "aside", "nav", "footer", "form", "button", "noscript",
               "iframe", "svg", "template", "dialog", "select", "textarea", "input", "label")
