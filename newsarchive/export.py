@@ -23,8 +23,8 @@ SCALARS = ("url", "canonical_url", "site", "language", "headline", "subheadline"
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def records(db: Database, site: str | None = None, since: str | None = None
-            ) -> Iterator[dict[str, Any]]:
+def article_filter(site: str | None, since: str | None) -> tuple[str, list[str]]:
+    """The WHERE clause of `--site S --since DATE` (seen on or after DATE) over `articles`."""
     where, params = ["1"], []
     if site:
         where.append("site = ?")
@@ -32,9 +32,15 @@ def records(db: Database, site: str | None = None, since: str | None = None
     if since:
         where.append("last_seen >= ?")
         params.append(since)
+    return " AND ".join(where), params
+
+
+def records(db: Database, site: str | None = None, since: str | None = None
+            ) -> Iterator[dict[str, Any]]:
+    where, params = article_filter(site, since)
     # A cursor of its own: the child queries below run on the same connection meanwhile.
     cursor = db.conn.execute(
-        f"SELECT * FROM articles WHERE {' AND '.join(where)} ORDER BY first_seen, id", params)
+        f"SELECT * FROM articles WHERE {where} ORDER BY first_seen, id", params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield _record(db, dict(zip(names, values, strict=True)))

@@ -20,6 +20,7 @@ from typing import Any
 from newsarchive.archive import Archive, _Page, utcnow
 from newsarchive.archive_children import write_images_and_related
 from newsarchive.captures import read_capture
+from newsarchive.export import article_filter
 from newsarchive.extract import extract
 from newsarchive.profiles import SiteProfile, find_by_url, load_profiles
 from newsarchive.revisions import REVISION_FIELDS, merge_comments, revision_content, revision_hash
@@ -154,15 +155,9 @@ class Reextractor:
 
     def run(self, site: str | None = None, since: str | None = None, batch: int = 100,
             progress: Callable[[int, int], None] | None = None) -> Report:
-        where, params = ["1"], []
-        if site:
-            where.append("site = ?")
-            params.append(site)
-        if since:
-            where.append("last_seen >= ?")
-            params.append(since)
+        where, params = article_filter(site, since)
         ids = [r[0] for r in self.db.execute(
-            f"SELECT id FROM articles WHERE {' AND '.join(where)} ORDER BY id", params)]
+            f"SELECT id FROM articles WHERE {where} ORDER BY id", params)]
         report = Report()
         for start in range(0, len(ids), batch):
             ops: list[Callable[[], None]] = []
