@@ -30,3 +30,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "<!-- test-command -->" in ci and "<!-- test-command -->" in README
     block = README.split("<!-- test-command -->", 1)[1].split("```")[1].strip()
     assert "pytest" in block
+
+
+def test_docs_archive_names_every_table_and_column(tmp_path) -> None:
+    from newsarchive.archive import Archive
+
+    doc = (ROOT / "docs" / "archive.md").read_text()
+    with Archive(tmp_path / "a.db") as arc:
+        tables = [t for t in arc.db.table_names()
+                  if not t.startswith("articles_fts_") and not t.startswith("sqlite_")]
+        missing = [f"{t}.{c}" for t in tables
+                   for c in [r[1] for r in arc.db.execute(f"pragma table_xinfo([{t}])")]
+                   if f"`{t}`" not in doc or f"`{c}`" not in doc]
+    assert missing == []
