@@ -240,6 +240,9 @@ def test_a_table_search_matching_too_many_rows_covers_a_bounded_sample(
     two = client.get(f"/DB/articles.json?_search={word}&_size=2").json()
     rest = client.get(f"/DB/articles.json?_search={word}&_size=2&_next={two['next']}").json()
     assert len(two["rows"]) + len(rest["rows"]) == 3
+    # a raw FTS query that FTS rejects is reported by Datasette as before
+    bad = client.get(f'/DB/articles.json?_search="{word}&_searchmode=raw', status=400).json()
+    assert bad["error"] == "unterminated string"
     monkeypatch.setattr(plugin, "TABLE_SEARCH_SAMPLE", len(matches))
     data = client.get(f"/DB/articles.json?_search={word}&_size=max").json()
     assert data["filtered_table_rows_count"] == len(matches) == len(data["rows"])

@@ -91,8 +91,11 @@ def _bounded_search(result: Any, database: str, datasette: Datasette) -> Any:
                 clauses.append(clause)
                 continue
             # FTS5 returns matches in rowid order: this is the rowid of match limit + 1.
-            beyond = (await db.execute(f"{m['sub']} limit 1 offset {int(limit)}",
-                                       args.params)).first()
+            try:
+                beyond = (await db.execute(f"{m['sub']} limit 1 offset {int(limit)}",
+                                           args.params)).first()
+            except sqlite3.Error:  # a raw-mode query FTS rejects: Datasette reports it
+                beyond = None
             if beyond is None:
                 clauses.append(clause)
                 continue
