@@ -55,9 +55,9 @@ def fts_query(text: str | None) -> str:
 
 # The most matches a table-view search covers. The table page looks up every match in
 # `articles` (a rowid seek each) for its rows, its count and each facet, ~6 passes: a word
-# found in nearly every article took 4.4 s on a million articles. 20,000 keeps every table
-# search there under 0.6 s (bench/README.md). The same sample as the search page, which ranks
-# in one pass and so allows 50,000.
+# found in nearly every article took 4.4 s on a million articles; at 20,000 the heaviest table
+# searches there answer in 0.2-0.7 s (bench/README.md). The same sample as the search page,
+# which ranks in one pass and so allows 50,000.
 TABLE_SEARCH_SAMPLE = 20_000
 # The clause Datasette's own `_search` / `_search_<column>` filter writes (datasette.filters).
 _DATASETTE_SEARCH = re.compile(
