@@ -110,7 +110,8 @@ def generate(path: Path, n: int) -> None:
         f"INSERT OR IGNORE INTO articles ({cols}) VALUES ({', '.join('?' * 25)})",
         "INSERT OR IGNORE INTO article_urls VALUES (?, ?, ?, ?)",
         "INSERT INTO images VALUES (?, ?, ?, ?, ?, ?)",
-        "INSERT INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO comments (article_id, comment_id, parent_id, author, published_at,"
+        " published_raw, text, likes, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "INSERT INTO related_blocks VALUES (?, ?, ?, ?)",
         "INSERT INTO related_links VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ]

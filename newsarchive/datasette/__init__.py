@@ -5,9 +5,10 @@ from newsarchive.datasette.plugin import (
     canned_queries,
     extra_css_urls,
     extra_template_vars,
+    filters_from_request,
     prepare_connection,
     render_cell,
 )
 
-__all__ = ["canned_queries", "extra_css_urls", "extra_template_vars", "prepare_connection",
-           "render_cell"]
+__all__ = ["canned_queries", "extra_css_urls", "extra_template_vars", "filters_from_request",
+           "prepare_connection", "render_cell"]

@@ -2,6 +2,9 @@
 names one, highlighted search snippets, and `fts_query()`, the SQL function that makes any
 search input a valid FTS5 query. Every other canned query in data/metadata.yml is plain SQL.
 
+A search in a table view (`/DB/articles?_search=`) is bounded: when more than
+TABLE_SEARCH_SAMPLE articles match, it covers that many of them (see `filters_from_request`).
+
 Registered through the `datasette` entry point (pyproject.toml) as the `newsarchive.datasette`
 package, so its `templates/` override Datasette's: `row.html` turns the row page of `articles`
 into a reading view and the row page of `crawl_runs` into a report; every other table keeps
@@ -15,6 +18,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
+from datasette.utils import await_me_maybe
 from markupsafe import Markup, escape
 
 # Datasette imports this plugin (entry point) while `datasette.app` is still importing:
@@ -47,6 +51,64 @@ def fts_query(text: str | None) -> str:
         parts.pop()
     # An empty phrase matches nothing, where an empty MATCH string would be a syntax error.
     return " ".join(parts) or '""'
+
+
+# The most matches a table-view search covers. The table page looks up every match in
+# `articles` (a rowid seek each) for its rows, its count and each facet, ~6 passes: a word
+# found in nearly every article took 4.4 s on a million articles; at 20,000 the heaviest table
+# searches there answer in 0.2-0.7 s (bench/README.md). The same sample as the search page,
+# which ranks in one pass and so allows 50,000.
+TABLE_SEARCH_SAMPLE = 20_000
+# The clause Datasette's own `_search` / `_search_<column>` filter writes (datasette.filters).
+_DATASETTE_SEARCH = re.compile(
+    r"(?P<pk>\S+) in \((?P<sub>select rowid from (?P<fts>\S+) where \S+ match"
+    r" (?:escape_fts\(:search(?:_\d+)?\)|:search(?:_\d+)?))\)")
+
+
+@hookimpl(wrapper=True)
+def filters_from_request(request: Any, database: str, table: str, datasette: Datasette) -> Any:
+    """Wraps every `filters_from_request` result (Datasette's search filter among them) so that
+    a search matching more than TABLE_SEARCH_SAMPLE rows covers the TABLE_SEARCH_SAMPLE matches
+    with the lowest rowids (ids are URL hashes: a sample spread over the whole archive), like
+    the search page does, and says so in the page's description. Below that, nothing changes.
+    The sample is taken among the search's matches alone: other filters narrow it further."""
+    results = yield
+    return [_bounded_search(result, database, datasette) for result in results]
+
+
+def _bounded_search(result: Any, database: str, datasette: Datasette) -> Any:
+    async def inner() -> Any:
+        args = await await_me_maybe(result)
+        if args is None or not any(
+                _DATASETTE_SEARCH.fullmatch(c) for c in args.where_clauses):
+            return args
+        db = datasette.get_database(database)
+        limit = TABLE_SEARCH_SAMPLE
+        clauses = []
+        for i, clause in enumerate(args.where_clauses):
+            m = _DATASETTE_SEARCH.fullmatch(clause)
+            if m is None:
+                clauses.append(clause)
+                continue
+            # FTS5 returns matches in rowid order: this is the rowid of match limit + 1.
+            try:
+                beyond = (await db.execute(f"{m['sub']} limit 1 offset {int(limit)}",
+                                           args.params)).first()
+            except sqlite3.Error:  # a raw-mode query FTS rejects: Datasette reports it
+                beyond = None
+            if beyond is None:
+                clauses.append(clause)
+                continue
+            key = f"na_search_below_{i}"
+            args.params[key] = beyond[0]
+            clauses.append(f"{m['pk']} in ({m['sub']} and rowid < :{key})")
+            args.human_descriptions.append(
+                f"{m['pk']} is among the {limit:,} lowest that match (a sample: more than"
+                f" {limit:,} rows match, add words to narrow the search)")
+        args.where_clauses = clauses
+        return args
+
+    return inner
 
 
 @hookimpl
