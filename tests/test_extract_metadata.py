@@ -150,6 +150,25 @@ def test_utc_stamp_is_read_in_the_publisher_zone() -> None:
     assert rec.published_at == "2022-11-06T23:00:00+00:00"
 
 
+def test_two_layers_agreeing_outvote_a_lone_jsonld_date() -> None:
+    head = (ld({"@type": "NewsArticle", "datePublished": "2021-12-06T14:36:00+01:00"})
+            + '<meta property="article:published_time" content="2022-12-15T09:13:00+01:00">'
+            + '<meta name="date" content="2022-12-15">')
+    assert run(page(head), "https://n.example.com/s").published_at[:10] == "2022-12-15"
+    # one other layer is not a majority
+    head = (ld({"@type": "NewsArticle", "datePublished": "2021-12-06T14:36:00+01:00"})
+            + '<meta property="article:published_time" content="2022-12-15T09:13:00+01:00">')
+    assert run(page(head), "https://n.example.com/s").published_at[:10] == "2021-12-06"
+
+
+def test_shown_utc_day_keeps_the_stamp_as_declared() -> None:
+    head = '<meta property="article:published_time" content="2019-12-26T23:07:45+00:00">'
+    body = ('<div><h1>Headline of the story</h1><time datetime="2019-12-26T23:07:45+00:00">'
+            '26/12/2019</time></div>')
+    rec = run(page(head, body, lang="de"), "https://zeitung.example.de/artikel")
+    assert rec.published_at == "2019-12-26T23:07:45+00:00"
+
+
 def test_url_date_against_declared_date() -> None:
     url = "https://news.example.com/2024/03/02/story"
     utc = '<meta property="article:published_time" content="2024-03-03T02:00:00Z">'
