@@ -186,6 +186,11 @@ def test_url_date_against_declared_date() -> None:
     ("Posted by admin", []),
     ("jane@example.com", []),
     ("Anna Schmidt und Peter Meier", ["Anna Schmidt", "Peter Meier"]),
+    ("ByJ.R. Stone Thursday, November 9, 2023", ["J.R. Stone"]),
+    ("Jane Doe am Samstag", ["Jane Doe"]),
+    ("Tomas Spahn Fr", ["Tomas Spahn"]),
+    ("The Mail on Sunday", ["The Mail on Sunday"]),
+    ("Registrieren", []),
 ])
 def test_byline_names(byline: str, names: list[str]) -> None:
     assert split_names([byline]) == names
