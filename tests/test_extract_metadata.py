@@ -204,6 +204,23 @@ def test_byline_class_layer_and_comment_authors_ignored() -> None:
     assert rec.provenance["authors"] == "generic"
 
 
+def test_author_in_script_json_state() -> None:
+    script = ('<script>window.__STATE__ = {"post": {"id": 7, "postedBy": "Cara Stiles", '
+              '"title": "x"}};</script>')
+    rec = run(page(body="<h1>Headline of the story</h1>" + script),
+              "https://n.example.com/s")
+    assert rec.authors == ["Cara Stiles"]
+    nested = '<script>var d = {"author": {"id": 3, "name": "Jane Doe"}};</script>'
+    assert run(page(body=nested), "https://n.example.com/s").authors == ["Jane Doe"]
+
+
+def test_byline_after_a_date_in_a_layout_with_a_sidebar() -> None:
+    body = ('<section class="wrapper__with-sidebar"><h1>Headline of the story</h1>'
+            '<div class="meta-author">Posted on September 21, 2020 by Adi Tzlil</div></section>'
+            '<aside class="sidebar"><span class="author">Side Person</span></aside>')
+    assert run(page(body=body), "https://n.example.com/s").authors == ["Adi Tzlil"]
+
+
 def test_canonical_trust_rules() -> None:
     base = "https://news.example.com/world/2024/03/12/some-story"
     assert trusted_canonical("https://www.example.com/world/2024/03/12/some-story", base, None)

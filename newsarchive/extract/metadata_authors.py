@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from newsarchive.extract.generic import AUTHOR_META, BYLINE_START, BYLINE_WORDS
+from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX, BYLINE_START, BYLINE_WORDS
 from newsarchive.extract.metadata_generic import site_names
 from newsarchive.extract.text import clean, fold, looks_like_name, split_names
 from newsarchive.extract.urls import registrable_domain
@@ -37,11 +37,13 @@ _AUTHOR_HREF = re.compile(
     r"/[^/?#]+", re.I)
 _WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
-_EXCLUDED_CLASS = re.compile(r"comment|related|sidebar|photo-?author|photo_author|photographer",
-                             re.I)
+# "with-sidebar", "has-sidebar" mark a layout that has a sidebar, not the sidebar itself
+_EXCLUDED_CLASS = re.compile(r"comment|related|(?<!with-)(?<!has-)(?<!no-)sidebar|photo-?author|"
+                             r"photo_author|photographer", re.I)
 _EXCLUDED_ID = re.compile(r"comment", re.I)
 _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 _DIGIT = re.compile(r"\d")
+_MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
 _TEXTS = etree.XPath("//body//text()")
 _HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
 _COPYRIGHT = re.compile(
@@ -123,6 +125,8 @@ def _byline_texts(idx: Index) -> list[str]:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
         text = clean(node.text_content())
+        if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
+            text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
         if 2 < len(text) <= 80:
             out.append(text)
         elif text:
@@ -175,6 +179,22 @@ def _link_names(idx: Index, doc: Document) -> list[str]:
         if not 2 < len(text) <= 60 or excluded(link):
             continue
         names = [n for n in _names([text]) if looks_like_name(n) or " " not in n]
+        if names:
+            return names
+    return []
+
+
+# Author names in JSON state embedded in scripts (not JSON-LD): "author": "Jane Doe",
+# "authors": "...", "postedBy": "...", "author": {"name": "Jane Doe", ...}
+_SCRIPT_AUTHOR = re.compile(
+    r'"(?:author|authors|authorName|author_name|postedBy|posted_by|byline)"\s*:\s*'
+    r'(?:\[\s*)?(?:\{[^{}]{0,200}?"(?:name|display_name|displayName)"\s*:\s*)?"([^"\\]{3,60})"')
+
+
+def _script_author(doc: Document) -> list[str]:
+    """The first person named as the author in JSON state a script embeds."""
+    for m in _SCRIPT_AUTHOR.finditer(doc.text, 0, 3_000_000):
+        names = [n for n in _names([m.group(1)]) if looks_like_name(n) and not _DIGIT.search(n)]
         if names:
             return names
     return []
@@ -285,6 +305,8 @@ def authors(p: _Page) -> Found:
     for text in _after_label(doc):
         return split_names([text]), "generic"
     if names := _link_names(idx, doc):
+        return names, "generic"
+    if names := _script_author(doc):
         return names, "generic"
     if fallback:
         return fallback
