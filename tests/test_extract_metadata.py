@@ -349,3 +349,13 @@ def test_last_resort_dates_without_htmldate_text_search() -> None:
     body = ('<nav>01.01.2020</nav><div><p><strong>01.02.2022 ' + "Long lead text. " * 30
             + '</strong></p></div><footer>© 2024</footer>')
     assert run(page(body=body), "https://n.example.com/x").published_at == "2022-02-01"
+
+
+def test_signature_under_the_article_when_nothing_else_names_an_author() -> None:
+    body = ("<h1>Headline of the story</h1><div>" + PARA
+            + "<p><b><i>Stefan Wasmer</i></b></p></div>")
+    assert run(page(body=body), "https://n.example.com/s").authors == ["Stefan Wasmer"]
+    # a bold line with more text after it is a subheading
+    body = ("<h1>Headline of the story</h1><div><p><strong>Stefan Wasmer</strong></p>"
+            + PARA + "</div>")
+    assert run(page(body=body), "https://n.example.com/s").authors == []

@@ -200,6 +200,35 @@ def _script_author(doc: Document) -> list[str]:
     return []
 
 
+_EMPHASIS = {"strong", "b", "em", "i"}
+
+
+def _signature(doc: Document) -> list[str]:
+    """A name signed under the article: the last paragraph of its block holding only a
+    bold or italic two- or three-word name ("<p><strong>Jane Doe</strong></p>"). Read only
+    when no other rule found an author."""
+    for para in doc.tree.iter("p"):
+        if len(para) != 1 or (para.text or "").strip() or (para[0].tail or "").strip():
+            continue
+        inner = para[0]
+        while inner.tag in _EMPHASIS and len(inner) == 1 and not (inner.text or "").strip():
+            inner = inner[0]
+        if inner.tag not in _EMPHASIS:
+            continue
+        text = clean(para.text_content())
+        if not 2 <= len(text.split()) <= 3 or _DIGIT.search(text) or excluded(para):
+            continue
+        later = para.getnext()
+        while later is not None and not clean(later.text_content()):
+            later = later.getnext()
+        if later is not None and later.tag == "p":
+            continue  # more text follows: a subheading, not a signature
+        name = text.title() if text.isupper() else text
+        if looks_like_name(name) and not _ORG_WORDS.search(name):
+            return [name]
+    return []
+
+
 def _copyright_holder(doc: Document, publishers: set[str]) -> list[str]:
     """A person named as the copyright holder: the author of a personal site."""
     for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "
@@ -307,6 +336,8 @@ def authors(p: _Page) -> Found:
     if names := _link_names(idx, doc):
         return names, "generic"
     if names := _script_author(doc):
+        return names, "generic"
+    if not fallback and (names := _signature(doc)):
         return names, "generic"
     if fallback:
         return fallback
