@@ -191,6 +191,7 @@ def test_url_date_against_declared_date() -> None:
     ("Tomas Spahn Fr", ["Tomas Spahn"]),
     ("The Mail on Sunday", ["The Mail on Sunday"]),
     ("Registrieren", []),
+    ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),
 ])
 def test_byline_names(byline: str, names: list[str]) -> None:
     assert split_names([byline]) == names

@@ -57,6 +57,8 @@ def clean_name(raw: str) -> str | None:
     words = name.split()
     while len(words) > 2 and _ROLE_END.search(words[-1]):  # "Jane Doe Chefredakteurin"
         words.pop()
+    while len(words) > 2 and _ROLE_END.search(words[0]):  # "Gast-Experte Jane Doe"
+        words.pop(0)
     name = " ".join(words)
     if not name or len(name) > 60 or len(name.split()) > 5 or NOT_A_NAME.search(name):
         return None
