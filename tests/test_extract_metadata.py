@@ -360,3 +360,12 @@ def test_signature_under_the_article_when_nothing_else_names_an_author() -> None
     body = ("<h1>Headline of the story</h1><div><p><strong>Stefan Wasmer</strong></p>"
             + PARA + "</div>")
     assert run(page(body=body), "https://n.example.com/s").authors == []
+
+
+def test_dateline_marked_up_inside_the_headline_h1() -> None:
+    head = "<title>Oil report November 2021</title>"
+    body = ('<nav><h1 class="aural">Federal Office</h1><ul><li>Advice (until 31.12.2018)</li>'
+            '</ul></nav><div><h1><span class="date">27.01.2022</span>Oil report November 2021'
+            "</h1></div>")
+    rec = run(page(head, body, lang="de"), "https://amt.example.de/meldung")
+    assert rec.published_at == "2022-01-27"
