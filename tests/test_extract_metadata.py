@@ -369,3 +369,10 @@ def test_dateline_marked_up_inside_the_headline_h1() -> None:
             "</h1></div>")
     rec = run(page(head, body, lang="de"), "https://amt.example.de/meldung")
     assert rec.published_at == "2022-01-27"
+
+
+def test_company_in_author_meta_yields_to_a_person_byline() -> None:
+    head = '<meta name="author" content="Musterstiftung e.V.">'
+    body = '<h1>Headline of the story</h1><p class="byline">Von Uta Muster</p>'
+    assert run(page(head, body), "https://n.example.com/s").authors == ["Uta Muster"]
+    assert run(page(head), "https://n.example.com/s").authors == ["Musterstiftung e.V."]

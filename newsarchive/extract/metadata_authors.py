@@ -324,8 +324,8 @@ def authors(p: _Page) -> Found:
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(fold(n) in publishers for n in names):
-                fallback = fallback or (names, "meta")  # the site's own name
+            if all(fold(n) in publishers or _ORG_WORDS.search(n) for n in names):
+                fallback = fallback or (names, "meta")  # the site's own or a company name
                 break
             return names, "meta"
     for text in bylines:
