@@ -376,3 +376,10 @@ def test_company_in_author_meta_yields_to_a_person_byline() -> None:
     body = '<h1>Headline of the story</h1><p class="byline">Von Uta Muster</p>'
     assert run(page(head, body), "https://n.example.com/s").authors == ["Uta Muster"]
     assert run(page(head), "https://n.example.com/s").authors == ["Musterstiftung e.V."]
+
+
+def test_sidebar_named_page_wrapper_holding_the_h1_is_not_a_sidebar() -> None:
+    body = ('<div class="blog-sidebar-position-right"><h1>Headline of the story</h1>'
+            '<a class="author-name" rel="author" href="/author/x">reineckefuchs</a>'
+            '<div class="page-sidebar"><span class="author">Side Person</span></div></div>')
+    assert run(page(body=body), "https://n.example.com/s").authors == ["reineckefuchs"]

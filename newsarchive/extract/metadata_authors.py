@@ -102,8 +102,12 @@ def excluded(el: etree._Element) -> bool:
             return True
         if tag not in ("body", "html", "article", "main"):
             cls, ident = node.get("class"), node.get("id")
-            if (cls and _EXCLUDED_CLASS.search(cls)) or (ident and _EXCLUDED_ID.search(ident)):
+            if ident and _EXCLUDED_ID.search(ident):
                 return True
+            if cls and (m := _EXCLUDED_CLASS.search(cls)):
+                # a page wrapper named for its sidebar layout holds the headline too
+                if not (m.group(0).lower() == "sidebar" and node.find(".//h1") is not None):
+                    return True
         node = node.getparent()
     return False
 
@@ -127,7 +131,7 @@ def _byline_texts(idx: Index) -> list[str]:
         text = clean(node.text_content())
         if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
             text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
-        if 2 < len(text) <= 80:
+        if 1 < len(text) <= 80:
             out.append(text)
         elif text:
             inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
