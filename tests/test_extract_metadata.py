@@ -383,3 +383,14 @@ def test_sidebar_named_page_wrapper_holding_the_h1_is_not_a_sidebar() -> None:
             '<a class="author-name" rel="author" href="/author/x">reineckefuchs</a>'
             '<div class="page-sidebar"><span class="author">Side Person</span></div></div>')
     assert run(page(body=body), "https://n.example.com/s").authors == ["reineckefuchs"]
+
+
+@pytest.mark.parametrize("line, names", [
+    ("04.02.2022 | 13:10 Uhr | Uta Muster", ["Uta Muster"]),
+    ("25.10.2022 - Reiner Muster", ["Reiner Muster"]),
+    ("06.11.2023 13:30 von Olga", ["Olga"]),
+    ("01.12.2022 | Quelle: Agentur", []),
+])
+def test_date_then_name_line(line: str, names: list[str]) -> None:
+    body = f"<h1>Headline of the story</h1><div><small>{line}</small></div>"
+    assert run(page(body=body), "https://n.example.com/s").authors == names

@@ -143,17 +143,25 @@ def _byline_texts(idx: Index) -> list[str]:
     return out
 
 
+# "04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", "06.11.2023 13:30 von Jane Doe"
+_DATE_THEN_NAME = re.compile(
+    r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[|,-]?\s*\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*"
+    r"(?:[|–—-]|von|by)\s*(?P<name>[^\W\d_][^\d|:]{2,40}?)\s*$", re.I)
+
+
 def _after_label(doc: Document) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
     the word ("By" in its own span) followed by the name in the next elements."""
     out: list[str] = []
-    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and BYLINE_START.match(t)
-             and len(t.strip()) < 90]
+    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and (
+        BYLINE_START.match(t) or _DATE_THEN_NAME.match(t)) and len(t.strip()) < 90]
     for text in texts[:8]:
         parent = text.getparent()
         if parent is None or excluded(parent):
             continue
         value = clean(str(text))
+        if m := _DATE_THEN_NAME.match(value):
+            value = m.group("name")
         if fold(value).rstrip(":") in BYLINE_WORDS:
             # the name follows the label: the rest of the enclosing element's text
             holder = parent if not text.is_tail else parent.getparent()
