@@ -150,6 +150,25 @@ def test_utc_stamp_is_read_in_the_publisher_zone() -> None:
     assert rec.published_at == "2022-11-06T23:00:00+00:00"
 
 
+def test_two_layers_agreeing_outvote_a_lone_jsonld_date() -> None:
+    head = (ld({"@type": "NewsArticle", "datePublished": "2021-12-06T14:36:00+01:00"})
+            + '<meta property="article:published_time" content="2022-12-15T09:13:00+01:00">'
+            + '<meta name="date" content="2022-12-15">')
+    assert run(page(head), "https://n.example.com/s").published_at[:10] == "2022-12-15"
+    # one other layer is not a majority
+    head = (ld({"@type": "NewsArticle", "datePublished": "2021-12-06T14:36:00+01:00"})
+            + '<meta property="article:published_time" content="2022-12-15T09:13:00+01:00">')
+    assert run(page(head), "https://n.example.com/s").published_at[:10] == "2021-12-06"
+
+
+def test_shown_utc_day_keeps_the_stamp_as_declared() -> None:
+    head = '<meta property="article:published_time" content="2019-12-26T23:07:45+00:00">'
+    body = ('<div><h1>Headline of the story</h1><time datetime="2019-12-26T23:07:45+00:00">'
+            '26/12/2019</time></div>')
+    rec = run(page(head, body, lang="de"), "https://zeitung.example.de/artikel")
+    assert rec.published_at == "2019-12-26T23:07:45+00:00"
+
+
 def test_url_date_against_declared_date() -> None:
     url = "https://news.example.com/2024/03/02/story"
     utc = '<meta property="article:published_time" content="2024-03-03T02:00:00Z">'
@@ -167,6 +186,12 @@ def test_url_date_against_declared_date() -> None:
     ("Posted by admin", []),
     ("jane@example.com", []),
     ("Anna Schmidt und Peter Meier", ["Anna Schmidt", "Peter Meier"]),
+    ("ByJ.R. Stone Thursday, November 9, 2023", ["J.R. Stone"]),
+    ("Jane Doe am Samstag", ["Jane Doe"]),
+    ("Tomas Spahn Fr", ["Tomas Spahn"]),
+    ("The Mail on Sunday", ["The Mail on Sunday"]),
+    ("Registrieren", []),
+    ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),
 ])
 def test_byline_names(byline: str, names: list[str]) -> None:
     assert split_names([byline]) == names
@@ -178,6 +203,23 @@ def test_byline_class_layer_and_comment_authors_ignored() -> None:
     rec = run(html)
     assert rec.authors == ["Jane Doe"]
     assert rec.provenance["authors"] == "generic"
+
+
+def test_author_in_script_json_state() -> None:
+    script = ('<script>window.__STATE__ = {"post": {"id": 7, "postedBy": "Cara Stiles", '
+              '"title": "x"}};</script>')
+    rec = run(page(body="<h1>Headline of the story</h1>" + script),
+              "https://n.example.com/s")
+    assert rec.authors == ["Cara Stiles"]
+    nested = '<script>var d = {"author": {"id": 3, "name": "Jane Doe"}};</script>'
+    assert run(page(body=nested), "https://n.example.com/s").authors == ["Jane Doe"]
+
+
+def test_byline_after_a_date_in_a_layout_with_a_sidebar() -> None:
+    body = ('<section class="wrapper__with-sidebar"><h1>Headline of the story</h1>'
+            '<div class="meta-author">Posted on September 21, 2020 by Adi Tzlil</div></section>'
+            '<aside class="sidebar"><span class="author">Side Person</span></aside>')
+    assert run(page(body=body), "https://n.example.com/s").authors == ["Adi Tzlil"]
 
 
 def test_canonical_trust_rules() -> None:
@@ -308,3 +350,47 @@ def test_last_resort_dates_without_htmldate_text_search() -> None:
     body = ('<nav>01.01.2020</nav><div><p><strong>01.02.2022 ' + "Long lead text. " * 30
             + '</strong></p></div><footer>© 2024</footer>')
     assert run(page(body=body), "https://n.example.com/x").published_at == "2022-02-01"
+
+
+def test_signature_under_the_article_when_nothing_else_names_an_author() -> None:
+    body = ("<h1>Headline of the story</h1><div>" + PARA
+            + "<p><b><i>Stefan Wasmer</i></b></p></div>")
+    assert run(page(body=body), "https://n.example.com/s").authors == ["Stefan Wasmer"]
+    # a bold line with more text after it is a subheading
+    body = ("<h1>Headline of the story</h1><div><p><strong>Stefan Wasmer</strong></p>"
+            + PARA + "</div>")
+    assert run(page(body=body), "https://n.example.com/s").authors == []
+
+
+def test_dateline_marked_up_inside_the_headline_h1() -> None:
+    head = "<title>Oil report November 2021</title>"
+    body = ('<nav><h1 class="aural">Federal Office</h1><ul><li>Advice (until 31.12.2018)</li>'
+            '</ul></nav><div><h1><span class="date">27.01.2022</span>Oil report November 2021'
+            "</h1></div>")
+    rec = run(page(head, body, lang="de"), "https://amt.example.de/meldung")
+    assert rec.published_at == "2022-01-27"
+
+
+def test_company_in_author_meta_yields_to_a_person_byline() -> None:
+    head = '<meta name="author" content="Musterstiftung e.V.">'
+    body = '<h1>Headline of the story</h1><p class="byline">Von Uta Muster</p>'
+    assert run(page(head, body), "https://n.example.com/s").authors == ["Uta Muster"]
+    assert run(page(head), "https://n.example.com/s").authors == ["Musterstiftung e.V."]
+
+
+def test_sidebar_named_page_wrapper_holding_the_h1_is_not_a_sidebar() -> None:
+    body = ('<div class="blog-sidebar-position-right"><h1>Headline of the story</h1>'
+            '<a class="author-name" rel="author" href="/author/x">reineckefuchs</a>'
+            '<div class="page-sidebar"><span class="author">Side Person</span></div></div>')
+    assert run(page(body=body), "https://n.example.com/s").authors == ["reineckefuchs"]
+
+
+@pytest.mark.parametrize("line, names", [
+    ("04.02.2022 | 13:10 Uhr | Uta Muster", ["Uta Muster"]),
+    ("25.10.2022 - Reiner Muster", ["Reiner Muster"]),
+    ("06.11.2023 13:30 von Olga", ["Olga"]),
+    ("01.12.2022 | Quelle: Agentur", []),
+])
+def test_date_then_name_line(line: str, names: list[str]) -> None:
+    body = f"<h1>Headline of the story</h1><div><small>{line}</small></div>"
+    assert run(page(body=body), "https://n.example.com/s").authors == names

@@ -68,15 +68,20 @@ AUTHOR_STOP = re.compile(
     r"\d{4}-\d\d-\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+|"
     r"\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|"
     r"alle artikel|all posts|more articles|weitere artikel|mehr artikel|view all|ver todos|"
-    r"says|sagt|said|schreibt|dice|dit|illustrat\w*|fotos?|photos?|bilder?)\b.*$|"
-    r"\s+(?:on|under|at|in|um|am)\s*$",
+    r"says|sagt|said|schreibt|dice|dit|illustrat\w*|fotos?|photos?|bilder?|"
+    r"(?<!on )(?:mon|tues|wednes|thurs|fri|satur|sun)day|"  # not "Mail on Sunday"
+    r"(?:am\s+)?(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|"
+    r"viernes|sábado|domingo)\b.*$|"
+    r"\s+(?:on|under|at|in|um|am)\s*$|\s+(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.?$",
     re.I)
 NOT_A_NAME = re.compile(
     r"^(?:admin|administrator|editor|editors|staff|guest|gast|user|anonymous|anonym|unknown|"
     r"none|null|home|news|more|mehr|read more|weiterlesen|posted|publicado|share|teilen|"
     r"author|autor|by|von|wordpressadmin|webmaster|afficher mon profil complet|text|"
     r"über den autor|about the author|no author|autor/in|autorin|kontakt|contact|publiziert|"
-    r"por|par|de|von|redakteur|redakteurin)$|@|"
+    r"por|par|de|von|redakteur|redakteurin|registrieren|register|log ?in|log|log ?out|"
+    r"sign ?in|sign ?up|anmelden|abmelden|mein konto|my account|profil|profile|datum|date)$|@|"
     r"https?://|www\.|\.(?:com|de|org|net)$",
     re.I)
 # Person-role suffixes removed from a name: "Jane Doe, Staff Writer".

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from newsarchive.extract.generic import AUTHOR_META, BYLINE_START, BYLINE_WORDS
+from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX, BYLINE_START, BYLINE_WORDS
 from newsarchive.extract.metadata_generic import site_names
 from newsarchive.extract.text import clean, fold, looks_like_name, split_names
 from newsarchive.extract.urls import registrable_domain
@@ -37,11 +37,13 @@ _AUTHOR_HREF = re.compile(
     r"/[^/?#]+", re.I)
 _WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
-_EXCLUDED_CLASS = re.compile(r"comment|related|sidebar|photo-?author|photo_author|photographer",
-                             re.I)
+# "with-sidebar", "has-sidebar" mark a layout that has a sidebar, not the sidebar itself
+_EXCLUDED_CLASS = re.compile(r"comment|related|(?<!with-)(?<!has-)(?<!no-)sidebar|photo-?author|"
+                             r"photo_author|photographer", re.I)
 _EXCLUDED_ID = re.compile(r"comment", re.I)
 _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 _DIGIT = re.compile(r"\d")
+_MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
 _TEXTS = etree.XPath("//body//text()")
 _HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
 _COPYRIGHT = re.compile(
@@ -100,8 +102,12 @@ def excluded(el: etree._Element) -> bool:
             return True
         if tag not in ("body", "html", "article", "main"):
             cls, ident = node.get("class"), node.get("id")
-            if (cls and _EXCLUDED_CLASS.search(cls)) or (ident and _EXCLUDED_ID.search(ident)):
+            if ident and _EXCLUDED_ID.search(ident):
                 return True
+            if cls and (m := _EXCLUDED_CLASS.search(cls)):
+                # a page wrapper named for its sidebar layout holds the headline too
+                if not (m.group(0).lower() == "sidebar" and node.find(".//h1") is not None):
+                    return True
         node = node.getparent()
     return False
 
@@ -123,7 +129,9 @@ def _byline_texts(idx: Index) -> list[str]:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
         text = clean(node.text_content())
-        if 2 < len(text) <= 80:
+        if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
+            text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
+        if 1 < len(text) <= 80:
             out.append(text)
         elif text:
             inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
@@ -135,17 +143,25 @@ def _byline_texts(idx: Index) -> list[str]:
     return out
 
 
+# "04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", "06.11.2023 13:30 von Jane Doe"
+_DATE_THEN_NAME = re.compile(
+    r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[|,-]?\s*\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*"
+    r"(?:[|–—-]|von|by)\s*(?P<name>[^\W\d_][^\d|:]{2,40}?)\s*$", re.I)
+
+
 def _after_label(doc: Document) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
     the word ("By" in its own span) followed by the name in the next elements."""
     out: list[str] = []
-    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and BYLINE_START.match(t)
-             and len(t.strip()) < 90]
+    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and (
+        BYLINE_START.match(t) or _DATE_THEN_NAME.match(t)) and len(t.strip()) < 90]
     for text in texts[:8]:
         parent = text.getparent()
         if parent is None or excluded(parent):
             continue
         value = clean(str(text))
+        if m := _DATE_THEN_NAME.match(value):
+            value = m.group("name")
         if fold(value).rstrip(":") in BYLINE_WORDS:
             # the name follows the label: the rest of the enclosing element's text
             holder = parent if not text.is_tail else parent.getparent()
@@ -177,6 +193,51 @@ def _link_names(idx: Index, doc: Document) -> list[str]:
         names = [n for n in _names([text]) if looks_like_name(n) or " " not in n]
         if names:
             return names
+    return []
+
+
+# Author names in JSON state embedded in scripts (not JSON-LD): "author": "Jane Doe",
+# "authors": "...", "postedBy": "...", "author": {"name": "Jane Doe", ...}
+_SCRIPT_AUTHOR = re.compile(
+    r'"(?:author|authors|authorName|author_name|postedBy|posted_by|byline)"\s*:\s*'
+    r'(?:\[\s*)?(?:\{[^{}]{0,200}?"(?:name|display_name|displayName)"\s*:\s*)?"([^"\\]{3,60})"')
+
+
+def _script_author(doc: Document) -> list[str]:
+    """The first person named as the author in JSON state a script embeds."""
+    for m in _SCRIPT_AUTHOR.finditer(doc.text, 0, 3_000_000):
+        names = [n for n in _names([m.group(1)]) if looks_like_name(n) and not _DIGIT.search(n)]
+        if names:
+            return names
+    return []
+
+
+_EMPHASIS = {"strong", "b", "em", "i"}
+
+
+def _signature(doc: Document) -> list[str]:
+    """A name signed under the article: the last paragraph of its block holding only a
+    bold or italic two- or three-word name ("<p><strong>Jane Doe</strong></p>"). Read only
+    when no other rule found an author."""
+    for para in doc.tree.iter("p"):
+        if len(para) != 1 or (para.text or "").strip() or (para[0].tail or "").strip():
+            continue
+        inner = para[0]
+        while inner.tag in _EMPHASIS and len(inner) == 1 and not (inner.text or "").strip():
+            inner = inner[0]
+        if inner.tag not in _EMPHASIS:
+            continue
+        text = clean(para.text_content())
+        if not 2 <= len(text.split()) <= 3 or _DIGIT.search(text) or excluded(para):
+            continue
+        later = para.getnext()
+        while later is not None and not clean(later.text_content()):
+            later = later.getnext()
+        if later is not None and later.tag == "p":
+            continue  # more text follows: a subheading, not a signature
+        name = text.title() if text.isupper() else text
+        if looks_like_name(name) and not _ORG_WORDS.search(name):
+            return [name]
     return []
 
 
@@ -275,8 +336,8 @@ def authors(p: _Page) -> Found:
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(fold(n) in publishers for n in names):
-                fallback = fallback or (names, "meta")  # the site's own name
+            if all(fold(n) in publishers or _ORG_WORDS.search(n) for n in names):
+                fallback = fallback or (names, "meta")  # the site's own or a company name
                 break
             return names, "meta"
     for text in bylines:
@@ -285,6 +346,10 @@ def authors(p: _Page) -> Found:
     for text in _after_label(doc):
         return split_names([text]), "generic"
     if names := _link_names(idx, doc):
+        return names, "generic"
+    if names := _script_author(doc):
+        return names, "generic"
+    if not fallback and (names := _signature(doc)):
         return names, "generic"
     if fallback:
         return fallback

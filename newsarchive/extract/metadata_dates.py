@@ -89,6 +89,20 @@ def _site(p: _Page, key: str) -> Found:
     return None
 
 
+def _majority(pubs: list[Candidate]) -> Candidate:
+    """The first declared publication date, unless at least two other layers agree on another
+    day among themselves and none repeats the first one's (a JSON-LD or microdata date left
+    from a first draft or an older version while og:published_time and meta say otherwise)."""
+    first = pubs[0]
+    days: dict[str, list[Candidate]] = {}
+    for c in pubs:
+        days.setdefault(c.day, []).append(c)
+    if len(days[first.day]) > 1:
+        return first
+    other = max(days.values(), key=len)
+    return other[0] if len(other) >= 2 else first
+
+
 def published(p: _Page) -> Found:
     if found := _site(p, "published_at"):
         return found
@@ -96,10 +110,14 @@ def published(p: _Page) -> Found:
     pubs = [c for c in cands if c.published]
     shown = shown_date(p.doc, p.now, p.lang)
     if pubs:
-        best = pubs[0]
+        best = _majority(pubs)
         if shown and shown[0][:10] != best.day:
             # the day shown at the headline names one of the other declared dates: that one
-            best = next((c for c in cands if c.day == shown[0][:10]), best)
+            # (as declared when the page shows the UTC day of a UTC stamp)
+            day = shown[0][:10]
+            best = next((c for c in cands if c.day == day), None) or next(
+                (Candidate(c.declared_iso, c.raw, c.layer, c.published, c.declared_iso)
+                 for c in cands if c.declared_iso[:10] == day), best)
         fixed = dates.reconcile_with_url(best.iso, p.doc.url)
         if fixed != best.iso:
             return (fixed, best.raw), "url"

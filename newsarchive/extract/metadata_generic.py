@@ -164,8 +164,15 @@ def shown_date(doc: Document, now: datetime,
     h1s = [h for h in _visible_h1s(doc) if fold(h.text_content()) not in names]
     if not h1s:
         return None
-    h1 = h1s[0]
+    titles = [t for t in (doc.meta_first("og:title"), doc.tree.findtext(".//title")) if t]
+    h1 = next((h for h in h1s if any(_agrees(clean(h.text_content()), strip_site_name(t))
+                                     for t in titles)), h1s[0])
     inside = set(h1.iter())
+    for node in inside:  # a dateline the h1 marks up as one ("<span class=date>") is no title
+        if node is not h1 and (node.tag == "time" or "date" in (node.get("class") or "")):
+            text = node.get("datetime") or clean(node.text_content())
+            if len(text) <= 40 and (found := dates.find_in_text(text, now, lang)):
+                return found[0], found[1], False
     seen = 0
     update: tuple[str, str, bool] | None = None
     for anc in [h1.getparent(), *list(h1.iterancestors())[1:3]]:

@@ -41,7 +41,7 @@ def dedupe(items: Iterable[str]) -> list[str]:
 _NAME_SEP = re.compile(
     r"\s*(?:;|,|\||/|\s&\s|\s+(?:and|und|et|y|e|i|и|і|і|en|og|och|ve)\s+)\s*", re.I)
 # "AuthorJane Doe": a label glued to the name by markup without a space
-_GLUED_LABEL = re.compile(r"^(?:Author|Autor|Autorin|Auteur|By|Von|Por|Par)(?=[A-ZÄÖÜÉ][a-zäöüé])")
+_GLUED_LABEL = re.compile(r"^(?:Author|Autor|Autorin|Auteur|By|Von|Por|Par)(?=[A-ZÄÖÜÉ][a-zäöüé.])")
 _ROLE_END = re.compile(r"(?:redakteur|korrespondent|journalist|editor|reporter|writer|"
                        r"columnist|expert|experte)(?:in)?$", re.I)
 _NAME_OK = re.compile(r"^[^\W\d_][\w.'’\- ]*[\w.]$")
@@ -57,6 +57,8 @@ def clean_name(raw: str) -> str | None:
     words = name.split()
     while len(words) > 2 and _ROLE_END.search(words[-1]):  # "Jane Doe Chefredakteurin"
         words.pop()
+    while len(words) > 2 and _ROLE_END.search(words[0]):  # "Gast-Experte Jane Doe"
+        words.pop(0)
     name = " ".join(words)
     if not name or len(name) > 60 or len(name.split()) > 5 or NOT_A_NAME.search(name):
         return None
