@@ -114,6 +114,34 @@ def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list
     assert clean_lines(text, links=True) == "One linked word.\n\nTwo.\n\nThree.\n\nFour."
 
 
+@pytest.mark.parametrize("line", [
+    "Der Beitrag gibt die Meinung des Autors wieder, nicht die der Redaktion.",
+    "Les articles n'engagent que leurs auteurs.",
+    "The site is not responsible for the opinions presented by contributors.",
+    "Dieser Text wurde veröffentlicht in Heft 3.",
+    "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+    "For breaking news download the Example News apps for iOS and Android.",
+    "¿Ya sabías que tenemos canal de Telegram? Únete aquí.",
+    "Follow The Paper on Twitter and Instagram.",
+    "Möchten Sie den Artikel teilen?", "Dieses Skript als PDF herunterladen",
+    "Das Thema könnte dich auch interessieren:", "Gefällt dir unser Magazin?",
+    "We want to hear what you think about this article.",
+])
+def test_clean_lines_drops_closing_notices(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+def test_clean_lines_keeps_a_sentence_about_a_youtube_channel_in_running_text() -> None:
+    text = "One.\nWir nutzen die Sequenzen meines Youtube-Kanals für die Challenge.\nTwo."
+    assert "Youtube-Kanals" in clean_lines(text)
+
+
+def test_clean_lines_cuts_a_trailing_about_the_author_section() -> None:
+    text = "One.\nTwo.\nThree.\nÜber den Autor\nJane Doe schreibt über Technik."
+    assert clean_lines(text) == "One.\n\nTwo.\n\nThree."
+
+
 def test_block_text_paragraphs() -> None:
     node = lxml.html.fromstring("<div><p>A <b>bold</b> move.</p>Loose text<br>after break"
                                 "<ul><li>one</li><li>two</li></ul><figcaption>x</figcaption>"

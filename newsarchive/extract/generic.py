@@ -134,6 +134,23 @@ PROMO_LINE = re.compile(
     r"siguenos|síguenos|únete|hazte miembro|suscríbete|abonnez-vous|jetzt abonnieren|"
     r"newsletter|anzeige\b|werbung\b|advertisement|publicidad)(?!\w)",
     re.I)
+# Closing notices anywhere in a short line: disclaimers, republication notes, affiliate and
+# advertising notes, app/channel/social pitches, "share this article", "buy the issue".
+NOTICE_LINE = re.compile(
+    r"gibt (?:die|nur die) meinung d\w+ (?:autor|verfasser)|meinung des autors wieder|"
+    r"n'engagent que leurs? auteurs?|not (?:necessarily )?(?:responsible for|reflect) the "
+    r"(?:opinions?|views?)|(?:views|opinions) expressed (?:here|in this)|"
+    r"dieser (?:text|beitrag|artikel) (?:wurde|erschien) (?:zuerst |erstmals )?"
+    r"(?:veröffentlicht|publiziert|in)|(?:beitrag|post|artikel) enthält (?:werbung|"
+    r"affiliate)|contains (?:affiliate links|references to products)|"
+    r"download (?:the|our) .{0,40}\bapps?\b|(?:canal|channel|kanal) (?:de |on |auf )?"
+    r"(?:telegram|youtube|whatsapp)|(?:telegram|youtube|whatsapp)[- ](?:channel|kanal)\b|"
+    r"follow \S+(?: \S+)? on (?:twitter|facebook|instagram|x\b)|"
+    r"(?:artikel|beitrag) teilen\?|share (?:this|the) (?:article|story|post)\b|"
+    r"als pdf herunterladen|(?:ausgabe|heft) (?:kaufen|bestellen)|"
+    r"könnte (?:sie|dich) (?:auch )?interessieren|gefällt (?:dir|ihnen|euch) unser|"
+    r"what you think about this article|in den kommentaren|trust principles|subskrypc",
+    re.I)
 # Headings after which the rest of the extracted text is links to other content.
 TAIL_HEADING = re.compile(
     r"^\s*(?:related(?: articles| stories| posts| content| news)?|more (?:stories|news|"
@@ -142,6 +159,8 @@ TAIL_HEADING = re.compile(
     r"interessieren|auch interessant|empfohlene beiträge|ähnliche beiträge|schon gelesen\??|"
     r"notas relacionadas|contenido relacionado|te puede interesar|le puede interesar|"
     r"à lire aussi|sur le même sujet|leggi anche|czytaj także|читайте также|"
+    r"über (?:den|die) autor(?:in)?|about the author|zum autor|zur autorin|"
+    r"sobre el autor|à propos de l'auteur|o autorze|"
     r"comments?|kommentare?|commentaires?|comentarios?|\d+ (?:comments?|kommentare?))\s*"
     r"[:.]?\s*$",
     re.I)
