@@ -236,3 +236,10 @@ def test_generic_body_survives_deep_nesting_and_junk() -> None:
     body.fill_body(doc, rec, None, {}, [])
     body.fill_access(doc, rec, None, {})
     assert rec.body is None or "Paragraph 1" in rec.body
+
+
+def test_parsed_tree_elements_are_html_elements_with_text_content() -> None:
+    doc = Document("<html><body><form><label>Name <input name='q'></label></form>"
+                   "<p>Some <b>bold</b> text.</p></body></html>", URL)
+    assert all(isinstance(el, lxml.html.HtmlElement) for el in doc.tree.iter())
+    assert doc.tree.find(".//p").text_content() == "Some bold text."
