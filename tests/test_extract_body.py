@@ -243,3 +243,14 @@ def test_parsed_tree_elements_are_html_elements_with_text_content() -> None:
                    "<p>Some <b>bold</b> text.</p></body></html>", URL)
     assert all(isinstance(el, lxml.html.HtmlElement) for el in doc.tree.iter())
     assert doc.tree.find(".//p").text_content() == "Some bold text."
+
+
+def test_generic_body_leaves_out_a_factbox_inside_the_article() -> None:
+    box = ('<div class="art-ins mol-factbox floatRHS"><p>As many as a million people in the '
+           "box that sits beside the story and repeats figures from elsewhere.</p></div>")
+    doc, rec = make(f"<html><body><div class='article-text'>{para(1)}{box}{para(2)}{para(3)}"
+                    "</div></body></html>")
+    body.fill_body(doc, rec, None, {}, [])
+    assert rec.provenance["body"] == "generic"
+    assert "Paragraph 3 of the story" in (rec.body or "")
+    assert "As many as a million" not in (rec.body or "")

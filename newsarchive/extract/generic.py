@@ -94,7 +94,8 @@ BOILERPLATE_CLASS = re.compile(
     r"ad-?slot|adslot|sponsor|author-?bio|author-?box|about-?author|byline|breadcrumb|"
     r"comment|disqus|tags?-?list|post-?tags|\btags\b|signup|sign-up|cookie|consent|"
     r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
-    r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer",
+    r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer|"
+    r"fact-?box|info-?box",
     re.I)
 # Class/id fragments of the element holding the article text (WordPress entry-content, common
 # CMS and theme names; cf. trafilatura's BODY_XPATH): such a container scores higher.
