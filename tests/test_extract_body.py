@@ -126,6 +126,11 @@ def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list
     "Möchten Sie den Artikel teilen?", "Dieses Skript als PDF herunterladen",
     "Das Thema könnte dich auch interessieren:", "Gefällt dir unser Magazin?",
     "We want to hear what you think about this article.",
+    "Vorschau auf den nächsten Artikel", "Quellen ausblenden",
+    "Mit der Registrierung akzeptieren Sie unsere Datenschutz- und Nutzungsbedingungen.",
+    "Abonnieren Sie for me und erhalten Sie exklusive Angebote!", "Video verfügbar bis 28.02.2021",
+    "Aufrufe: 1120 | Hinzugefügt von: Posh", "page.html - Last Modified: 03-10-2004 2:20pm",
+    "Tú también puedes hacer periodismo incómodo. Cancela cuando quieras.",
 ])
 def test_clean_lines_drops_closing_notices(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
@@ -137,8 +142,9 @@ def test_clean_lines_keeps_a_sentence_about_a_youtube_channel_in_running_text() 
     assert "Youtube-Kanals" in clean_lines(text)
 
 
-def test_clean_lines_cuts_a_trailing_about_the_author_section() -> None:
-    text = "One.\nTwo.\nThree.\nÜber den Autor\nJane Doe schreibt über Technik."
+@pytest.mark.parametrize("heading", ["Über den Autor", "Quellenangaben:", "Kontakt:"])
+def test_clean_lines_cuts_a_trailing_author_sources_or_contact_section(heading: str) -> None:
+    text = f"One.\nTwo.\nThree.\n{heading}\nJane Doe, Musterstraße 1, Berlin."
     assert clean_lines(text) == "One.\n\nTwo.\n\nThree."
 
 

@@ -150,7 +150,12 @@ NOTICE_LINE = re.compile(
     r"(?:artikel|beitrag) teilen\?|share (?:this|the) (?:article|story|post)\b|"
     r"als pdf herunterladen|(?:ausgabe|heft) (?:kaufen|bestellen)|"
     r"könnte (?:sie|dich) (?:auch )?interessieren|gefällt (?:dir|ihnen|euch) unser|"
-    r"what you think about this article|in den kommentaren|trust principles|subskrypc",
+    r"what you think about this article|in den kommentaren|trust principles|subskrypc|"
+    r"(?:vorschau auf den )?nächsten artikel$|akzeptieren sie unsere datenschutz|"
+    r"you agree to our (?:privacy|terms)|(?:quellen|sources) (?:ausblenden|einblenden|"
+    r"anzeigen)|exklusive angebote|exclusive offers|nichts (?:mehr )?(?:verpassen|versäumen)|"
+    r"verfügbar bis \d|hinzugefügt von:|last modified:|cancela cuando quieras|"
+    r"cancel (?:at )?any ?time|jederzeit kündbar",
     re.I)
 # Headings after which the rest of the extracted text is links to other content.
 TAIL_HEADING = re.compile(
@@ -161,7 +166,8 @@ TAIL_HEADING = re.compile(
     r"notas relacionadas|contenido relacionado|te puede interesar|le puede interesar|"
     r"à lire aussi|sur le même sujet|leggi anche|czytaj także|читайте также|"
     r"über (?:den|die) autor(?:in)?|about the author|zum autor|zur autorin|"
-    r"sobre el autor|à propos de l'auteur|o autorze|"
+    r"sobre el autor|à propos de l'auteur|o autorze|quellen(?:angaben)?|einzelnachweise|"
+    r"kontakt|pressekontakt|ansprechpartner(?:in)?|"
     r"comments?|kommentare?|commentaires?|comentarios?|\d+ (?:comments?|kommentare?))\s*"
     r"[:.]?\s*$",
     re.I)
