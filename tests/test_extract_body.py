@@ -131,6 +131,14 @@ def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list
     "Abonnieren Sie for me und erhalten Sie exklusive Angebote!", "Video verfügbar bis 28.02.2021",
     "Aufrufe: 1120 | Hinzugefügt von: Posh", "page.html - Last Modified: 03-10-2004 2:20pm",
     "Tú también puedes hacer periodismo incómodo. Cancela cuando quieras.",
+    "(Alle Angaben ohne Gewähr)", "Materiał chroniony prawem autorskim.",
+    "SUGGESTED CITATION Doe, Jane: A post, Blog, 2020/4/09.",
+    "Get the latest news straight to your phone with the Example app.",
+    "We need your help. Donate", "Abbildung 4: klassische Schwachschicht.",
+    "Abbildung: Vergleich auf dem Gletscher", "Figure 2: The model",
+    "Vergrößern Eine kleine Aussparung im Display.", "Aktualisiert: 11.04.2020, 10:27",
+    "Dowiedz się więcej: Kto jak głosował", "Mehr zu Klima und Konsum",
+    "Más sobre La Tercera", "Zurück zum Newsroom",
 ])
 def test_clean_lines_drops_closing_notices(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."

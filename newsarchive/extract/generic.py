@@ -113,7 +113,9 @@ PRUNE_TAGS = ("figure", "figcaption", "aside", "nav", "footer", "form", "button"
 CREDIT_LINE = re.compile(
     r"^\s*(?:\(?\s*(?:photo|foto|fotos|photos|фото|фота|bild|image|picture|credit|"
     r"credits|source|quelle|fuente|crédito|créditos|illustration|grafik|titelbild|"
-    r"beitragsbild|image illustrative|imagen|video)\s*:|©|\(c\)\s|copyright\b|"
+    r"beitragsbild|image illustrative|imagen|video|(?:abbildung|abb\.|figure|fig\.)"
+    r"(?:\s*\d+)?)\s*:|vergrößern\s|©|\(c\)\s|copyright\b|"
+    r"(?:aktualisiert|updated|actualizado|mis à jour)(?: am| on| le| el)?\s*:?\s*\d|"
     r"\((?:ap|afp|reuters|epa|dpa|getty)[ /][^)]*\)\s*$)",
     re.I)
 # Lines that introduce links to other content, subscribe prompts and share calls; a line
@@ -132,6 +134,7 @@ PROMO_LINE = re.compile(
     r"vea también|ver también|mira:|mire:|notas relacionadas|contenido relacionado|"
     r"lees ook|leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|"
     r"читайте (?:также|тоже)|чытайце таксама|подробнее|"
+    r"dowiedz się więcej|czytaj więcej|mehr zu|más sobre|zurück zu[mr]?|back to|"
     r"siguenos|síguenos|únete|hazte miembro|suscríbete|abonnez-vous|jetzt abonnieren|"
     r"newsletter|anzeige\b|werbung\b|advertisement|publicidad)(?!\w)",
     re.I)
@@ -155,7 +158,8 @@ NOTICE_LINE = re.compile(
     r"you agree to our (?:privacy|terms)|(?:quellen|sources) (?:ausblenden|einblenden|"
     r"anzeigen)|exklusive angebote|exclusive offers|nichts (?:mehr )?(?:verpassen|versäumen)|"
     r"verfügbar bis \d|hinzugefügt von:|last modified:|cancela cuando quieras|"
-    r"cancel (?:at )?any ?time|jederzeit kündbar",
+    r"cancel (?:at )?any ?time|jederzeit kündbar|ohne gewähr\)?$|chroniony prawem|"
+    r"suggested citation|zitiervorschlag|straight to your (?:phone|inbox)|we need your help",
     re.I)
 # Headings after which the rest of the extracted text is links to other content.
 TAIL_HEADING = re.compile(
