@@ -139,10 +139,16 @@ def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list
     "Vergrößern Eine kleine Aussparung im Display.", "Aktualisiert: 11.04.2020, 10:27",
     "Dowiedz się więcej: Kto jak głosował", "Mehr zu Klima und Konsum",
     "Más sobre La Tercera", "Zurück zum Newsroom",
+    "3:59 PM", "11 Jan 2019", "24. März 2004, 19:49 | Genesis", "2021-10-16 | Botschaft",
 ])
 def test_clean_lines_drops_closing_notices(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
     assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+def test_clean_lines_keeps_a_sentence_that_starts_with_a_date() -> None:
+    text = "One.\n11 Jan 2019 was the day the river rose over the banks.\nTwo."
+    assert "river rose" in clean_lines(text)
 
 
 def test_clean_lines_keeps_a_sentence_about_a_youtube_channel_in_running_text() -> None:
@@ -150,7 +156,8 @@ def test_clean_lines_keeps_a_sentence_about_a_youtube_channel_in_running_text() 
     assert "Youtube-Kanals" in clean_lines(text)
 
 
-@pytest.mark.parametrize("heading", ["Über den Autor", "Quellenangaben:", "Kontakt:"])
+@pytest.mark.parametrize("heading", ["Über den Autor", "Quellenangaben:", "Kontakt:",
+                                     "Häufig gestellte Fragen"])
 def test_clean_lines_cuts_a_trailing_author_sources_or_contact_section(heading: str) -> None:
     text = f"One.\nTwo.\nThree.\n{heading}\nJane Doe, Musterstraße 1, Berlin."
     assert clean_lines(text) == "One.\n\nTwo.\n\nThree."

@@ -161,6 +161,11 @@ NOTICE_LINE = re.compile(
     r"cancel (?:at )?any ?time|jederzeit kündbar|ohne gewähr\)?$|chroniony prawem|"
     r"suggested citation|zitiervorschlag|straight to your (?:phone|inbox)|we need your help",
     re.I)
+# A line that is only a date and/or a time (a post's or a comment's stamp): "3:59 PM",
+# "11 Jan 2019", "24. März 2004, 19:49 | Genesis", "2021-10-16 | Botschaft".
+DATE_ONLY_LINE = re.compile(
+    r"^(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|(?:\d{1,2}\.?\s+[^\W\d]{3,9}\.?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2})(?:,?\s+\d{1,2}:\d{2})?(?:\s*\|\s*\w+)?)$", re.I)
 # Headings after which the rest of the extracted text is links to other content.
 TAIL_HEADING = re.compile(
     r"^\s*(?:related(?: articles| stories| posts| content| news)?|more (?:stories|news|"
@@ -171,7 +176,8 @@ TAIL_HEADING = re.compile(
     r"à lire aussi|sur le même sujet|leggi anche|czytaj także|читайте также|"
     r"über (?:den|die) autor(?:in)?|about the author|zum autor|zur autorin|"
     r"sobre el autor|à propos de l'auteur|o autorze|quellen(?:angaben)?|einzelnachweise|"
-    r"kontakt|pressekontakt|ansprechpartner(?:in)?|"
+    r"kontakt|pressekontakt|ansprechpartner(?:in)?|häufig gestellte fragen|"
+    r"frequently asked questions|"
     r"comments?|kommentare?|commentaires?|comentarios?|\d+ (?:comments?|kommentare?))\s*"
     r"[:.]?\s*$",
     re.I)
