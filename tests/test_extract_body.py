@@ -140,6 +140,9 @@ def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list
     "Dowiedz się więcej: Kto jak głosował", "Mehr zu Klima und Konsum",
     "Más sobre La Tercera", "Zurück zum Newsroom",
     "3:59 PM", "11 Jan 2019", "24. März 2004, 19:49 | Genesis", "2021-10-16 | Botschaft",
+    "Bei diesem Beitrag handelt es sich um ein Blog aus der Community",
+    "Alles über nachhaltige Wanderschuhe findest Du hier.",
+    "Das Heft jetzt auch digital! Einfach hier klicken und registrieren!",
 ])
 def test_clean_lines_drops_closing_notices(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."

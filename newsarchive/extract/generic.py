@@ -159,7 +159,9 @@ NOTICE_LINE = re.compile(
     r"anzeigen)|exklusive angebote|exclusive offers|nichts (?:mehr )?(?:verpassen|versäumen)|"
     r"verfügbar bis \d|hinzugefügt von:|last modified:|cancela cuando quieras|"
     r"cancel (?:at )?any ?time|jederzeit kündbar|ohne gewähr\)?$|chroniony prawem|"
-    r"suggested citation|zitiervorschlag|straight to your (?:phone|inbox)|we need your help",
+    r"suggested citation|zitiervorschlag|straight to your (?:phone|inbox)|we need your help|"
+    r"bei diesem beitrag handelt es sich um|(?:findest du|finden sie) hier\.?$|"
+    r"einfach hier klicken",
     re.I)
 # A line that is only a date and/or a time (a post's or a comment's stamp): "3:59 PM",
 # "11 Jan 2019", "24. März 2004, 19:49 | Genesis", "2021-10-16 | Botschaft".
