@@ -114,6 +114,58 @@ def test_clean_lines_keeps_inline_links_as_text_and_cuts_a_trailing_related_list
     assert clean_lines(text, links=True) == "One linked word.\n\nTwo.\n\nThree.\n\nFour."
 
 
+@pytest.mark.parametrize("line", [
+    "Der Beitrag gibt die Meinung des Autors wieder, nicht die der Redaktion.",
+    "Les articles n'engagent que leurs auteurs.",
+    "The site is not responsible for the opinions presented by contributors.",
+    "Dieser Text wurde veröffentlicht in Heft 3.",
+    "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+    "For breaking news download the Example News apps for iOS and Android.",
+    "¿Ya sabías que tenemos canal de Telegram? Únete aquí.",
+    "Follow The Paper on Twitter and Instagram.",
+    "Möchten Sie den Artikel teilen?", "Dieses Skript als PDF herunterladen",
+    "Das Thema könnte dich auch interessieren:", "Gefällt dir unser Magazin?",
+    "We want to hear what you think about this article.",
+    "Vorschau auf den nächsten Artikel", "Quellen ausblenden",
+    "Mit der Registrierung akzeptieren Sie unsere Datenschutz- und Nutzungsbedingungen.",
+    "Abonnieren Sie for me und erhalten Sie exklusive Angebote!", "Video verfügbar bis 28.02.2021",
+    "Aufrufe: 1120 | Hinzugefügt von: Posh", "page.html - Last Modified: 03-10-2004 2:20pm",
+    "Tú también puedes hacer periodismo incómodo. Cancela cuando quieras.",
+    "(Alle Angaben ohne Gewähr)", "Materiał chroniony prawem autorskim.",
+    "SUGGESTED CITATION Doe, Jane: A post, Blog, 2020/4/09.",
+    "Get the latest news straight to your phone with the Example app.",
+    "We need your help. Donate", "Abbildung 4: klassische Schwachschicht.",
+    "Abbildung: Vergleich auf dem Gletscher", "Figure 2: The model",
+    "Vergrößern Eine kleine Aussparung im Display.", "Aktualisiert: 11.04.2020, 10:27",
+    "Dowiedz się więcej: Kto jak głosował", "Mehr zu Klima und Konsum",
+    "Más sobre La Tercera", "Zurück zum Newsroom",
+    "3:59 PM", "11 Jan 2019", "24. März 2004, 19:49 | Genesis", "2021-10-16 | Botschaft",
+    "Bei diesem Beitrag handelt es sich um ein Blog aus der Community",
+    "Alles über nachhaltige Wanderschuhe findest Du hier.",
+    "Das Heft jetzt auch digital! Einfach hier klicken und registrieren!",
+])
+def test_clean_lines_drops_closing_notices(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+def test_clean_lines_keeps_a_sentence_that_starts_with_a_date() -> None:
+    text = "One.\n11 Jan 2019 was the day the river rose over the banks.\nTwo."
+    assert "river rose" in clean_lines(text)
+
+
+def test_clean_lines_keeps_a_sentence_about_a_youtube_channel_in_running_text() -> None:
+    text = "One.\nWir nutzen die Sequenzen meines Youtube-Kanals für die Challenge.\nTwo."
+    assert "Youtube-Kanals" in clean_lines(text)
+
+
+@pytest.mark.parametrize("heading", ["Über den Autor", "Quellenangaben:", "Kontakt:",
+                                     "Häufig gestellte Fragen"])
+def test_clean_lines_cuts_a_trailing_author_sources_or_contact_section(heading: str) -> None:
+    text = f"One.\nTwo.\nThree.\n{heading}\nJane Doe, Musterstraße 1, Berlin."
+    assert clean_lines(text) == "One.\n\nTwo.\n\nThree."
+
+
 def test_block_text_paragraphs() -> None:
     node = lxml.html.fromstring("<div><p>A <b>bold</b> move.</p>Loose text<br>after break"
                                 "<ul><li>one</li><li>two</li></ul><figcaption>x</figcaption>"
@@ -208,3 +260,21 @@ def test_generic_body_survives_deep_nesting_and_junk() -> None:
     body.fill_body(doc, rec, None, {}, [])
     body.fill_access(doc, rec, None, {})
     assert rec.body is None or "Paragraph 1" in rec.body
+
+
+def test_parsed_tree_elements_are_html_elements_with_text_content() -> None:
+    doc = Document("<html><body><form><label>Name <input name='q'></label></form>"
+                   "<p>Some <b>bold</b> text.</p></body></html>", URL)
+    assert all(isinstance(el, lxml.html.HtmlElement) for el in doc.tree.iter())
+    assert doc.tree.find(".//p").text_content() == "Some bold text."
+
+
+def test_generic_body_leaves_out_a_factbox_inside_the_article() -> None:
+    box = ('<div class="art-ins mol-factbox floatRHS"><p>As many as a million people in the '
+           "box that sits beside the story and repeats figures from elsewhere.</p></div>")
+    doc, rec = make(f"<html><body><div class='article-text'>{para(1)}{box}{para(2)}{para(3)}"
+                    "</div></body></html>")
+    body.fill_body(doc, rec, None, {}, [])
+    assert rec.provenance["body"] == "generic"
+    assert "Paragraph 3 of the story" in (rec.body or "")
+    assert "As many as a million" not in (rec.body or "")

@@ -12,6 +12,8 @@ from lxml import etree
 from newsarchive.extract.generic import (
     BOILERPLATE_CLASS,
     CREDIT_LINE,
+    DATE_ONLY_LINE,
+    NOTICE_LINE,
     PROMO_LINE,
     PRUNE_TAGS,
     TAIL_HEADING,
@@ -112,9 +114,11 @@ def clean_lines(text: str, links: bool = False) -> str:
         if len(line) <= 60 and TAIL_HEADING.match(line) and i >= 0.5 * len(lines) \
                 and len(out) >= 2:
             break
-        if len(line) <= 200 and (CREDIT_LINE.match(line) or PROMO_LINE.match(line)):
+        if len(line) <= 200 and (CREDIT_LINE.match(line) or PROMO_LINE.match(line)
+                                 or DATE_ONLY_LINE.match(line)):
             continue
-        if len(line) <= 250 and (_CREDIT_IN_LINE.search(line) or _PITCH.search(line)):
+        if len(line) <= 250 and (_CREDIT_IN_LINE.search(line) or _PITCH.search(line)
+                                 or NOTICE_LINE.search(line)):
             continue
         out.append(line)
     return "\n\n".join(out)

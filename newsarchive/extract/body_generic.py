@@ -26,6 +26,7 @@ from lxml import etree
 from newsarchive.extract.body_clean import clean_lines
 from newsarchive.extract.credits import is_credit
 from newsarchive.extract.generic import BOILERPLATE_CLASS, CONTENT_CLASS
+from newsarchive.extract.text import clean
 
 Node = etree._Element
 
@@ -55,14 +56,6 @@ _NEGATIVE = re.compile(
     r"comment|popup|modal|overlay|popmake|lightbox|cookie|consent|sidebar|related|footer|"
     r"widget|teaser|promo|recommend|popular|trending|newsletter|share|social|banner|advert|"
     r"menu|nav", re.I)
-
-
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-
-
-def clean(text: str) -> str:
-    """text.clean, without str.translate's per-character cost (the hot path here)."""
-    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 @dataclass

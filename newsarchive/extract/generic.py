@@ -99,7 +99,8 @@ BOILERPLATE_CLASS = re.compile(
     r"ad-?slot|adslot|sponsor|author-?bio|author-?box|about-?author|byline|breadcrumb|"
     r"comment|disqus|tags?-?list|post-?tags|\btags\b|signup|sign-up|cookie|consent|"
     r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
-    r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer",
+    r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer|"
+    r"fact-?box|info-?box",
     re.I)
 # Class/id fragments of the element holding the article text (WordPress entry-content, common
 # CMS and theme names; cf. trafilatura's BODY_XPATH): such a container scores higher.
@@ -117,7 +118,9 @@ PRUNE_TAGS = ("figure", "figcaption", "aside", "nav", "footer", "form", "button"
 CREDIT_LINE = re.compile(
     r"^\s*(?:\(?\s*(?:photo|foto|fotos|photos|фото|фота|bild|image|picture|credit|"
     r"credits|source|quelle|fuente|crédito|créditos|illustration|grafik|titelbild|"
-    r"beitragsbild|image illustrative|imagen|video)\s*:|©|\(c\)\s|copyright\b|"
+    r"beitragsbild|image illustrative|imagen|video|(?:abbildung|abb\.|figure|fig\.)"
+    r"(?:\s*\d+)?)\s*:|vergrößern\s|©|\(c\)\s|copyright\b|"
+    r"(?:aktualisiert|updated|actualizado|mis à jour)(?: am| on| le| el)?\s*:?\s*\d|"
     r"\((?:ap|afp|reuters|epa|dpa|getty)[ /][^)]*\)\s*$)",
     re.I)
 # Lines that introduce links to other content, subscribe prompts and share calls; a line
@@ -136,9 +139,40 @@ PROMO_LINE = re.compile(
     r"vea también|ver también|mira:|mire:|notas relacionadas|contenido relacionado|"
     r"lees ook|leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|"
     r"читайте (?:также|тоже)|чытайце таксама|подробнее|"
+    r"dowiedz się więcej|czytaj więcej|mehr zu|más sobre|zurück zu[mr]?|back to|"
     r"siguenos|síguenos|únete|hazte miembro|suscríbete|abonnez-vous|jetzt abonnieren|"
     r"newsletter|anzeige\b|werbung\b|advertisement|publicidad)(?!\w)",
     re.I)
+# Closing notices anywhere in a short line: disclaimers, republication notes, affiliate and
+# advertising notes, app/channel/social pitches, "share this article", "buy the issue".
+NOTICE_LINE = re.compile(
+    r"gibt (?:die|nur die) meinung d\w+ (?:autor|verfasser)|meinung des autors wieder|"
+    r"n'engagent que leurs? auteurs?|not (?:necessarily )?(?:responsible for|reflect) the "
+    r"(?:opinions?|views?)|(?:views|opinions) expressed (?:here|in this)|"
+    r"dieser (?:text|beitrag|artikel) (?:wurde|erschien) (?:zuerst |erstmals )?"
+    r"(?:veröffentlicht|publiziert|in)|(?:beitrag|post|artikel) enthält (?:werbung|"
+    r"affiliate)|contains (?:affiliate links|references to products)|"
+    r"download (?:the|our) .{0,40}\bapps?\b|(?:canal|channel|kanal) (?:de |on |auf )?"
+    r"(?:telegram|youtube|whatsapp)|(?:telegram|youtube|whatsapp)[- ](?:channel|kanal)\b|"
+    r"follow \S+(?: \S+)? on (?:twitter|facebook|instagram|x\b)|"
+    r"(?:artikel|beitrag) teilen\?|share (?:this|the) (?:article|story|post)\b|"
+    r"als pdf herunterladen|(?:ausgabe|heft) (?:kaufen|bestellen)|"
+    r"könnte (?:sie|dich) (?:auch )?interessieren|gefällt (?:dir|ihnen|euch) unser|"
+    r"what you think about this article|in den kommentaren|trust principles|subskrypc|"
+    r"(?:vorschau auf den )?nächsten artikel$|akzeptieren sie unsere datenschutz|"
+    r"you agree to our (?:privacy|terms)|(?:quellen|sources) (?:ausblenden|einblenden|"
+    r"anzeigen)|exklusive angebote|exclusive offers|nichts (?:mehr )?(?:verpassen|versäumen)|"
+    r"verfügbar bis \d|hinzugefügt von:|last modified:|cancela cuando quieras|"
+    r"cancel (?:at )?any ?time|jederzeit kündbar|ohne gewähr\)?$|chroniony prawem|"
+    r"suggested citation|zitiervorschlag|straight to your (?:phone|inbox)|we need your help|"
+    r"bei diesem beitrag handelt es sich um|(?:findest du|finden sie) hier\.?$|"
+    r"einfach hier klicken",
+    re.I)
+# A line that is only a date and/or a time (a post's or a comment's stamp): "3:59 PM",
+# "11 Jan 2019", "24. März 2004, 19:49 | Genesis", "2021-10-16 | Botschaft".
+DATE_ONLY_LINE = re.compile(
+    r"^(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|(?:\d{1,2}\.?\s+[^\W\d]{3,9}\.?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2})(?:,?\s+\d{1,2}:\d{2})?(?:\s*\|\s*\w+)?)$", re.I)
 # Headings after which the rest of the extracted text is links to other content.
 TAIL_HEADING = re.compile(
     r"^\s*(?:related(?: articles| stories| posts| content| news)?|more (?:stories|news|"
@@ -147,6 +181,10 @@ TAIL_HEADING = re.compile(
     r"interessieren|auch interessant|empfohlene beiträge|ähnliche beiträge|schon gelesen\??|"
     r"notas relacionadas|contenido relacionado|te puede interesar|le puede interesar|"
     r"à lire aussi|sur le même sujet|leggi anche|czytaj także|читайте также|"
+    r"über (?:den|die) autor(?:in)?|about the author|zum autor|zur autorin|"
+    r"sobre el autor|à propos de l'auteur|o autorze|quellen(?:angaben)?|einzelnachweise|"
+    r"kontakt|pressekontakt|ansprechpartner(?:in)?|häufig gestellte fragen|"
+    r"frequently asked questions|"
     r"comments?|kommentare?|commentaires?|comentarios?|\d+ (?:comments?|kommentare?))\s*"
     r"[:.]?\s*$",
     re.I)
