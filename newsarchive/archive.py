@@ -135,6 +135,7 @@ class Archive:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lsh: Clusters | None = None
         try:
             conn = sqlite3.connect(self.path, timeout=busy_timeout)
             self.db = Database(conn)
@@ -145,7 +146,6 @@ class Archive:
                 with self._write():
                     migrate(self.db)
             self.schema_version = schema_version(self.db)
-            self._lsh: Clusters | None = None
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -156,11 +156,18 @@ class Archive:
         # IMMEDIATE takes the write lock before the identity lookup, so two processes storing
         # the same article cannot both decide it is new.
         self.db.execute("BEGIN IMMEDIATE")
+        lsh_seq = self._lsh.seq if self._lsh is not None else None
         try:
             yield
             self.db.execute("COMMIT")
         except BaseException:
             self.db.rollback()
+            # The index may have moved past rows that are gone now and whose numbers the next
+            # writer reuses: back to where it was (or rebuilt, if made in this transaction).
+            if lsh_seq is None:
+                self._lsh = None
+            elif self._lsh is not None:
+                self._lsh.seq = lsh_seq
             raise
 
     # --- storing ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.archive_children import ChildRows
+from newsarchive.archive_clusters import assign_many
 from newsarchive.revisions import REVISION_SQL, comment_key
 
 if TYPE_CHECKING:
@@ -124,9 +125,7 @@ class NewRows:
             if rows:
                 conn.executemany(sql, rows)
         self.children.write(self.archive.db)
-        clusters = self.archive._clusters()
-        for aid, body in self.bodies:
-            clusters.assign(aid, body)
+        assign_many(self.archive, self.bodies)
         self._reset()
 
 
@@ -144,6 +143,7 @@ class BatchWriter:
         self.hashes_stale = False  # an update changed some article's content hash
         self.taken: set[int] = set()
         self.free: set[int] = set()
+        self.first_ids: dict[str, int] = {}
         self.one_by_one = False  # lookups and database disagreed: no more bulk in this batch
 
     def store(self, pages: list[_Page]) -> list[Outcome]:
@@ -239,7 +239,9 @@ class BatchWriter:
     def _first_id(self, page: _Page) -> int:
         from newsarchive.archive import article_id
 
-        return article_id(page.canonical)
+        if page.canonical not in self.first_ids:
+            self.first_ids[page.canonical] = article_id(page.canonical)
+        return self.first_ids[page.canonical]
 
     def _free_id(self, page: _Page) -> int:
         from newsarchive.archive import ID_SPACE

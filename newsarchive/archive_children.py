@@ -8,6 +8,7 @@ path. Both build the rows with the same functions, so they write the same rows.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -28,11 +29,16 @@ CHILD_SQL = {
 REPLACE_ORDER = ("related_links", "related_blocks", "images")
 
 
+@lru_cache(maxsize=65536)  # related links repeat across articles; normalize_url is pure
+def _normalized(url: str) -> str:
+    return normalize_url(url)
+
+
 def page_url(url: Any) -> str | None:
     # file: URLs are pages archived from disk (saved copies); anything else is no page address.
     if not isinstance(url, str) or not url.strip().lower().startswith(URL_SCHEMES):
         return None
-    return normalize_url(url)
+    return _normalized(url)
 
 
 def child_rows(aid: int, item: Mapping[str, Any]) -> dict[str, list[tuple[Any, ...]]]:

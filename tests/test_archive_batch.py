@@ -130,3 +130,63 @@ def test_the_callback_commits_and_rolls_back_with_the_batch(tmp_path: Path) -> N
                                  always)
         assert isinstance(results[0], ArchiveError) and "disk is full" in str(results[0])
         assert arc.db["articles"].count == 2  # nothing of the refused batch is left
+
+
+def _texts(n: int, seed: int = 4) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(400)]
+    base = [[rng.choice(vocab) for _ in range(rng.randint(40, 120))] for _ in range(6)]
+    out = []
+    for _ in range(n):
+        words = list(rng.choice(base))
+        cut = rng.random()
+        if cut < 0.3:
+            words = words[: int(len(words) * 0.85)]  # a trimmed copy
+        elif cut < 0.5:
+            words[rng.randrange(len(words))] = "changed"  # an edited copy
+        elif cut < 0.7:
+            words = [rng.choice(vocab) for _ in range(80)]  # another story
+        out.append(" ".join(words))
+    return out
+
+
+def test_fast_minhash_is_datasketch_bit_for_bit() -> None:
+    from newsarchive import clusters
+    from newsarchive.archive_clusters import minhash_fast
+
+    for text in [*_texts(30), "too short", None, "Ünïcode wörds " * 40]:
+        slow, fast = clusters.minhash(text), minhash_fast(text)
+        assert (slow is None) == (fast is None)
+        if slow is not None and fast is not None:
+            assert slow.hashvalues.tobytes() == fast.hashvalues.tobytes()
+            assert slow.jaccard(fast) == 1.0
+
+
+def test_batched_clusters_are_those_of_clusters_assign(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsarchive import archive_batch
+
+    stream = [{"url": f"https://{'ab'[i % 2]}.example/n/{i}", "site": f"{'ab'[i % 2]}.example",
+               "headline": f"H {i}", "body": text,
+               "fetched_at": f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00"}
+              for i, text in enumerate(_texts(60))]
+
+    def run(path: Path) -> None:
+        # two writers on one file, as two processes: each must see the other's signatures
+        with Archive(path) as one, Archive(path) as two:
+            for k, start in enumerate(range(0, len(stream), 7)):
+                (one, two)[k % 3 == 2].store_many(stream[start:start + 7])
+
+    run(tmp_path / "fast.db")
+
+    def one_by_one(archive: Archive, bodies: list[tuple[int, str | None]]) -> None:
+        for aid, body in bodies:
+            archive._clusters().assign(aid, body)
+
+    monkeypatch.setattr(archive_batch, "assign_many", one_by_one)
+    run(tmp_path / "reference.db")
+    fast, reference = dump(tmp_path / "fast.db"), dump(tmp_path / "reference.db")
+    assert fast == reference
+    assert sum(1 for r in fast["articles"] if r[-2] is not None) >= 10  # clusters were found
