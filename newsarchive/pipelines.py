@@ -41,9 +41,10 @@ DEFAULT_DB = "data/archive.db"
 STAT_PREFIX = "newsarchive"
 EXTRACTION_ERROR = "extraction-error"  # counted as an error in crawl_runs, not as a rejection
 # Items per store transaction and the longest an item waits for its batch. Measured
-# (bench/bench_bulk.py): a record costs ~6 ms stored alone, ~4 ms in batches of 5-10 and ~3 ms
-# in batches of 25-50; crawls run at 10-60 pages/s, so a quarter second already makes batches
-# of 5-15 while keeping what a kill can lose (fetched, not committed: refetched) small.
+# (bench/bench_bulk.py): a record costs ~6.7 ms stored alone, ~3 ms in batches of 5-10 and
+# ~1.7-2.2 ms in batches of 25-50; crawls run at 10-60 pages/s, so a quarter second already
+# makes batches of 5-15 while keeping what a kill can lose (fetched, not committed: refetched)
+# small.
 STORE_BATCH = 50
 STORE_BATCH_SECONDS = 0.25
 
