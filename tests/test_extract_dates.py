@@ -47,3 +47,50 @@ def test_a_number_with_a_thousands_separator_is_no_relative_date() -> None:
     assert parse_date("the tree was planted 1,000 years ago", NOW) is None
     assert find_date_text("planted 1,000 years ago") is None
     assert parse_date("3 years ago", NOW) == "2021-03-13"
+
+
+def test_utc_stamp_in_the_offset_of_the_time_stamps_the_page_shows() -> None:
+    # no meta offset, no country or language zone: the <time datetime> says where it is
+    head = ld({"@type": "NewsArticle", "datePublished": "2022-05-04T03:37:37+00:00"})
+    body = ('<h1>Headline of the story</h1><time class="updated" '
+            'datetime="2022-05-03T23:40:00-04:00">May 3, 2022</time>')
+    rec = run(page(head, body, lang="en-US"))
+    assert rec.published_at == "2022-05-03T23:37:37-04:00"
+    assert rec.published_raw == "2022-05-04T03:37:37+00:00"
+
+
+def test_a_shown_date_wins_over_a_generic_meta_date() -> None:
+    # <meta name="date"> is often when the page was generated or last edited
+    head = '<meta name="date" content="2021-10-15">'
+    body = '<div><h1>Headline of the story</h1><p>13.10.2021</p></div>'
+    rec = run(page(head, body, lang="de"))
+    assert rec.published_at == "2021-10-13"
+    assert (rec.published_raw, rec.provenance["published_at"]) == ("13.10.2021", "generic")
+    # ... and so does the page's first <time> stamp
+    body = '<h2>Other</h2><p>x</p><time datetime="2022-01-25T08:00:00+01:00">25.01.</time>'
+    rec = run(page('<meta name="dc.date" content="2022-01-21T09:43+01:00">', body, lang="de"))
+    assert rec.published_at == "2022-01-25T08:00:00+01:00"
+    # a publisher's og:published_time is not overruled by a day no declared date names
+    head = '<meta property="article:published_time" content="2021-10-15T10:00:00+02:00">'
+    body = '<div><h1>Headline of the story</h1><p>13.10.2021</p></div>'
+    assert run(page(head, body, lang="de")).published_at == "2021-10-15T10:00:00+02:00"
+    # nor is a generic meta date by an "Updated" label or a relative date
+    body = '<div><h1>Headline of the story</h1><p>Aktualisiert: vor 2 Tagen</p></div>'
+    assert run(page('<meta name="date" content="2021-10-15">', body)).published_at == (
+        "2021-10-15")
+
+
+def test_an_absolute_date_wins_over_a_relative_one() -> None:
+    # "vor 16 Jahren" next to the headline is read against the fetch time: a written date
+    # elsewhere in the page is the better evidence
+    body = ('<div><h1>Headline of the story</h1><span>vor 16 Jahren</span></div>'
+            '<div class="post-date">Feb 18, 2009</div>')
+    rec = run(page(body=body, lang="de"))
+    assert (rec.published_at, rec.published_raw) == ("2009-02-18", "Feb 18, 2009")
+    # alone, or on the day the URL names, the relative date stands
+    body = '<div><h1>Headline of the story</h1><span>vor 2 Stunden</span></div>'
+    assert run(page(body=body, lang="de")).published_at == "2024-03-12T10:00:00+00:00"
+    body = ('<div><h1>Headline of the story</h1><span>vor 2 Stunden</span></div>'
+            '<div class="post-date">Feb 18, 2009</div>')
+    assert run(page(body=body), "https://n.example.com/2024/03/12/story").published_at == (
+        "2024-03-12T10:00:00+00:00")

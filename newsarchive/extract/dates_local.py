@@ -184,3 +184,9 @@ def find_date_text(text: str) -> str | None:
             return m.group(0).strip(" ,")
     m = _RELATIVE.search(text)
     return m.group(0).strip() if m else None
+
+
+def is_relative(text: str) -> bool:
+    """A date only read against the fetch time ("2 hours ago", "gestern"): right on a page
+    fetched as it is published, wrong on an older copy and in "latest news" boxes."""
+    return parse_date(text) is None and parse_date(text, datetime(2000, 1, 1)) is not None

@@ -10,11 +10,13 @@ in the publisher's own offset or zone before any day is compared.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsarchive.extract import dates
+from newsarchive.extract.dates_local import is_relative
 from newsarchive.extract.generic import MODIFIED_META, PUBLISHED_META
 from newsarchive.extract.metadata_generic import (
     article_date,
@@ -75,6 +77,8 @@ def declared(p: _Page) -> list[Candidate]:
         offset = dates.local_offset(stamps)
         zone = None if offset else dates.publisher_zone(urlsplit(doc.url).hostname or "",
                                                         p.lang)
+        if not offset and not zone:  # the offset of the <time datetime> stamps the page shows
+            offset = dates.local_offset([str(v) for v in doc.tree.xpath("//time/@datetime")[:20]])
         for c in out:
             c.iso = dates.to_offset(c.iso, offset) if offset else dates.to_zone(c.iso, zone)
     p.date_candidates = out
@@ -103,6 +107,14 @@ def _majority(pubs: list[Candidate]) -> Candidate:
     return other[0] if len(other) >= 2 else first
 
 
+def _stamp(p: _Page) -> tuple[str, str] | None:
+    """The first <time datetime> of the page (publication-labelled first, updates last)."""
+    for raw in time_stamps(p.doc)[:1]:
+        if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
+            return iso, raw
+    return None
+
+
 def published(p: _Page) -> Found:
     if found := _site(p, "published_at"):
         return found
@@ -111,28 +123,57 @@ def published(p: _Page) -> Found:
     shown = shown_date(p.doc, p.now, p.lang)
     if pubs:
         best = _majority(pubs)
+        # generic meta dates ("date", "dc.date", "dcterms.date") are as often the day a page
+        # was generated or last edited: a date the page shows (at the headline, else its
+        # first <time> stamp) wins over them
+        weak = all(c.layer == "meta" for c in pubs)
         if shown and shown[0][:10] != best.day:
             # the day shown at the headline names one of the other declared dates: that one
             # (as declared when the page shows the UTC day of a UTC stamp)
             day = shown[0][:10]
-            best = next((c for c in cands if c.day == day), None) or next(
+            match = next((c for c in cands if c.day == day), None) or next(
                 (Candidate(c.declared_iso, c.raw, c.layer, c.published, c.declared_iso)
-                 for c in cands if c.declared_iso[:10] == day), best)
+                 for c in cands if c.declared_iso[:10] == day), None)
+            if match:
+                best = match
+            elif weak and not shown[2] and not is_relative(shown[1]):
+                return shown[:2], "generic"
+        elif weak and not shown and (stamp := _stamp(p)) and stamp[0][:10] != best.day:
+            return stamp, "generic"
         fixed = dates.reconcile_with_url(best.iso, p.doc.url)
         if fixed != best.iso:
             return (fixed, best.raw), "url"
         return (best.iso, best.raw), best.layer
+    return _generic(p, shown)
+
+
+def _generic(p: _Page, shown: tuple[str, str, bool] | None) -> Found:
+    """Shown and written dates when nothing is declared. A relative date ("vor 5 Stunden")
+    is read against the fetch time, so any absolute date after it wins, unless the URL
+    names the same day."""
+    relative: tuple[str, str] | None = None
+    for found in _generic_dates(p, shown):
+        if not is_relative(found[1]):
+            return found, "generic"
+        if found[0][:10] == dates.url_date(p.doc.url):
+            return found, "generic"
+        relative = relative or found
+    return (relative, "generic") if relative else None
+
+
+def _generic_dates(p: _Page, shown: tuple[str, str, bool] | None) -> Iterator[tuple[str, str]]:
     if shown:
-        return shown[:2], "generic"
+        yield shown[:2]
     for raw in time_stamps(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
-            return (iso, raw), "generic"
+            yield iso, raw
     for raw in date_texts(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
-            return (iso, raw), "generic"
-    found = (script_date(p.doc, p.now) or first_date(p.doc, p.now, p.lang)
-             or article_date(p.doc, p.now, p.lang))
-    return (found, "generic") if found else None
+            yield iso, raw
+    for step in (lambda: script_date(p.doc, p.now), lambda: first_date(p.doc, p.now, p.lang),
+                 lambda: article_date(p.doc, p.now, p.lang)):
+        if found := step():
+            yield found
 
 
 def modified(p: _Page) -> Found:
