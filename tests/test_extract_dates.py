@@ -94,3 +94,22 @@ def test_an_absolute_date_wins_over_a_relative_one() -> None:
             '<div class="post-date">Feb 18, 2009</div>')
     assert run(page(body=body), "https://n.example.com/2024/03/12/story").published_at == (
         "2024-03-12T10:00:00+00:00")
+
+
+def test_hatom_updated_element_at_the_headline_is_an_update() -> None:
+    # a theme prints the hidden hAtom "updated" stamp before the shown publication day
+    head = ld({"@type": "BlogPosting", "datePublished": "2022-12-25T11:00:02+00:00",
+               "dateModified": "2022-12-07T09:10:52+00:00"})
+    body = ('<div><h1>Headline of the story</h1><div class="meta"><span class="updated hidden">'
+            '2022-12-07T10:10:52+01:00</span><span>25. Dezember 2022</span></div></div>')
+    rec = run(page(head, body, lang="de"), "https://blog.example.de/eintrag/")
+    assert rec.published_at[:10] == "2022-12-25"
+    assert rec.provenance["published_at"] == "json-ld"
+
+
+def test_date_split_over_elements_is_read_with_a_space() -> None:
+    # calendar-style badges: <span>Feb 18</span><span>2009</span>
+    body = ('<div class="post"><h2>Entry title</h2><div class="post-date"><span class="m">'
+            'Feb 18</span><span class="y">2009</span></div></div>')
+    rec = run(page(body=body), "https://blog.example.net/")
+    assert rec.published_at == "2009-02-18"

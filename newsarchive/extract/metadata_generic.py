@@ -142,11 +142,22 @@ def time_stamps(doc: Document) -> list[str]:
     return [t.get("datetime") or clean(t.text_content()) for t in times[:6]]
 
 
+def _joined(node: etree._Element) -> str:
+    """The element's text, a space between pieces that would glue two numbers together
+    ("<b>Feb 18</b><i>2009</i>" is no "Feb 182009")."""
+    out = ""
+    for piece in node.itertext():
+        if out and piece and out[-1].isdigit() and piece[0].isdigit():
+            out += " "
+        out += piece
+    return out
+
+
 def date_texts(doc: Document) -> Iterator[str]:
     """Short texts of date-, byline- and meta-classed elements that hold a digit."""
     n = 0
     for node in doc.tree.xpath(_DATE_CLASS):
-        text = clean(node.text_content())
+        text = clean(_joined(node))
         if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text):
             yield text
             n += 1
@@ -190,11 +201,14 @@ def shown_date(doc: Document, now: datetime,
                 if iso := dates.parse(stamp, now, lang=lang, slow=False):
                     found = iso, stamp
                     label = f"{node.get('class')} {node.get('itemprop')} {node.text_content()}"
-            for piece in (node.tail,) if node in inside else (node.text, node.tail):
+            for own, piece in ((False, node.tail),) if node in inside else (
+                    (True, node.text), (False, node.tail)):
                 if found:
                     break
                 if piece and len(piece) <= 120 and _DIGIT.search(piece):
-                    found, label = dates.find_in_text(piece.strip(), now, lang), piece
+                    found = dates.find_in_text(piece.strip(), now, lang)
+                    # an element's own text is labelled by its class too (hAtom "updated")
+                    label = f"{node.get('class')} {piece}" if own else piece
             if not found:
                 continue
             if not _UPDATE.search(label[:60]):
