@@ -113,3 +113,19 @@ def test_date_split_over_elements_is_read_with_a_space() -> None:
             'Feb 18</span><span class="y">2009</span></div></div>')
     rec = run(page(body=body), "https://blog.example.net/")
     assert rec.published_at == "2009-02-18"
+
+
+def test_a_members_registration_day_is_no_publication_date() -> None:
+    body = ('<div class="post"><dl class="profile"><dd><strong>Registriert:</strong> 18.09.2008, '
+            '05:56</dd></dl><p class="author">von <b>r23</b> » 21.01.2009, 05:42</p>'
+            + PARA + "</div>")
+    rec = run(page(body=body, lang="de"), "https://forum.example.org/viewtopic.php?t=1")
+    assert rec.published_at == "2009-01-21T05:42:00"
+
+
+def test_a_date_in_a_menu_entry_is_no_dateline() -> None:
+    body = ('<div id="main"><ul class="menu"><li class="menu-item"><a href="/aktion">Aktionstag '
+            '12. Mai 2012</a></li></ul><div class="widget"><h1>Headline of the story</h1></div>'
+            '<p>Publiziert am <span>13. Januar 2014</span></p></div>')
+    rec = run(page(body=body, lang="de"), "https://blog.example.de/")
+    assert (rec.published_at, rec.published_raw) == ("2014-01-13", "13. Januar 2014")

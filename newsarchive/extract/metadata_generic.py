@@ -121,6 +121,9 @@ _NOW_LABEL = re.compile(r"aktuelle zeit|current time|it is currently|heute ist|h
                         r"last (?:visit|login)|letzter besuch|copyright|©", re.I)
 
 
+# Member profiles beside forum posts: the day someone registered
+_MEMBER = re.compile(r"registriert|registered|joined|member since|mitglied seit|dabei seit|"
+                     r"inscrit|registrad[oa]|iscritt[oa]", re.I)
 _UPDATE = re.compile(r"modif|updat|aktualisiert|mis à jour|actualiz|atualiz|editado|bearbeitet",
                      re.I)
 _PUBLISHED_LABEL = re.compile(r"publish|created|posted|entry-date|pubdate", re.I)
@@ -158,11 +161,23 @@ def date_texts(doc: Document) -> Iterator[str]:
     n = 0
     for node in doc.tree.xpath(_DATE_CLASS):
         text = clean(_joined(node))
-        if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text):
+        if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text) \
+                and not _MEMBER.search(text):
             yield text
             n += 1
             if n >= 8:
                 break
+
+
+_MENU = re.compile(r"(?:^|[\s_-])(?:menu|nav|navigation|navbar)(?:$|[\s_-])", re.I)
+
+
+def _in_menu(node: etree._Element) -> bool:
+    """A menu entry ("12M - 12. Mai 2012" linking to an event page) is no dateline."""
+    for el in (node, *list(node.iterancestors())[:3]):
+        if el.tag == "nav" or _MENU.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            return True
+    return False
 
 
 def shown_date(doc: Document, now: datetime,
@@ -209,7 +224,7 @@ def shown_date(doc: Document, now: datetime,
                     found = dates.find_in_text(piece.strip(), now, lang)
                     # an element's own text is labelled by its class too (hAtom "updated")
                     label = f"{node.get('class')} {piece}" if own else piece
-            if not found:
+            if not found or _in_menu(node):
                 continue
             if not _UPDATE.search(label[:60]):
                 return found[0], found[1], False
@@ -246,10 +261,13 @@ def first_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str
     for node in body.iter() if body is not None else ():
         if not isinstance(node.tag, str) or node.tag in _SKIP_TEXT:
             continue
-        for piece in (node.text, node.tail):
+        for own, piece in ((True, node.text), (False, node.tail)):
             if piece and _DIGIT.search(piece[:300]) and (
                     found := dates.find_in_text(piece[:300], now, lang)):
-                return found
+                # "Registriert: 18.09.2008" in a forum profile is no publication date
+                label = piece if own else f"{(node.text or '')[-40:]} {piece}"
+                if not _MEMBER.search(label[:80]):
+                    return found
     return None
 
 
