@@ -129,3 +129,12 @@ def test_a_date_in_a_menu_entry_is_no_dateline() -> None:
             '<p>Publiziert am <span>13. Januar 2014</span></p></div>')
     rec = run(page(body=body, lang="de"), "https://blog.example.de/")
     assert (rec.published_at, rec.published_raw) == ("2014-01-13", "13. Januar 2014")
+
+
+def test_a_comments_time_stamp_is_not_the_articles() -> None:
+    body = ('<div><div><header><h1>Headline of the story</h1></header></div></div>' + PARA
+            + '<div><p>von Marianne am 20.09.2020</p></div><div id="comments"><div '
+            'class="comment"><time datetime="2020-09-23T18:19:06+02:00">23.09.20</time>'
+            '<p>Danke!</p></div></div>')
+    rec = run(page(body=body, lang="de"), "https://rezepte.example.de/tipp/1")
+    assert (rec.published_at, rec.published_raw) == ("2020-09-20", "20.09.2020")

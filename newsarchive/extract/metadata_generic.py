@@ -130,10 +130,14 @@ _PUBLISHED_LABEL = re.compile(r"publish|created|posted|entry-date|pubdate", re.I
 _DIGIT = re.compile(r"\d")
 
 
+_IN_COMMENTS = ("contains(@class, 'comment') or contains(@id, 'comment') or "
+                "contains(@class, 'kommentar') or contains(@id, 'kommentar')")
+
+
 def time_stamps(doc: Document) -> list[str]:
     """<time datetime> values, publication ones (pubdate, "published", "entry-date") first and
-    modification ones ("updated", itemprop dateModified) last."""
-    times = doc.tree.xpath("//time[@datetime or @pubdate]")
+    modification ones ("updated", itemprop dateModified) last; none from a comment."""
+    times = doc.tree.xpath(f"//time[(@datetime or @pubdate) and not(ancestor::*[{_IN_COMMENTS}])]")
 
     def rank(t: etree._Element) -> int:
         label = (t.get("class") or "") + " " + (t.get("itemprop") or "")
