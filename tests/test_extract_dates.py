@@ -138,3 +138,26 @@ def test_a_comments_time_stamp_is_not_the_articles() -> None:
             '<p>Danke!</p></div></div>')
     rec = run(page(body=body, lang="de"), "https://rezepte.example.de/tipp/1")
     assert (rec.published_at, rec.published_raw) == ("2020-09-20", "20.09.2020")
+
+
+def test_url_date_provenance_and_raw_segment() -> None:
+    rec = run(page(), "https://n.example.com/meldungen/29-10-2021")
+    assert (rec.published_at, rec.published_raw) == ("2021-10-29", "29-10-2021")
+    assert rec.provenance["published_at"] == "url"
+    rec = run(page(), "https://blog.example.com/2014/05/18/may-news/")
+    assert (rec.published_at, rec.published_raw) == ("2014-05-18", "2014/05/18")
+
+
+def test_hatom_published_title_gives_the_time_too() -> None:
+    body = ('<div class="hentry"><h3><a href="/p">Entry</a></h3>' + PARA + '<div class="footer">'
+            'Posted at <abbr class="published" title="2019-10-16T14:33:00-07:00">2:33 PM</abbr>'
+            '</div></div>')
+    rec = run(page(body=body), "https://blog.example.com/2019/10/entry.html")
+    assert rec.published_at == "2019-10-16T14:33:00-07:00"
+    assert rec.published_raw == "2019-10-16T14:33:00-07:00"
+
+
+def test_htmldate_is_the_last_resort_and_named_as_such() -> None:
+    html = page('<meta property="rnews:datePublished" content="2019-03-04">')
+    rec = run(html, "https://n.example.com/x")
+    assert (rec.published_at, rec.provenance["published_at"]) == ("2019-03-04", "htmldate")

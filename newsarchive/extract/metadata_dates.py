@@ -147,33 +147,47 @@ def published(p: _Page) -> Found:
     return _generic(p, shown)
 
 
+_HATOM_PUBLISHED = ("//abbr[@title][contains(concat(' ', normalize-space(@class), ' '), "
+                    "' published ')]/@title")
+
+
 def _generic(p: _Page, shown: tuple[str, str, bool] | None) -> Found:
     """Shown and written dates when nothing is declared. A relative date ("vor 5 Stunden")
     is read against the fetch time, so any absolute date after it wins, unless the URL
     names the same day."""
-    relative: tuple[str, str] | None = None
-    for found in _generic_dates(p, shown):
+    relative: Found = None
+    for found, layer in _generic_dates(p, shown):
         if not is_relative(found[1]):
-            return found, "generic"
+            return found, layer
         if found[0][:10] == dates.url_date(p.doc.url):
-            return found, "generic"
-        relative = relative or found
-    return (relative, "generic") if relative else None
+            return found, layer
+        relative = relative or (found, layer)
+    return relative
 
 
-def _generic_dates(p: _Page, shown: tuple[str, str, bool] | None) -> Iterator[tuple[str, str]]:
+def _generic_dates(p: _Page, shown: tuple[str, str, bool] | None
+                   ) -> Iterator[tuple[tuple[str, str], str]]:
+    """((iso, as shown), layer) from the cheapest and surest source to the last resort."""
     if shown:
-        yield shown[:2]
+        yield shown[:2], "generic"
+    # hAtom: <abbr class="published" title="2009-08-06T14:12:32+0200">6. August</abbr>
+    for raw in p.doc.tree.xpath(_HATOM_PUBLISHED)[:1]:
+        if iso := dates.parse(str(raw), p.now, lang=p.lang, slow=False):
+            yield (iso, str(raw)), "generic"
     for raw in time_stamps(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
-            yield iso, raw
+            yield (iso, raw), "generic"
     for raw in date_texts(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
-            yield iso, raw
-    for step in (lambda: script_date(p.doc, p.now), lambda: first_date(p.doc, p.now, p.lang),
-                 lambda: article_date(p.doc, p.now, p.lang)):
-        if found := step():
-            yield found
+            yield (iso, raw), "generic"
+    if found := script_date(p.doc, p.now):
+        yield found, "generic"
+    if found := dates.url_date_found(p.doc.url):
+        yield found, "url"
+    if found := first_date(p.doc, p.now, p.lang):
+        yield found, "generic"
+    if found := article_date(p.doc, p.now, p.lang):
+        yield found, "htmldate"
 
 
 def modified(p: _Page) -> Found:

@@ -257,10 +257,8 @@ _SKIP_TEXT = {"script", "style", "head", "title", "nav", "footer", "option", "se
 
 
 def first_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str] | None:
-    """The date a URL spells out, else the first date written in the page's text outside
-    navigation and footers (microseconds a node; htmldate costs a hundred times more)."""
-    if day := dates.url_date(doc.url):
-        return day, day
+    """The first date written in the page's text outside navigation and footers
+    (microseconds a node; htmldate costs a hundred times more)."""
     body = doc.tree.find("body")
     for node in body.iter() if body is not None else ():
         if not isinstance(node.tag, str) or node.tag in _SKIP_TEXT:
