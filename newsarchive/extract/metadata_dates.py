@@ -147,10 +147,6 @@ def published(p: _Page) -> Found:
     return _generic(p, shown)
 
 
-_HATOM_PUBLISHED = ("//abbr[@title][contains(concat(' ', normalize-space(@class), ' '), "
-                    "' published ')]/@title")
-
-
 def _generic(p: _Page, shown: tuple[str, str, bool] | None) -> Found:
     """Shown and written dates when nothing is declared. A relative date ("vor 5 Stunden")
     is read against the fetch time, so any absolute date after it wins, unless the URL
@@ -171,9 +167,11 @@ def _generic_dates(p: _Page, shown: tuple[str, str, bool] | None
     if shown:
         yield shown[:2], "generic"
     # hAtom: <abbr class="published" title="2009-08-06T14:12:32+0200">6. August</abbr>
-    for raw in p.doc.tree.xpath(_HATOM_PUBLISHED)[:1]:
-        if iso := dates.parse(str(raw), p.now, lang=p.lang, slow=False):
-            yield (iso, str(raw)), "generic"
+    for abbr in p.doc.tree.iter("abbr"):
+        if "published" in (abbr.get("class") or "").split() and (raw := abbr.get("title")):
+            if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
+                yield (iso, raw), "generic"
+            break
     for raw in time_stamps(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
             yield (iso, raw), "generic"
