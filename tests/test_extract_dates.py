@@ -161,3 +161,18 @@ def test_htmldate_is_the_last_resort_and_named_as_such() -> None:
     html = page('<meta property="rnews:datePublished" content="2019-03-04">')
     rec = run(html, "https://n.example.com/x")
     assert (rec.published_at, rec.provenance["published_at"]) == ("2019-03-04", "htmldate")
+
+
+def test_a_dated_byline_naming_the_modified_day_picks_it() -> None:
+    # nothing dated at the headline; the byline shows the day JSON-LD calls dateModified
+    head = ld({"@type": "NewsArticle", "datePublished": "2021-03-16T16:16:10Z",
+               "dateModified": "2021-03-20T14:00:17Z"})
+    body = ('<div><div><header><h1>Headline of the story</h1></header></div></div>' + PARA
+            + '<div class="article-date">20. März 2021 - 15:00 Uhr</div>')
+    rec = run(page(head, body, lang="de"), "https://tv.example.de/bericht-123")
+    assert rec.published_at == "2021-03-20T15:00:17+01:00"
+    assert rec.provenance["published_at"] == "json-ld"
+    # a byline naming neither declared day changes nothing
+    body = body.replace("20. März", "18. März")
+    rec = run(page(head, body, lang="de"), "https://tv.example.de/bericht-123")
+    assert rec.published_at == "2021-03-16T17:16:10+01:00"

@@ -115,6 +115,14 @@ def _stamp(p: _Page) -> tuple[str, str] | None:
     return None
 
 
+def _first_text(p: _Page) -> tuple[str, str] | None:
+    """The first absolute date in a date-, byline- or meta-classed element."""
+    for raw in date_texts(p.doc):
+        if (iso := dates.parse(raw, p.now, lang=p.lang, slow=False)) and not is_relative(raw):
+            return iso, raw
+    return None
+
+
 def published(p: _Page) -> Found:
     if found := _site(p, "published_at"):
         return found
@@ -138,8 +146,14 @@ def published(p: _Page) -> Found:
                 best = match
             elif weak and not shown[2] and not is_relative(shown[1]):
                 return shown[:2], "generic"
-        elif weak and not shown and (stamp := _stamp(p)) and stamp[0][:10] != best.day:
-            return stamp, "generic"
+        elif not shown:
+            if weak and (stamp := _stamp(p)) and stamp[0][:10] != best.day:
+                return stamp, "generic"
+            # no date at the headline, but the page's first <time> or dated byline names the
+            # day of a declared modification: the site shows that one as its date
+            mods = {c.day for c in cands if not c.published} - {c.day for c in pubs}
+            if mods and (seen := _stamp(p) or _first_text(p)) and seen[0][:10] in mods:
+                best = next(c for c in cands if c.day == seen[0][:10])
         fixed = dates.reconcile_with_url(best.iso, p.doc.url)
         if fixed != best.iso:
             return (fixed, best.raw), "url"
