@@ -4,8 +4,13 @@ then one choice.
 Declared candidates come from JSON-LD, OpenGraph, microdata and other meta, in that order. The
 date a reader sees next to the headline settles disagreements: when it names the same day as one
 of the declared dates (often the og:published_time while JSON-LD carries a first draft's date,
-or a dateModified the site shows as the publication date), that one wins. UTC stamps are read
-in the publisher's own offset or zone before any day is compared.
+or a dateModified the site shows as the publication date), that one wins; when the only
+declared dates are generic meta ones (<meta name=date>, dc.date), the shown day wins outright.
+UTC stamps are read in the publisher's own offset or zone before any day is compared.
+
+With nothing declared, the generic layers run from the surest to the last resort (headline
+date, hAtom, <time>, date-classed text, embedded JSON, URL, first written date, htmldate); a
+relative date ("vor 5 Stunden", read against the fetch time) yields to any absolute one.
 """
 
 from __future__ import annotations
