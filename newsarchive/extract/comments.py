@@ -32,7 +32,7 @@ def _parse_count(text: str | None) -> int | None:
     """'Comments 4', 'Comments4', '4 comments', 'Комментарии (12)', 'One thought on' -> int."""
     if not text:
         return None
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())
     if len(text) > 120:
         return None
     m = g.COUNT_AFTER.search(text) or g.COUNT_BEFORE.search(text)

@@ -177,7 +177,7 @@ def _visible_text(el: Node) -> list[str]:
 
 def _link_title(a: Node) -> tuple[str, int | None, bool]:
     """(title, comment count, count was in its own element)."""
-    pieces = [re.sub(r"\s+", " ", t).strip() for t in _visible_text(a)]
+    pieces = [" ".join(t.split()) for t in _visible_text(a)]
     pieces = [p for p in pieces if p]
     if len(pieces) >= 2 and pieces[-1].strip("()[]").isdigit():
         return " ".join(pieces[:-1]), int(pieces[-1].strip("()[]")), True
