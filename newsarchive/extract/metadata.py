@@ -52,6 +52,7 @@ class _Page:
         self.lang: str | None = None
         self.date_candidates: list[Any] | None = None
         self.index: metadata_authors.Index | None = None
+        self._itemprops: dict[str, list[etree._Element]] | None = None
 
     def site_texts(self, key: str) -> list[str]:
         spec = self.fields.get(key)
@@ -72,8 +73,21 @@ class _Page:
             value = value.get("name") or value.get("@value")
         return clean(value) if isinstance(value, str) and clean(value) else None
 
+    def itemprops(self) -> dict[str, list[etree._Element]]:
+        """itemprop name -> elements in document order: the author Index's when the authors
+        step built it, else one attribute-presence XPath (a page whose site file names the
+        authors never needs the Index's scan of every attribute-bearing element)."""
+        if self.index is not None:
+            return self.index.itemprops
+        if self._itemprops is None:
+            self._itemprops = {}
+            for el in self.doc.tree.xpath("//*[@itemprop]"):
+                for name in el.get("itemprop").split():
+                    self._itemprops.setdefault(name, []).append(el)
+        return self._itemprops
+
     def itemprop(self, name: str) -> str | None:
-        for node in metadata_authors.index(self).itemprops.get(name, [])[:3]:
+        for node in self.itemprops().get(name, [])[:3]:
             value = node.get("content") or node.get("datetime") or node.text_content()
             if value and clean(value):
                 return clean(value)
