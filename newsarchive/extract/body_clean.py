@@ -146,6 +146,9 @@ def clean_lines(text: str, links: bool = False) -> str:
     return "\n\n".join(out)
 
 
+_CAPTION_CLASS = re.compile(r"caption|credit", re.I)
+
+
 def block_text(node: Node, skip: set[Node] | None = None) -> str:
     """Block-level text of an element: one paragraph per block element, inline text joined;
     figures, captions, scripts and nodes in `skip` left out."""
@@ -163,8 +166,8 @@ def block_text(node: Node, skip: set[Node] | None = None) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
         if el in skip or tag in _SKIP or not tag:
             return
-        cls = el.get("class") or ""
-        if re.search(r"caption|credit", cls, re.I):
+        cls = el.get("class")
+        if cls and _CAPTION_CLASS.search(cls):
             return
         block = tag in _BLOCK
         if block:
