@@ -17,6 +17,16 @@ another scores 0.50). 0.4 gives recall 1.0 but precision 0.91; 0.6 precision 1.0
 
 Signatures live in `minhashes` (seq = insertion order), so each process loads them once and then
 only the rows other processes added since.
+
+Cost: candidates come from datasketch's banding for the threshold (25 bands of 5 values), but the
+index is our own (`_Bands`) and compares plain uint32 arrays: rebuilding a datasketch `MinHash` per
+candidate (its constructor draws the 128 permutations again) was ~85 us each, and when many bodies
+look alike every earlier article is a candidate, so that work grew with the square of the archive
+(4.9 s of a 300-article crawl). Work per new article is now bounded: a band bucket keeps its first
+BUCKET_CAP members (later look-alikes still find the earliest ones, which is where a cluster's root
+is), and at most MAX_VERIFIED candidates (the most similar, by their in-memory signature) are
+verified against the database. Below those bounds - any archive whose near copies come in groups
+smaller than 100 - the result is exactly the exhaustive one.
 """
 
 from __future__ import annotations
@@ -24,7 +34,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 from sqlite_utils import Database
 
 NUM_PERM = 128
@@ -35,6 +46,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1
 SCHEME = "affine32"  # datasketch's hashing scheme; pinned so stored signatures stay comparable
 _DTYPE = MinHash(num_perm=1, seed=_SEED, scheme=SCHEME).hashvalues.dtype
+# Drawn once: MinHash() otherwise redraws them (seeded, so identical) for every signature.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME).permutations
+BUCKET_CAP = 100  # members kept per LSH bucket: the first ones (see the module docstring)
+MAX_VERIFIED = 64  # candidates above the threshold re-read from the database per new article
 
 
 def shingles(text: str | None) -> set[bytes]:
@@ -49,7 +64,7 @@ def minhash(text: str | None) -> MinHash | None:
     grams = shingles(text)
     if not grams:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, permutations=_PERMUTATIONS)
     m.update_batch(list(grams))
     return m
 
@@ -60,9 +75,80 @@ def similarity(a: str | None, b: str | None) -> float:
     return float(ma.jaccard(mb)) if ma and mb else 0.0
 
 
-def _from_bytes(blob: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME,
-                   hashvalues=np.frombuffer(blob, dtype=_DTYPE).copy())
+def _signature(m: MinHash) -> np.ndarray:
+    return np.asarray(m.hashvalues, dtype=_DTYPE)
+
+
+def _from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=_DTYPE)
+
+
+class _Bands:
+    """Banded LSH over signatures kept as rows of one uint32 matrix (aid -> row).
+
+    Same banding as datasketch's MinHashLSH for THRESHOLD; a bucket is keyed by the hash of its
+    band's bytes (a rare hash collision only adds a candidate, which verification drops) and
+    holds one id or a list of at most BUCKET_CAP ids: ~2.5 KB per article instead of ~8 KB.
+    """
+
+    def __init__(self, threshold: float) -> None:
+        bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+        self.ranges = [(i * rows, (i + 1) * rows) for i in range(bands)]
+        self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
+        self.matrix = np.zeros((256, NUM_PERM), dtype=_DTYPE)
+        self.row: dict[int, int] = {}
+
+    def _keys(self, sig: np.ndarray) -> list[int]:
+        return [hash(sig[a:b].tobytes()) for a, b in self.ranges]
+
+    def signature(self, aid: int) -> np.ndarray | None:
+        row = self.row.get(aid)
+        return None if row is None else self.matrix[row]
+
+    def insert(self, aid: int, sig: np.ndarray) -> None:
+        old = self.signature(aid)
+        if old is not None:
+            if np.array_equal(old, sig):
+                return
+            self._unbucket(aid, old)
+            row = self.row[aid]
+        else:
+            row = len(self.row)
+            if row == len(self.matrix):
+                self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+            self.row[aid] = row
+        self.matrix[row] = sig
+        for key, table in zip(self._keys(sig), self.buckets, strict=True):
+            held = table.get(key)
+            if held is None:
+                table[key] = aid
+            elif isinstance(held, int):
+                table[key] = [held, aid]
+            elif len(held) < BUCKET_CAP:
+                held.append(aid)
+
+    def _unbucket(self, aid: int, sig: np.ndarray) -> None:
+        for key, table in zip(self._keys(sig), self.buckets, strict=True):
+            held = table.get(key)
+            if held == aid:
+                del table[key]
+            elif isinstance(held, list) and aid in held:
+                held.remove(aid)
+
+    def query(self, sig: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        for key, table in zip(self._keys(sig), self.buckets, strict=True):
+            held = table.get(key)
+            if isinstance(held, int):
+                found.add(held)
+            elif held:
+                found.update(held)
+        return found
+
+    def scores(self, ids: list[int], sig: np.ndarray) -> np.ndarray:
+        """Estimated Jaccard of `sig` with each id's signature: the share of equal values."""
+        rows = self.matrix[[self.row[i] for i in ids]]
+        return np.count_nonzero(rows == sig, axis=1) / NUM_PERM
 
 
 class Clusters:
@@ -71,7 +157,7 @@ class Clusters:
     def __init__(self, db: Database, threshold: float = THRESHOLD) -> None:
         self.db = db
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.index = _Bands(threshold)
         self.seq = 0
 
     def _refresh(self) -> None:
@@ -79,22 +165,25 @@ class Clusters:
             "SELECT seq, article_id, signature FROM minhashes WHERE seq > ? ORDER BY seq",
             [self.seq]).fetchall()
         for seq, aid, blob in rows:
-            self._index(aid, _from_bytes(blob))
+            self.index.insert(aid, _from_bytes(blob))  # our own rows come back unchanged: no-op
             self.seq = seq
 
-    def _index(self, aid: int, m: MinHash) -> None:
-        if aid in self.lsh.keys:
-            self.lsh.remove(aid)
-        self.lsh.insert(aid, m)
-
-    def _save(self, aid: int, m: MinHash) -> None:
+    def _save(self, aid: int, sig: np.ndarray) -> None:
         self.db.execute("DELETE FROM minhashes WHERE article_id = ?", [aid])
-        self.db["minhashes"].insert(
-            {"article_id": aid, "signature": m.hashvalues.astype(_DTYPE).tobytes()})
-        self._index(aid, m)
+        self.db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
+                        [aid, sig.tobytes()])
+        self.index.insert(aid, sig)
 
-    def _best_match(self, aid: int, m: MinHash) -> tuple[int, float] | None:
-        candidates = [c for c in self.lsh.query(m) if c != aid]
+    def _best_match(self, aid: int, sig: np.ndarray) -> tuple[int, float] | None:
+        ids = [c for c in self.index.query(sig) if c != aid]
+        if not ids:
+            return None
+        scores = self.index.scores(ids, sig)
+        keep = np.flatnonzero(scores >= self.threshold)
+        if len(keep) > MAX_VERIFIED:  # most similar first, then the earliest indexed
+            keep = keep[np.lexsort((np.array([self.index.row[ids[k]] for k in keep]),
+                                    -scores[keep]))[:MAX_VERIFIED]]
+        candidates = [ids[k] for k in keep]
         if not candidates:
             return None
         marks = ", ".join("?" for _ in candidates)
@@ -104,22 +193,23 @@ class Clusters:
             f"SELECT m.article_id, m.signature, a.first_seen FROM minhashes m "
             f"JOIN articles a ON a.id = m.article_id WHERE m.article_id IN ({marks})",
             candidates).fetchall()
-        scored = [(float(m.jaccard(_from_bytes(blob))), first or "", other)
+        scored = [(np.count_nonzero(_from_bytes(blob) == sig) / NUM_PERM, first or "", other)
                   for other, blob, first in rows]
         scored = [s for s in scored if s[0] >= self.threshold]
         if not scored:
             return None
         sim, _, other = min(scored, key=lambda s: (-s[0], s[1], s[2]))
-        return other, sim
+        return other, float(sim)
 
     def assign(self, aid: int, body: str | None) -> int | None:
         """Index a new article and link it to its cluster; returns the cluster id or None."""
         m = minhash(body)
         if m is None:
             return None
+        sig = _signature(m)
         self._refresh()
-        match = self._best_match(aid, m)
-        self._save(aid, m)
+        match = self._best_match(aid, sig)
+        self._save(aid, sig)
         if match is None:
             return None
         other, sim = match
@@ -140,6 +230,6 @@ class Clusters:
             m = minhash(body)
             if m is not None:
                 self._refresh()
-                self._save(aid, m)
+                self._save(aid, _signature(m))
             return int(clustered[0])
         return self.assign(aid, body)
