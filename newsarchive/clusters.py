@@ -56,8 +56,8 @@ def shingles(text: str | None) -> set[bytes]:
     words = _WORD.findall((text or "").lower())
     if len(words) < MIN_WORDS:
         return set()
-    return {" ".join(words[i:i + SHINGLE_WORDS]).encode()
-            for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return {" ".join(gram).encode()
+            for gram in zip(*(words[k:] for k in range(SHINGLE_WORDS)), strict=False)}
 
 
 def minhash(text: str | None) -> MinHash | None:

@@ -240,8 +240,13 @@ class SiteSpider(scrapy.Spider):
                     feed = absolutize(link.get("href"), doc.base_url)
                     if feed:
                         yield from self._follow(feed, response, force=True)
-        for href in doc.tree.xpath("//a/@href"):
-            url = absolutize(str(href), doc.base_url)
+        yield from self._links(doc, response)
+
+    def _links(self, doc: Document, response: Response) -> Iterator[Request]:
+        # A page repeats most of its links (navigation in the header and the footer, teasers
+        # linked by image and headline): each distinct href is resolved and followed once.
+        for href in dict.fromkeys(str(h) for h in doc.tree.xpath("//a/@href")):
+            url = absolutize(href, doc.base_url)
             if url:
                 yield from self._follow(url, response)
 
