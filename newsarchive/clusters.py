@@ -31,12 +31,15 @@ smaller than 100 - the result is exactly the exhaustive one.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 from sqlite_utils import Database
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -45,9 +48,17 @@ MIN_WORDS = 30  # shorter texts (teasers, stubs) share too little to call anythi
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1
 SCHEME = "affine32"  # datasketch's hashing scheme; pinned so stored signatures stay comparable
-_DTYPE = MinHash(num_perm=1, seed=_SEED, scheme=SCHEME).hashvalues.dtype
-# Drawn once: MinHash() otherwise redraws them (seeded, so identical) for every signature.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME).permutations
+_DTYPE = np.dtype(np.uint32)
+# Signatures are computed here with numpy alone, value for value what datasketch's MinHash
+# (affine32, seed 1) computes - tests/test_clusters_index.py checks it - because importing
+# datasketch pulls in scipy: ~60 MB of RSS and ~1 s of start-up in every crawl process.
+# Its permutations: a seeded draw of odd multipliers `a` and offsets `b`, h -> a * h + b mod 2^32.
+_GEN = np.random.RandomState(_SEED)
+_A = _GEN.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_B = _GEN.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+del _GEN
+# datasketch's _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5) (scipy integration): 25 bands of 5.
+BANDS, ROWS = 25, 5
 BUCKET_CAP = 100  # members kept per LSH bucket: the first ones (see the module docstring)
 MAX_VERIFIED = 64  # candidates above the threshold re-read from the database per new article
 
@@ -60,23 +71,41 @@ def shingles(text: str | None) -> set[bytes]:
             for gram in zip(*(words[k:] for k in range(SHINGLE_WORDS)), strict=False)}
 
 
-def minhash(text: str | None) -> MinHash | None:
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, as datasketch pre-mixes every hash (uint32, wrapping)."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def signature(text: str | None) -> np.ndarray | None:
+    """The text's MinHash values (NUM_PERM uint32), or None for a text too short to compare."""
     grams = shingles(text)
     if not grams:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, permutations=_PERMUTATIONS)
-    m.update_batch(list(grams))
-    return m
+    sha1 = hashlib.sha1
+    hv = np.fromiter((int.from_bytes(sha1(g).digest()[:4], "little") for g in grams),
+                     dtype=np.uint32, count=len(grams))
+    return (_fmix32(hv)[:, None] * _A + _B).min(axis=0)
+
+
+def minhash(text: str | None) -> MinHash | None:
+    """The same signature as a datasketch MinHash (for callers that want its API)."""
+    from datasketch import MinHash
+
+    sig = signature(text)
+    if sig is None:
+        return None
+    return MinHash(seed=_SEED, scheme=SCHEME, hashvalues=sig, permutations=np.array([_A, _B]))
 
 
 def similarity(a: str | None, b: str | None) -> float:
     """Estimated Jaccard similarity of two texts' shingles (0 when either is too short)."""
-    ma, mb = minhash(a), minhash(b)
-    return float(ma.jaccard(mb)) if ma and mb else 0.0
-
-
-def _signature(m: MinHash) -> np.ndarray:
-    return np.asarray(m.hashvalues, dtype=_DTYPE)
+    sa, sb = signature(a), signature(b)
+    return float(np.count_nonzero(sa == sb)) / NUM_PERM if sa is not None and sb is not None \
+        else 0.0
 
 
 def _from_bytes(blob: bytes) -> np.ndarray:
@@ -86,15 +115,16 @@ def _from_bytes(blob: bytes) -> np.ndarray:
 class _Bands:
     """Banded LSH over signatures kept as rows of one uint32 matrix (aid -> row).
 
-    Same banding as datasketch's MinHashLSH for THRESHOLD; a bucket is keyed by the hash of its
-    band's bytes (a rare hash collision only adds a candidate, which verification drops) and
-    holds one id or a list of at most BUCKET_CAP ids: ~2.5 KB per article instead of ~8 KB.
+    Same banding as datasketch's MinHashLSH for THRESHOLD (BANDS x ROWS, so a Clusters with
+    another threshold verifies at its own but finds candidates as for 0.5); a bucket is keyed
+    by the hash of its band's bytes (a rare hash collision only adds a candidate, which
+    verification drops) and holds one id or a list of at most BUCKET_CAP ids: ~2.5 KB per
+    article instead of datasketch's ~8 KB.
     """
 
-    def __init__(self, threshold: float) -> None:
-        bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
-        self.ranges = [(i * rows, (i + 1) * rows) for i in range(bands)]
-        self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
+    def __init__(self) -> None:
+        self.ranges = [(i * ROWS, (i + 1) * ROWS) for i in range(BANDS)]
+        self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(BANDS)]
         self.matrix = np.zeros((256, NUM_PERM), dtype=_DTYPE)
         self.row: dict[int, int] = {}
 
@@ -157,7 +187,7 @@ class Clusters:
     def __init__(self, db: Database, threshold: float = THRESHOLD) -> None:
         self.db = db
         self.threshold = threshold
-        self.index = _Bands(threshold)
+        self.index = _Bands()
         self.seq = 0
 
     def _refresh(self) -> None:
@@ -203,10 +233,9 @@ class Clusters:
 
     def assign(self, aid: int, body: str | None) -> int | None:
         """Index a new article and link it to its cluster; returns the cluster id or None."""
-        m = minhash(body)
-        if m is None:
+        sig = signature(body)
+        if sig is None:
             return None
-        sig = _signature(m)
         self._refresh()
         match = self._best_match(aid, sig)
         self._save(aid, sig)
@@ -227,9 +256,9 @@ class Clusters:
         clustered = self.db.execute("SELECT cluster_id FROM articles WHERE id = ?",
                                     [aid]).fetchone()
         if clustered and clustered[0] is not None:
-            m = minhash(body)
-            if m is not None:
+            sig = signature(body)
+            if sig is not None:
                 self._refresh()
-                self._save(aid, _signature(m))
+                self._save(aid, sig)
             return int(clustered[0])
         return self.assign(aid, body)

@@ -9,7 +9,19 @@ import numpy as np
 import pytest
 
 from newsarchive.archive import Archive
-from newsarchive.clusters import BUCKET_CAP, Clusters, _Bands, _signature, minhash
+from newsarchive.clusters import (
+    BANDS,
+    BUCKET_CAP,
+    NUM_PERM,
+    ROWS,
+    SCHEME,
+    THRESHOLD,
+    Clusters,
+    _Bands,
+    minhash,
+    shingles,
+    signature,
+)
 
 WORDS = [f"w{i}" for i in range(400)]
 
@@ -19,11 +31,28 @@ def body(seed: int, words: int = 200, vocab: int = 400) -> str:
     return " ".join(rnd.choice(WORDS[:vocab]) for _ in range(words))
 
 
+def test_signatures_and_banding_are_datasketch_s() -> None:
+    # Stored signatures must stay comparable with those written by datasketch's MinHash.
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    for text in (body(1), body(2, words=35), body(3, vocab=30)):
+        ref = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+        ref.update_batch(list(shingles(text)))
+        assert np.array_equal(signature(text), ref.hashvalues)
+    assert signature(body(4, words=20)) is None
+    assert (BANDS, ROWS) == _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
+
+
+def _signature(m: object) -> np.ndarray:
+    return np.asarray(m.hashvalues)  # type: ignore[attr-defined]
+
+
 def test_scores_are_datasketch_jaccard() -> None:
     base = body(1)
     texts = [base, base + " " + body(2, 40), body(3), " ".join(base.split()[:150])]
     hashes = [minhash(t) for t in texts]
-    index = _Bands(0.5)
+    index = _Bands()
     for i, m in enumerate(hashes[1:], start=1):
         assert m is not None
         index.insert(i, _signature(m))
@@ -70,7 +99,7 @@ def test_a_rolled_back_signature_is_not_a_match() -> None:
 
 @pytest.mark.parametrize("vocab", [30, 400])
 def test_update_moves_an_article_between_buckets(vocab: int) -> None:
-    index = _Bands(0.5)
+    index = _Bands()
     a, b = minhash(body(1, vocab=vocab)), minhash(body(2, vocab=vocab))
     assert a is not None and b is not None
     index.insert(1, _signature(a))
