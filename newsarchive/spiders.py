@@ -40,6 +40,7 @@ from newsarchive.schedule import Target, connect_readonly, known_urls, parse_tim
 
 _SKIP_EXT = tuple("." + e for e in IGNORED_EXTENSIONS)
 _MAX_ALIASES = 50_000  # aliases remembered for URLs not fetched yet; bounded memory
+_MAX_HANDLED = 200_000  # link URLs remembered as already followed (cleared when full)
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 REVISIT_PRIORITY = -1  # new URLs first: they may vanish from listings; known ones can wait
 
@@ -77,6 +78,7 @@ class SiteSpider(scrapy.Spider):
                 [url] if url else [])
         self.allowed_domains = sorted(set(self.hosts))
         self._queued: set[str] = set()
+        self._handled: dict[str, int] = {}  # link URL -> shallowest depth it was followed from
         self._aliases: dict[str, set[str]] = {}
         self._known: set[str] = set()  # URLs the archive already resolved to an article
         self._targets: dict[str, Target] = {}  # known articles not yet due, by fetch URL
@@ -245,10 +247,21 @@ class SiteSpider(scrapy.Spider):
     def _links(self, doc: Document, response: Response) -> Iterator[Request]:
         # A page repeats most of its links (navigation in the header and the footer, teasers
         # linked by image and headline): each distinct href is resolved and followed once.
-        for href in dict.fromkeys(str(h) for h in doc.tree.xpath("//a/@href")):
-            url = absolutize(href, doc.base_url)
-            if url:
-                yield from self._follow(url, response)
+        hrefs = [str(h) for h in doc.tree.xpath("//a/@href")]
+        yield from self._follow_links(hrefs, doc.base_url, response)
+
+    def _follow_links(self, hrefs: list[str], base: str, response: Response) -> Iterator[Request]:
+        # Across pages too: navigation links repeat on every page, and a URL followed (or
+        # refused) once from this depth or a shallower one has nothing left to do.
+        depth = 0 if self.profile is not None else response.meta.get("na_depth", 0)
+        if len(self._handled) > _MAX_HANDLED:
+            self._handled.clear()
+        for href in dict.fromkeys(hrefs):
+            url = absolutize(href, base)
+            if not url or self._handled.get(url, depth + 1) <= depth:
+                continue
+            self._handled[url] = depth
+            yield from self._follow(url, response)
 
     # --- extraction handoff ----------------------------------------------------------------
     def _wants_article(self, url: str) -> bool:
