@@ -80,8 +80,25 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> np.uint32(16))
 
 
+# Signatures computed ahead (by the spider's page work, possibly in an extraction worker
+# process), taken by the store's `signature(body)` for the same text; a few hundred at most.
+_AHEAD: dict[str, np.ndarray] = {}
+_AHEAD_MAX = 512
+
+
+def remember(text: str, sig: bytes) -> None:
+    """Hand the store a signature computed elsewhere for this exact text."""
+    if len(_AHEAD) >= _AHEAD_MAX:
+        del _AHEAD[next(iter(_AHEAD))]  # an item dropped before the store: forget the oldest
+    _AHEAD[text] = _from_bytes(sig)
+
+
 def signature(text: str | None) -> np.ndarray | None:
     """The text's MinHash values (NUM_PERM uint32), or None for a text too short to compare."""
+    if text and _AHEAD:
+        ahead = _AHEAD.pop(text, None)
+        if ahead is not None:
+            return ahead
     grams = shingles(text)
     if not grams:
         return None
@@ -210,26 +227,36 @@ class Clusters:
             return None
         scores = self.index.scores(ids, sig)
         keep = np.flatnonzero(scores >= self.threshold)
-        if len(keep) > MAX_VERIFIED:  # most similar first, then the earliest indexed
-            keep = keep[np.lexsort((np.array([self.index.row[ids[k]] for k in keep]),
-                                    -scores[keep]))[:MAX_VERIFIED]]
-        candidates = [ids[k] for k in keep]
-        if not candidates:
+        if not len(keep):
             return None
+        # Most similar first, then the earliest indexed; at most MAX_VERIFIED.
+        keep = keep[np.lexsort((np.array([self.index.row[ids[k]] for k in keep]),
+                                -scores[keep]))[:MAX_VERIFIED]]
+        # Verified a score at a time, best first: once a candidate of this score is confirmed
+        # nothing below can win, so usually one row is read instead of every look-alike.
+        scored: list[tuple[float, str, int]] = []
+        tiers = np.split(keep, np.flatnonzero(np.diff(scores[keep])) + 1)
+        for tier in tiers:
+            scored += self._verify([ids[k] for k in tier], sig)
+            if any(s[0] == scores[tier[0]] for s in scored):
+                break
+        if not scored:
+            return None
+        sim, _, other = min(scored, key=lambda s: (-s[0], s[1], s[2]))
+        return other, float(sim)
+
+    def _verify(self, candidates: list[int], sig: np.ndarray) -> list[tuple[float, str, int]]:
+        """(similarity, first_seen, id) of the candidates still above the threshold once their
+        signatures are re-read from the database: a candidate left in memory by a rolled-back
+        transaction has no row and drops out here."""
         marks = ", ".join("?" for _ in candidates)
-        # Signatures re-read from the database: a candidate left in memory by a rolled-back
-        # transaction has no row and drops out here.
         rows = self.db.execute(
             f"SELECT m.article_id, m.signature, a.first_seen FROM minhashes m "
             f"JOIN articles a ON a.id = m.article_id WHERE m.article_id IN ({marks})",
             candidates).fetchall()
         scored = [(np.count_nonzero(_from_bytes(blob) == sig) / NUM_PERM, first or "", other)
                   for other, blob, first in rows]
-        scored = [s for s in scored if s[0] >= self.threshold]
-        if not scored:
-            return None
-        sim, _, other = min(scored, key=lambda s: (-s[0], s[1], s[2]))
-        return other, float(sim)
+        return [s for s in scored if s[0] >= self.threshold]
 
     def assign(self, aid: int, body: str | None) -> int | None:
         """Index a new article and link it to its cluster; returns the cluster id or None."""

@@ -28,6 +28,13 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 COOKIES_ENABLED = False
 
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks per response to handle its callback's output
+# (default 100: ~2 ms of the reactor per page here); our pipelines are synchronous, so a few do.
+CONCURRENT_ITEMS = 8
+# Parse + extract in worker processes: a number, 0 (in this process) or "auto" (see pages.py).
+NEWSARCHIVE_EXTRACT_PROCESSES = "auto"
+NEWSARCHIVE_EXTRACT_TIMEOUT = 120  # seconds per page in a worker before it is killed
+
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
