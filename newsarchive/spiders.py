@@ -73,6 +73,7 @@ class SiteSpider(scrapy.Spider):
         settings = crawler.settings
         spider.pages = PagePool(extract_processes(settings), spider.profile,
                                 settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT))
+        crawler.signals.connect(spider.pages.warm, signal=signals.spider_opened)
         crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
 
