@@ -283,12 +283,23 @@ class SiteSpider(scrapy.Spider):
         depth = 0 if self.profile is not None else response.meta.get("na_depth", 0)
         if len(self._handled) > _MAX_HANDLED:
             self._handled.clear()
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
         for href in hrefs:  # distinct already (pages.py)
-            url = absolutize(href, base)
-            if not url or self._handled.get(url, depth + 1) <= depth:
+            # An absolute or root-relative href means the same URL on every page of the site:
+            # remembered as written, a repeat costs no resolving (urljoin + quoting).
+            raw = href.strip()
+            key = raw if raw.startswith(("http://", "https://")) else (
+                origin + raw if raw.startswith("/") and not raw.startswith("//") else None)
+            if key is not None and self._handled.get(key, depth + 1) <= depth:
                 continue
-            self._handled[url] = depth
-            yield from self._follow(url, response)
+            url = absolutize(href, base)
+            fresh = url is not None and self._handled.get(url, depth + 1) > depth
+            if key is not None:
+                self._handled[key] = depth
+            if url is not None and fresh:
+                self._handled[url] = depth
+                yield from self._follow(url, response)
 
     # --- extraction handoff ----------------------------------------------------------------
     def _wants_article(self, url: str) -> bool:
