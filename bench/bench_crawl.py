@@ -325,7 +325,11 @@ def measure(pages: int, grow: list[int], generic: bool = True,
 def test_crawl_speed_memory_and_bulk_writes() -> None:
     report = measure(1000, [1000, 10_000])
     print(json.dumps(report, indent=1))
-    assert report["speed"]["ratio"] >= 0.5  # type: ignore[index]
+    speed = report["speed"]
+    # Every crawl did the whole job (the reference stores what it extracts, as ours does).
+    assert speed["full"]["articles"] == speed["reference"]["articles"] == 1000  # type: ignore
+    assert speed["ratio"] >= 0.5  # type: ignore[index]  # the issue's target: full/bare
+    # Peak RSS of the crawl's whole process tree (extraction workers included).
     assert all(r["rss_mb"] < 250 for r in report["rss_mb"].values())  # type: ignore[union-attr]
     assert report["bulk"]["ratio"] >= 0.7  # type: ignore[index]
 

@@ -8,7 +8,7 @@ from newsarchive.pipelines import ITEM_PIPELINES as _PIPELINES
 
 BOT_NAME = "newsarchive"
 
-SPIDER_LOADER_CLASS = "newsarchive.spiders.ProfileSpiderLoader"
+SPIDER_LOADER_CLASS = "newsarchive.spider_loader.ProfileSpiderLoader"
 SPIDER_MODULES: list[str] = []
 
 # An identifying User-Agent; set NEWSARCHIVE_CONTACT to a URL or e-mail operators can reach.

@@ -1,13 +1,13 @@
 """The one spider: it reads a site file (or a bare URL) and only navigates.
 
 Each fetched page is parsed once into a `Document`; the same tree feeds link discovery and
-extraction. A spider loader turns every `spiders/<site>.toml` into a named spider, so
-`scrapy list` and `scrapy crawl <site>` work as Scrapy users expect.
+extraction, in this process or in an extraction worker (newsarchive/pages.py), which hands back
+the record and the page's distinct links. `spider_loader.py` turns every `spiders/<site>.toml`
+into a named spider.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -27,7 +27,6 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Request, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -38,7 +37,7 @@ from twisted.python.failure import Failure
 from newsarchive.clusters import remember
 from newsarchive.extract.urls import absolutize, normalize_url
 from newsarchive.pages import DEFAULT_TIMEOUT, PageJob, PagePool, PageResult, extract_processes
-from newsarchive.profiles import SiteProfile, load_profiles, profiles_dir
+from newsarchive.profiles import SiteProfile
 from newsarchive.schedule import Target, connect_readonly, known_urls, parse_time, targets
 
 _SKIP_EXT = tuple("." + e for e in IGNORED_EXTENSIONS)
@@ -403,40 +402,3 @@ def _validators(response: Response) -> dict[str, str | None]:
     etag, modified = get(b"ETag"), get(b"Last-Modified")
     return {"etag": etag.decode("latin-1") if etag else None,
             "last_modified": modified.decode("latin-1") if modified else None}
-
-
-def spider_for(profile: SiteProfile) -> type[SiteSpider]:
-    cls_name = re.sub(r"\W", "_", profile.name.title()) + "Spider"
-    custom = dict(profile.settings)
-    if profile.revisit:
-        custom["NEWSARCHIVE_REVISIT"] = dict(profile.revisit)
-    return type(cls_name, (SiteSpider,), {
-        "name": profile.name, "profile": profile, "custom_settings": custom,
-    })
-
-
-class ProfileSpiderLoader:
-    """SPIDER_LOADER_CLASS: one spider per site file, plus `site` for generic URL crawls."""
-
-    def __init__(self, settings: BaseSettings) -> None:
-        directory = settings.get("NEWSARCHIVE_SPIDERS_DIR") or profiles_dir()
-        self._spiders: dict[str, type[scrapy.Spider]] = {"site": SiteSpider}
-        for name, prof in load_profiles(directory).items():
-            self._spiders[name] = spider_for(prof)
-
-    @classmethod
-    def from_settings(cls, settings: BaseSettings) -> Self:
-        return cls(settings)
-
-    def load(self, spider_name: str) -> type[scrapy.Spider]:
-        try:
-            return self._spiders[spider_name]
-        except KeyError:
-            raise KeyError(f"Spider not found: {spider_name}") from None
-
-    def list(self) -> list[str]:
-        return sorted(self._spiders)
-
-    def find_by_request(self, request: Request) -> list[str]:
-        return [name for name, cls in self._spiders.items()
-                if getattr(cls, "profile", None) and cls.profile.allows_host(request.url)]
