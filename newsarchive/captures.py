@@ -10,12 +10,19 @@ record that `read_capture()` (or pywb, or `warcio extract`) reads without scanni
 
 Settings: NEWSARCHIVE_CAPTURES (default True; `--no-captures` on crawl/demo sets it False),
 NEWSARCHIVE_CAPTURES_DIR (default `captures/` beside the archive file),
-NEWSARCHIVE_WARC_MAX_BYTES (rotate after this size, default 100 MB).
+NEWSARCHIVE_WARC_MAX_BYTES (rotate after this size, default 100 MB),
+NEWSARCHIVE_WARC_GZIP_LEVEL (default 6, gzip's own default).
+
+warcio's writer compresses at level 9: 4.6 ms per 147 KB page of the shared corpus, for files
+0.5% smaller than level 6 (2.4 ms); level 3 takes 0.9 ms for files 12% larger than level 6.
+Records are therefore serialized uncompressed by warcio and deflated here, one gzip member each
+(the same file layout), at the configured level.
 """
 
 from __future__ import annotations
 
 import io
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -34,6 +41,7 @@ from warcio.warcwriter import WARCWriter
 from newsarchive import __version__
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+DEFAULT_GZIP_LEVEL = 6
 META_KEY = "newsarchive_capture"  # request.meta: id of the capture of this request's response
 # Scrapy hands us bodies already de-chunked; a header saying otherwise would make readers
 # de-chunk again. Renamed the way pywb does, so nothing is lost.
@@ -62,10 +70,13 @@ def _headers(raw: Any) -> list[tuple[str, str]]:
 class WarcRotator:
     """Appends records to the current WARC file; starts a new file past `max_bytes`."""
 
-    def __init__(self, directory: Path, base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, directory: Path, base: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                 gzip_level: int = DEFAULT_GZIP_LEVEL) -> None:
         self.directory = directory
         self.base = base  # paths in the database are relative to this (the archive's folder)
         self.max_bytes = max_bytes
+        self.gzip_level = gzip_level
+        self.buffer = io.BytesIO()  # one record, uncompressed, before it is deflated
         self.stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self.n = 0
         self.fh: IO[bytes] | None = None
@@ -81,14 +92,26 @@ class WarcRotator:
                 break
         self.path = path
         self.fh = open(path, "xb")  # noqa: SIM115 (kept open across records)
-        self.writer = WARCWriter(self.fh, gzip=True)
+        self.writer = WARCWriter(self.buffer, gzip=False)
         info = self.writer.create_warcinfo_record(path.name, {
             "software": f"newsarchive/{__version__} (warcio)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                           "warc-format/warc-1.1/",
         })
-        self.writer.write_record(info)
+        self._append(info)
+
+    def _append(self, record: Any) -> int:
+        """Write one record as its own gzip member; returns its compressed length."""
+        assert self.writer is not None and self.fh is not None
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.write_record(record)
+        deflate = zlib.compressobj(self.gzip_level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        with self.buffer.getbuffer() as view:  # released before the next truncate
+            member = deflate.compress(view) + deflate.flush()
+        self.fh.write(member)
+        return len(member)
 
     def write(self, request: Request, response: Response, fetched_at: datetime) -> CaptureRef:
         if self.fh is None or self.fh.tell() >= self.max_bytes:
@@ -106,8 +129,7 @@ class WarcRotator:
             response.url, "response", payload=io.BytesIO(response.body), http_headers=http,
             warc_headers_dict={"WARC-Date": date})
         offset = self.fh.tell()
-        self.writer.write_record(resp)
-        length = self.fh.tell() - offset
+        length = self._append(resp)
         parts = urlsplit(request.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         req_headers = [("Host", parts.netloc), *_headers(request.headers)]
@@ -117,7 +139,7 @@ class WarcRotator:
                                           is_http_request=True),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To":
                                resp.rec_headers.get_header("WARC-Record-ID")})
-        self.writer.write_record(req)
+        self._append(req)
         self.fh.flush()
         return CaptureRef(
             warc_file=str(self.path.relative_to(self.base)) if self.path.is_relative_to(
@@ -155,13 +177,19 @@ class CaptureMiddleware:
     """Downloader middleware: one WARC response+request pair and one `captures` row per
     response; the capture id goes into request.meta[META_KEY] for the spider's item."""
 
-    def __init__(self, crawler: Crawler, db_path: str, directory: Path, max_bytes: int) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, directory: Path, max_bytes: int,
+                 gzip_level: int = DEFAULT_GZIP_LEVEL) -> None:
         from newsarchive.archive import Archive  # the archive imports nothing of Scrapy's
 
         self.crawler = crawler
         self.archive = Archive(db_path)
+        # The store's durability (pipelines.py) rather than SQLite's default FULL, which costs
+        # an fsync per response: under WAL a killed crawl still loses no committed row.
+        sync = str(crawler.settings.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "NORMAL")).upper()
+        if sync in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            self.archive.db.execute(f"PRAGMA synchronous = {sync}")
         base = Path(db_path).resolve().parent
-        self.rotator = WarcRotator(directory.resolve(), base, max_bytes)
+        self.rotator = WarcRotator(directory.resolve(), base, max_bytes, gzip_level)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -172,7 +200,8 @@ class CaptureMiddleware:
         db_path = settings.get("NEWSARCHIVE_DB") or "data/archive.db"
         directory = settings.get("NEWSARCHIVE_CAPTURES_DIR") or Path(db_path).parent / "captures"
         max_bytes = settings.getint("NEWSARCHIVE_WARC_MAX_BYTES", DEFAULT_MAX_BYTES)
-        return cls(crawler, str(db_path), Path(directory), max_bytes)
+        level = settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL)
+        return cls(crawler, str(db_path), Path(directory), max_bytes, level)
 
     def process_response(self, request: Request, response: Response,
                          spider: Spider | None = None) -> Response:

@@ -17,15 +17,29 @@ another scores 0.50). 0.4 gives recall 1.0 but precision 0.91; 0.6 precision 1.0
 
 Signatures live in `minhashes` (seq = insertion order), so each process loads them once and then
 only the rows other processes added since.
+
+Cost: candidates come from datasketch's banding for the threshold (25 bands of 5 values), but the
+index is our own (`_Bands`) and compares plain uint32 arrays: rebuilding a datasketch `MinHash` per
+candidate (its constructor draws the 128 permutations again) was ~85 us each, and when many bodies
+look alike every earlier article is a candidate, so that work grew with the square of the archive
+(4.9 s of a 300-article crawl). Work per new article is now bounded: a band bucket keeps its first
+BUCKET_CAP members (later look-alikes still find the earliest ones, which is where a cluster's root
+is), and at most MAX_VERIFIED candidates (the most similar, by their in-memory signature) are
+verified against the database. Below those bounds - any archive whose near copies come in groups
+smaller than 100 - the result is exactly the exhaustive one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from sqlite_utils import Database
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -34,35 +48,154 @@ MIN_WORDS = 30  # shorter texts (teasers, stubs) share too little to call anythi
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1
 SCHEME = "affine32"  # datasketch's hashing scheme; pinned so stored signatures stay comparable
-_DTYPE = MinHash(num_perm=1, seed=_SEED, scheme=SCHEME).hashvalues.dtype
+_DTYPE = np.dtype(np.uint32)
+# Signatures are computed here with numpy alone, value for value what datasketch's MinHash
+# (affine32, seed 1) computes - tests/test_clusters_index.py checks it - because importing
+# datasketch pulls in scipy: ~60 MB of RSS and ~1 s of start-up in every crawl process.
+# Its permutations: a seeded draw of odd multipliers `a` and offsets `b`, h -> a * h + b mod 2^32.
+_GEN = np.random.RandomState(_SEED)
+_A = _GEN.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_B = _GEN.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+del _GEN
+# datasketch's _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5) (scipy integration): 25 bands of 5.
+BANDS, ROWS = 25, 5
+BUCKET_CAP = 100  # members kept per LSH bucket: the first ones (see the module docstring)
+MAX_VERIFIED = 64  # candidates above the threshold re-read from the database per new article
 
 
 def shingles(text: str | None) -> set[bytes]:
     words = _WORD.findall((text or "").lower())
     if len(words) < MIN_WORDS:
         return set()
-    return {" ".join(words[i:i + SHINGLE_WORDS]).encode()
-            for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return {" ".join(gram).encode()
+            for gram in zip(*(words[k:] for k in range(SHINGLE_WORDS)), strict=False)}
 
 
-def minhash(text: str | None) -> MinHash | None:
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, as datasketch pre-mixes every hash (uint32, wrapping)."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+# Signatures computed ahead (by the spider's page work, possibly in an extraction worker
+# process), taken by the store's `signature(body)` for the same text; a few hundred at most.
+_AHEAD: dict[str, np.ndarray] = {}
+_AHEAD_MAX = 512
+
+
+def remember(text: str, sig: bytes) -> None:
+    """Hand the store a signature computed elsewhere for this exact text."""
+    if len(_AHEAD) >= _AHEAD_MAX:
+        del _AHEAD[next(iter(_AHEAD))]  # an item dropped before the store: forget the oldest
+    _AHEAD[text] = _from_bytes(sig)
+
+
+def signature(text: str | None) -> np.ndarray | None:
+    """The text's MinHash values (NUM_PERM uint32), or None for a text too short to compare."""
+    if text and _AHEAD:
+        ahead = _AHEAD.pop(text, None)
+        if ahead is not None:
+            return ahead
     grams = shingles(text)
     if not grams:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
-    m.update_batch(list(grams))
-    return m
+    sha1 = hashlib.sha1
+    hv = np.fromiter((int.from_bytes(sha1(g).digest()[:4], "little") for g in grams),
+                     dtype=np.uint32, count=len(grams))
+    return (_fmix32(hv)[:, None] * _A + _B).min(axis=0)
+
+
+def minhash(text: str | None) -> MinHash | None:
+    """The same signature as a datasketch MinHash (for callers that want its API)."""
+    from datasketch import MinHash
+
+    sig = signature(text)
+    if sig is None:
+        return None
+    return MinHash(seed=_SEED, scheme=SCHEME, hashvalues=sig, permutations=np.array([_A, _B]))
 
 
 def similarity(a: str | None, b: str | None) -> float:
     """Estimated Jaccard similarity of two texts' shingles (0 when either is too short)."""
-    ma, mb = minhash(a), minhash(b)
-    return float(ma.jaccard(mb)) if ma and mb else 0.0
+    sa, sb = signature(a), signature(b)
+    return float(np.count_nonzero(sa == sb)) / NUM_PERM if sa is not None and sb is not None \
+        else 0.0
 
 
-def _from_bytes(blob: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME,
-                   hashvalues=np.frombuffer(blob, dtype=_DTYPE).copy())
+def _from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=_DTYPE)
+
+
+class _Bands:
+    """Banded LSH over signatures kept as rows of one uint32 matrix (aid -> row).
+
+    Same banding as datasketch's MinHashLSH for THRESHOLD (BANDS x ROWS, so a Clusters with
+    another threshold verifies at its own but finds candidates as for 0.5); a bucket is keyed
+    by the hash of its band's bytes (a rare hash collision only adds a candidate, which
+    verification drops) and holds one id or a list of at most BUCKET_CAP ids: ~2.5 KB per
+    article instead of datasketch's ~8 KB.
+    """
+
+    def __init__(self) -> None:
+        self.ranges = [(i * ROWS, (i + 1) * ROWS) for i in range(BANDS)]
+        self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(BANDS)]
+        self.matrix = np.zeros((256, NUM_PERM), dtype=_DTYPE)
+        self.row: dict[int, int] = {}
+
+    def _keys(self, sig: np.ndarray) -> list[int]:
+        return [hash(sig[a:b].tobytes()) for a, b in self.ranges]
+
+    def signature(self, aid: int) -> np.ndarray | None:
+        row = self.row.get(aid)
+        return None if row is None else self.matrix[row]
+
+    def insert(self, aid: int, sig: np.ndarray) -> None:
+        old = self.signature(aid)
+        if old is not None:
+            if np.array_equal(old, sig):
+                return
+            self._unbucket(aid, old)
+            row = self.row[aid]
+        else:
+            row = len(self.row)
+            if row == len(self.matrix):
+                self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+            self.row[aid] = row
+        self.matrix[row] = sig
+        for key, table in zip(self._keys(sig), self.buckets, strict=True):
+            held = table.get(key)
+            if held is None:
+                table[key] = aid
+            elif isinstance(held, int):
+                table[key] = [held, aid]
+            elif len(held) < BUCKET_CAP:
+                held.append(aid)
+
+    def _unbucket(self, aid: int, sig: np.ndarray) -> None:
+        for key, table in zip(self._keys(sig), self.buckets, strict=True):
+            held = table.get(key)
+            if held == aid:
+                del table[key]
+            elif isinstance(held, list) and aid in held:
+                held.remove(aid)
+
+    def query(self, sig: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        for key, table in zip(self._keys(sig), self.buckets, strict=True):
+            held = table.get(key)
+            if isinstance(held, int):
+                found.add(held)
+            elif held:
+                found.update(held)
+        return found
+
+    def scores(self, ids: list[int], sig: np.ndarray) -> np.ndarray:
+        """Estimated Jaccard of `sig` with each id's signature: the share of equal values."""
+        rows = self.matrix[[self.row[i] for i in ids]]
+        return np.count_nonzero(rows == sig, axis=1) / NUM_PERM
 
 
 class Clusters:
@@ -71,7 +204,7 @@ class Clusters:
     def __init__(self, db: Database, threshold: float = THRESHOLD) -> None:
         self.db = db
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.index = _Bands()
         self.seq = 0
 
     def _refresh(self) -> None:
@@ -79,47 +212,60 @@ class Clusters:
             "SELECT seq, article_id, signature FROM minhashes WHERE seq > ? ORDER BY seq",
             [self.seq]).fetchall()
         for seq, aid, blob in rows:
-            self._index(aid, _from_bytes(blob))
+            self.index.insert(aid, _from_bytes(blob))  # our own rows come back unchanged: no-op
             self.seq = seq
 
-    def _index(self, aid: int, m: MinHash) -> None:
-        if aid in self.lsh.keys:
-            self.lsh.remove(aid)
-        self.lsh.insert(aid, m)
-
-    def _save(self, aid: int, m: MinHash) -> None:
+    def _save(self, aid: int, sig: np.ndarray) -> None:
         self.db.execute("DELETE FROM minhashes WHERE article_id = ?", [aid])
-        self.db["minhashes"].insert(
-            {"article_id": aid, "signature": m.hashvalues.astype(_DTYPE).tobytes()})
-        self._index(aid, m)
+        self.db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
+                        [aid, sig.tobytes()])
+        self.index.insert(aid, sig)
 
-    def _best_match(self, aid: int, m: MinHash) -> tuple[int, float] | None:
-        candidates = [c for c in self.lsh.query(m) if c != aid]
-        if not candidates:
+    def _best_match(self, aid: int, sig: np.ndarray) -> tuple[int, float] | None:
+        ids = [c for c in self.index.query(sig) if c != aid]
+        if not ids:
             return None
+        scores = self.index.scores(ids, sig)
+        keep = np.flatnonzero(scores >= self.threshold)
+        if not len(keep):
+            return None
+        # Most similar first, then the earliest indexed; at most MAX_VERIFIED.
+        keep = keep[np.lexsort((np.array([self.index.row[ids[k]] for k in keep]),
+                                -scores[keep]))[:MAX_VERIFIED]]
+        # Verified a score at a time, best first: once a candidate of this score is confirmed
+        # nothing below can win, so usually one row is read instead of every look-alike.
+        scored: list[tuple[float, str, int]] = []
+        tiers = np.split(keep, np.flatnonzero(np.diff(scores[keep])) + 1)
+        for tier in tiers:
+            scored += self._verify([ids[k] for k in tier], sig)
+            if any(s[0] == scores[tier[0]] for s in scored):
+                break
+        if not scored:
+            return None
+        sim, _, other = min(scored, key=lambda s: (-s[0], s[1], s[2]))
+        return other, float(sim)
+
+    def _verify(self, candidates: list[int], sig: np.ndarray) -> list[tuple[float, str, int]]:
+        """(similarity, first_seen, id) of the candidates still above the threshold once their
+        signatures are re-read from the database: a candidate left in memory by a rolled-back
+        transaction has no row and drops out here."""
         marks = ", ".join("?" for _ in candidates)
-        # Signatures re-read from the database: a candidate left in memory by a rolled-back
-        # transaction has no row and drops out here.
         rows = self.db.execute(
             f"SELECT m.article_id, m.signature, a.first_seen FROM minhashes m "
             f"JOIN articles a ON a.id = m.article_id WHERE m.article_id IN ({marks})",
             candidates).fetchall()
-        scored = [(float(m.jaccard(_from_bytes(blob))), first or "", other)
+        scored = [(np.count_nonzero(_from_bytes(blob) == sig) / NUM_PERM, first or "", other)
                   for other, blob, first in rows]
-        scored = [s for s in scored if s[0] >= self.threshold]
-        if not scored:
-            return None
-        sim, _, other = min(scored, key=lambda s: (-s[0], s[1], s[2]))
-        return other, sim
+        return [s for s in scored if s[0] >= self.threshold]
 
     def assign(self, aid: int, body: str | None) -> int | None:
         """Index a new article and link it to its cluster; returns the cluster id or None."""
-        m = minhash(body)
-        if m is None:
+        sig = signature(body)
+        if sig is None:
             return None
         self._refresh()
-        match = self._best_match(aid, m)
-        self._save(aid, m)
+        match = self._best_match(aid, sig)
+        self._save(aid, sig)
         if match is None:
             return None
         other, sim = match
@@ -137,9 +283,9 @@ class Clusters:
         clustered = self.db.execute("SELECT cluster_id FROM articles WHERE id = ?",
                                     [aid]).fetchone()
         if clustered and clustered[0] is not None:
-            m = minhash(body)
-            if m is not None:
+            sig = signature(body)
+            if sig is not None:
                 self._refresh()
-                self._save(aid, m)
+                self._save(aid, sig)
             return int(clustered[0])
         return self.assign(aid, body)

@@ -41,6 +41,11 @@ class _StateWriter:
     def open_spider(self, spider: Any = None) -> None:
         # StorePipeline (opened in the same engine step) creates and migrates the file.
         self.conn = sqlite3.connect(self.path, timeout=30)
+        # The store's durability (pipelines.py), not SQLite's default FULL: one fsync per
+        # fetched page for state that, lost, only costs a refetch.
+        sync = str(self.crawler.settings.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "NORMAL")).upper()
+        if sync in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            self.conn.execute(f"PRAGMA synchronous = {sync}")
 
     def close_spider(self, spider: Any = None) -> None:
         if self.conn is not None:

@@ -1,13 +1,13 @@
 """The one spider: it reads a site file (or a bare URL) and only navigates.
 
 Each fetched page is parsed once into a `Document`; the same tree feeds link discovery and
-extraction. A spider loader turns every `spiders/<site>.toml` into a named spider, so
-`scrapy list` and `scrapy crawl <site>` work as Scrapy users expect.
+extraction, in this process or in an extraction worker (newsarchive/pages.py), which hands back
+the record and the page's distinct links. `spider_loader.py` turns every `spiders/<site>.toml`
+into a named spider.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -25,7 +27,6 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Request, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -33,14 +34,15 @@ from twisted.internet import defer
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
-from newsarchive.extract import Document, PageError, extract_document
+from newsarchive.clusters import remember
 from newsarchive.extract.urls import absolutize, normalize_url
-from newsarchive.profiles import SiteProfile, load_profiles, profiles_dir
+from newsarchive.pages import DEFAULT_TIMEOUT, PageJob, PagePool, PageResult, extract_processes
+from newsarchive.profiles import SiteProfile
 from newsarchive.schedule import Target, connect_readonly, known_urls, parse_time, targets
 
 _SKIP_EXT = tuple("." + e for e in IGNORED_EXTENSIONS)
 _MAX_ALIASES = 50_000  # aliases remembered for URLs not fetched yet; bounded memory
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+_MAX_HANDLED = 200_000  # link URLs remembered as already followed (cleared when full)
 REVISIT_PRIORITY = -1  # new URLs first: they may vanish from listings; known ones can wait
 
 
@@ -62,6 +64,17 @@ class SiteSpider(scrapy.Spider):
     name = "site"
     profile: SiteProfile | None = None
     frontier: Any = None  # distributed.Frontier when the crawl runs on Redis (set by scheduler)
+    pages: PagePool | None = None  # where pages are parsed and extracted (see from_crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.pages = PagePool(extract_processes(settings), spider.profile,
+                                settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT))
+        crawler.signals.connect(spider.pages.warm, signal=signals.spider_opened)
+        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
+        return spider
 
     def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +90,7 @@ class SiteSpider(scrapy.Spider):
                 [url] if url else [])
         self.allowed_domains = sorted(set(self.hosts))
         self._queued: set[str] = set()
+        self._handled: dict[str, int] = {}  # link URL -> shallowest depth it was followed from
         self._aliases: dict[str, set[str]] = {}
         self._known: set[str] = set()  # URLs the archive already resolved to an article
         self._targets: dict[str, Target] = {}  # known articles not yet due, by fetch URL
@@ -167,22 +181,28 @@ class SiteSpider(scrapy.Spider):
                 yield from self._follow(response.urljoin(value.strip()), response, force=True)
 
     # --- routing -------------------------------------------------------------------------
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         if self.frontier is None:
-            return self._route(response)
-        return self.frontier.finish(response.request, self._route(response))
-
-    def _route(self, response: Response) -> Iterator[Any]:
-        if response.status == 304:  # a conditional revisit: unchanged, nothing to parse
-            yield {"not_modified": True, "url": response.url, "fetch": _validators(response)}
+            for out in await self._route(response):
+                yield out
             return
+        try:
+            outputs = await self._route(response)
+        except Exception:  # a spider bug must not leave the page in flight for ever
+            self.logger.exception("spider error on %s", response.url)
+            outputs = []
+        for out in self.frontier.finish(response.request, outputs):
+            yield out
+
+    async def _route(self, response: Response) -> list[Any]:
+        if response.status == 304:  # a conditional revisit: unchanged, nothing to parse
+            return [{"not_modified": True, "url": response.url, "fetch": _validators(response)}]
         kind = _kind(response)
         if kind == "sitemap":
-            yield from self.parse_sitemap(response)
-        elif kind == "feed":
-            yield from self.parse_feed(response)
-        else:
-            yield from self.parse_page(response)
+            return list(self.parse_sitemap(response))
+        if kind == "feed":
+            return list(self.parse_feed(response))
+        return await self.parse_page(response)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = response.body
@@ -221,28 +241,63 @@ class SiteSpider(scrapy.Spider):
         for link in links:
             yield from self._follow(link.strip(), response)
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> list[Any]:
+        """Parse, extract and list links (pages.py: maybe in a worker process), then route."""
         stats = self.crawler.stats
         headers = {k.decode("latin-1"): v[0].decode("latin-1")
                    for k, v in response.headers.items() if v}
-        try:
-            doc = Document.from_bytes(response.body, response.url, headers)
-        except PageError as exc:
+        want = self._wants_article(response.url)
+        res = await self._page_pool().run(PageJob(response.body, response.url, headers, want,
+                                                  self.profile is None, datetime.now(UTC)))
+        if res.crash:
+            stats.inc_value("newsarchive/extraction_crashes")
+            self.logger.error("extraction failed on %s: %s", response.url, res.crash)
+            return [self._error_item(response, res.crash)]
+        if res.page_error:
             stats.inc_value("newsarchive/page_errors")
-            self.logger.warning("rejected %s: %s", response.url, exc)
-            yield self._error_item(response, str(exc))
-            return
-        if self._wants_article(response.url):
-            yield self._extract(doc, response)
-        if self.profile is None:  # feeds announced by the page: cheap discovery of articles
-            for link in doc.tree.xpath("//link[@rel='alternate'][@href]"):
-                if (link.get("type") or "").lower() in _FEED_TYPES:
-                    feed = absolutize(link.get("href"), doc.base_url)
-                    if feed:
-                        yield from self._follow(feed, response, force=True)
-        for href in doc.tree.xpath("//a/@href"):
-            url = absolutize(str(href), doc.base_url)
-            if url:
+            self.logger.warning("rejected %s: %s", response.url, res.page_error)
+            return [self._error_item(response, res.page_error)]
+        out: list[Any] = []
+        if res.error:
+            self.logger.error("extraction failed on %s\n%s", response.url, res.trace)
+            stats.inc_value("newsarchive/extraction_errors")
+            out.append(self._error_item(response, res.error))
+        elif res.record is not None:
+            out.append(self._item(res, response))
+        for href in res.feeds:  # feeds announced by the page: cheap discovery of articles
+            feed = absolutize(href, res.base)
+            if feed:
+                out += self._follow(feed, response, force=True)
+        out += self._follow_links(res.links, res.base, response)
+        return out
+
+    def _page_pool(self) -> PagePool:
+        if self.pages is None:  # a spider built without a crawler: in-process
+            self.pages = PagePool(0, self.profile)
+        return self.pages
+
+    def _follow_links(self, hrefs: list[str], base: str, response: Response) -> Iterator[Request]:
+        # Across pages too: navigation links repeat on every page, and a URL followed (or
+        # refused) once from this depth or a shallower one has nothing left to do.
+        depth = 0 if self.profile is not None else response.meta.get("na_depth", 0)
+        if len(self._handled) > _MAX_HANDLED:
+            self._handled.clear()
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        for href in hrefs:  # distinct already (pages.py)
+            # An absolute or root-relative href means the same URL on every page of the site:
+            # remembered as written, a repeat costs no resolving (urljoin + quoting).
+            raw = href.strip()
+            key = raw if raw.startswith(("http://", "https://")) else (
+                origin + raw if raw.startswith("/") and not raw.startswith("//") else None)
+            if key is not None and self._handled.get(key, depth + 1) <= depth:
+                continue
+            url = absolutize(href, base)
+            fresh = url is not None and self._handled.get(url, depth + 1) > depth
+            if key is not None:
+                self._handled[key] = depth
+            if url is not None and fresh:
+                self._handled[url] = depth
                 yield from self._follow(url, response)
 
     # --- extraction handoff ----------------------------------------------------------------
@@ -256,14 +311,10 @@ class SiteSpider(scrapy.Spider):
         urls += sorted(self._aliases.pop(normalize_url(response.request.url), ()))
         return list(dict.fromkeys(urls))
 
-    def _extract(self, doc: Document, response: Response) -> dict[str, Any]:
-        try:
-            rec = extract_document(doc, profile=self.profile, fetched_at=datetime.now(UTC))
-        except Exception as exc:  # an extractor bug must not stop the crawl
-            self.logger.exception("extraction failed on %s", response.url)
-            self.crawler.stats.inc_value("newsarchive/extraction_errors")
-            return self._error_item(response, f"extraction failed: {type(exc).__name__}: {exc}")
-        item = rec.to_dict()
+    def _item(self, res: PageResult, response: Response) -> dict[str, Any]:
+        item = res.record or {}
+        if res.signature and item.get("body"):
+            remember(item["body"], res.signature)  # the store indexes it, no second MinHash
         item["seen_urls"] = self._seen_urls(response)
         item["http_status"] = response.status
         item["capture_id"] = response.meta.get("newsarchive_capture")  # captures.META_KEY
@@ -351,40 +402,3 @@ def _validators(response: Response) -> dict[str, str | None]:
     etag, modified = get(b"ETag"), get(b"Last-Modified")
     return {"etag": etag.decode("latin-1") if etag else None,
             "last_modified": modified.decode("latin-1") if modified else None}
-
-
-def spider_for(profile: SiteProfile) -> type[SiteSpider]:
-    cls_name = re.sub(r"\W", "_", profile.name.title()) + "Spider"
-    custom = dict(profile.settings)
-    if profile.revisit:
-        custom["NEWSARCHIVE_REVISIT"] = dict(profile.revisit)
-    return type(cls_name, (SiteSpider,), {
-        "name": profile.name, "profile": profile, "custom_settings": custom,
-    })
-
-
-class ProfileSpiderLoader:
-    """SPIDER_LOADER_CLASS: one spider per site file, plus `site` for generic URL crawls."""
-
-    def __init__(self, settings: BaseSettings) -> None:
-        directory = settings.get("NEWSARCHIVE_SPIDERS_DIR") or profiles_dir()
-        self._spiders: dict[str, type[scrapy.Spider]] = {"site": SiteSpider}
-        for name, prof in load_profiles(directory).items():
-            self._spiders[name] = spider_for(prof)
-
-    @classmethod
-    def from_settings(cls, settings: BaseSettings) -> Self:
-        return cls(settings)
-
-    def load(self, spider_name: str) -> type[scrapy.Spider]:
-        try:
-            return self._spiders[spider_name]
-        except KeyError:
-            raise KeyError(f"Spider not found: {spider_name}") from None
-
-    def list(self) -> list[str]:
-        return sorted(self._spiders)
-
-    def find_by_request(self, request: Request) -> list[str]:
-        return [name for name, cls in self._spiders.items()
-                if getattr(cls, "profile", None) and cls.profile.allows_host(request.url)]
