@@ -152,18 +152,6 @@ def _texts(n: int, seed: int = 4) -> list[str]:
     return out
 
 
-def test_fast_minhash_is_datasketch_bit_for_bit() -> None:
-    from newsarchive import clusters
-    from newsarchive.archive_clusters import minhash_fast
-
-    for text in [*_texts(30), "too short", None, "Ünïcode wörds " * 40]:
-        slow, fast = clusters.minhash(text), minhash_fast(text)
-        assert (slow is None) == (fast is None)
-        if slow is not None and fast is not None:
-            assert slow.hashvalues.tobytes() == fast.hashvalues.tobytes()
-            assert slow.jaccard(fast) == 1.0
-
-
 def test_batched_clusters_are_those_of_clusters_assign(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsarchive import archive_batch
