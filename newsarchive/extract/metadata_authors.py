@@ -37,9 +37,10 @@ _AUTHOR_HREF = re.compile(
     r"/[^/?#]+", re.I)
 _WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
-# "with-sidebar", "has-sidebar" mark a layout that has a sidebar, not the sidebar itself
-_EXCLUDED_CLASS = re.compile(r"comment|related|(?<!with-)(?<!has-)(?<!no-)sidebar|photo-?author|"
-                             r"photo_author|photographer", re.I)
+_EXCLUDED_CLASS = re.compile(r"comment|related|sidebar|photo-?author|photo_author|photographer",
+                             re.I)
+# "with-sidebar", "has-double-sidebar" mark a layout that has a sidebar, not the sidebar itself
+_LAYOUT_TOKEN = re.compile(r"(?:^|\s)(?:with|has|no)-[\w-]*sidebar", re.I)
 _EXCLUDED_ID = re.compile(r"comment", re.I)
 _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 _DIGIT = re.compile(r"\d")
@@ -105,8 +106,11 @@ def excluded(el: etree._Element) -> bool:
             if ident and _EXCLUDED_ID.search(ident):
                 return True
             if cls and (m := _EXCLUDED_CLASS.search(cls)):
+                if m.group(0).lower() != "sidebar":
+                    return True
                 # a page wrapper named for its sidebar layout holds the headline too
-                if not (m.group(0).lower() == "sidebar" and node.find(".//h1") is not None):
+                if (_EXCLUDED_CLASS.search(_LAYOUT_TOKEN.sub(" ", cls))
+                        and node.find(".//h1") is None):
                     return True
         node = node.getparent()
     return False
@@ -241,7 +245,7 @@ def _signature(doc: Document) -> list[str]:
     return []
 
 
-def _copyright_holder(doc: Document, publishers: set[str]) -> list[str]:
+def _copyright_holder(doc: Document, publishers: _Publishers) -> list[str]:
     """A person named as the copyright holder: the author of a personal site."""
     for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "
                                "contains(., 'Copyright') or contains(., 'COPYRIGHT') or "
@@ -254,7 +258,7 @@ def _copyright_holder(doc: Document, publishers: set[str]) -> list[str]:
             name = name.title()
         words = name.split()
         if (2 <= len(words) <= 3 and looks_like_name(name) and not _ORG_WORDS.search(name)
-                and fold(name) not in publishers):
+                and name not in publishers):
             return [name]
     return []
 
@@ -286,6 +290,42 @@ def _squash(name: str) -> str:
     return re.sub(r"[\W_]+", "", fold(name))
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|le|la|les|el|il|lo)\s+", re.I)
+_TLD = re.compile(r"\.[a-z]{2,4}(?:\.[a-z]{2})?$", re.I)
+
+
+def _site_keys(name: str) -> set[str]:
+    """"Die FURCHE" -> {diefurche, furche}; "ElColombiano.com", "El Colombiano" ->
+    {elcolombiano, colombiano}: keys under which a site's name is found again."""
+    bare = _TLD.sub("", clean(name))
+    return {_squash(bare), _squash(_LEADING_ARTICLE.sub("", bare))} - {""}
+
+
+class _Publishers:
+    """The names the site goes by (og:site_name, JSON-LD publisher) and its domain. The domain
+    and its label are only compared whole: "jane-doe.net" may be Jane Doe's own site, and her
+    name is her byline there, not a publisher's."""
+
+    def __init__(self, doc: Document, p: _Page, graph: dict[str, dict[str, Any]]) -> None:
+        names = site_names(doc) + _names_from_ld(p.ld.get("publisher"), graph)[0]
+        domain = registrable_domain(doc.url)
+        self.exact = {fold(n) for n in names}
+        self.keys = {k for n in names if n and n not in (domain, domain.split(".")[0])
+                     for k in _site_keys(n)}
+        self.domain_key = _squash(domain.split(".")[0]) if domain else ""
+
+    def __contains__(self, name: str) -> bool:
+        if fold(name) in self.exact:
+            return True
+        keys = _site_keys(name)
+        # "Die Furche", "Example.com" on furche.at, example.com: no person's name has those
+        return bool(keys & self.keys) or (self.domain_key in keys and (
+            bool(_LEADING_ARTICLE.match(name)) or bool(_TLD.search(name))))
+
+    def all(self, names: list[str]) -> bool:
+        return all(n in self for n in names)
+
+
 def _refine(names: list[str], bylines: list[str]) -> list[str]:
     """Structured names checked against the visible byline: a byline naming the same people
     and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
@@ -313,13 +353,13 @@ def authors(p: _Page) -> Found:
     doc = p.doc
     idx = index(p)
     graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
-    publishers = {fold(n) for n in site_names(doc)} | {
-        fold(n) for n in _names_from_ld(p.ld.get("publisher"), graph)[0]}
+    publishers = _Publishers(doc, p, graph)
     raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
     fallback: Found = None
     bylines = _byline_texts(idx)
+    ld_names = {fold(n) for n in _names(raw)}
     if names := _names(raw):
-        if person and not all(fold(n) in publishers for n in names):
+        if person and not publishers.all(names):
             return _refine(names, bylines), "json-ld"
         fallback = names, "json-ld"  # an Organization: look for a person's byline first
     og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
@@ -332,22 +372,32 @@ def authors(p: _Page) -> Found:
         text = (inner[0].get("content") or inner[0].text_content()) if inner else (
             node.get("content") or node.text_content())
         if len(clean(text)) <= 80 and (names := _names([text])):
+            if publishers.all(names):
+                fallback = fallback or (names, "microdata")
+                break
             return names, "microdata"
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(fold(n) in publishers or _ORG_WORDS.search(n) for n in names):
-                fallback = fallback or (names, "meta")  # the site's own or a company name
-                break
+            if all(n in publishers or _ORG_WORDS.search(n) for n in names):
+                # the site's own or a company name: another author meta may name a person
+                fallback = fallback or (names, "meta")
+                continue
             return names, "meta"
     for text in bylines:
         if names := _names([text]):
+            if publishers.all(names) and not {fold(n) for n in names} <= ld_names:
+                # "By The Site": a person may be named below ("Written by: ..."), else the site
+                fallback = fallback or (names, "generic")
+                break
             return names, "generic"
     for text in _after_label(doc):
-        return split_names([text]), "generic"
+        if not publishers.all(names := split_names([text])):
+            return names, "generic"
+        fallback = fallback or (names, "generic")
     if names := _link_names(idx, doc):
         return names, "generic"
-    if names := _script_author(doc):
+    if (names := _script_author(doc)) and not publishers.all(names):
         return names, "generic"
     if not fallback and (names := _signature(doc)):
         return names, "generic"

@@ -1,0 +1,63 @@
+"""Author rules on small hand-written pages (metadata_authors): one behaviour per test."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from newsarchive.extract import extract
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
+URL = "https://www.dailyherald.example/local/2024/03/12/bridge-reopens"
+PARA = "<p>" + "The bridge over the river reopens after two years of repairs. " * 6 + "</p>"
+
+
+def page(head: str = "", body: str = "", after: str = "") -> str:
+    return (f"<html><head>{head}</head><body><h1>Bridge reopens</h1>{body}"
+            f"<article>{PARA * 3}</article>{after}</body></html>")
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def authors(html: str, url: str = URL) -> list[str]:
+    return extract(html, url, fetched_at=NOW).authors
+
+
+def test_publisher_in_author_meta_lets_a_later_author_meta_name_the_person() -> None:
+    head = ('<meta name="author" content="Daily Herald">'
+            '<meta property="og:site_name" content="Daily Herald">'
+            '<meta name="parsely-author" content="Mara Quist">')
+    assert authors(page(head)) == ["Mara Quist"]
+
+
+def test_site_name_found_under_its_article_or_domain_spelling() -> None:
+    # "The Daily Herald" on dailyherald.example is the site, not a person: the byline wins
+    head = '<meta name="author" content="The Daily Herald">'
+    assert authors(page(head, '<p class="byline">By Olle Brandt</p>')) == ["Olle Brandt"]
+    obj = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Daily Herald"},
+           "publisher": {"@type": "Organization", "name": "DailyHerald.com"}}
+    assert authors(page(ld(obj), '<p class="byline">By Olle Brandt</p>')) == ["Olle Brandt"]
+    # alone, the site's name is still better than nothing
+    assert authors(page(head)) == ["The Daily Herald"]
+
+
+def test_person_named_like_the_domain_is_not_a_publisher() -> None:
+    url = "https://olle-brandt.example/2024/03/notes"
+    head = ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Olle Brandt"}})
+    body = '<p class="byline">Guest Speaker</p>'
+    assert authors(page(head, body), url) == ["Olle Brandt"]
+
+
+def test_site_name_byline_yields_to_a_written_by_line() -> None:
+    head = '<meta property="og:site_name" content="Daily Herald">'
+    body = ('<div class="td-post-author-name">By <a href="/author/dh">Daily Herald</a></div>'
+            '<p><em>Written by <a href="https://other.example/x">Ines Varga</a></em></p>')
+    assert authors(page(head, body)) == ["Ines Varga"]
+
+
+def test_byline_inside_a_layout_named_for_its_sidebar_is_read() -> None:
+    body = ('<div class="main has-double-sidebar"><div class="entry"><h5><em>Von Lene Hart'
+            '</em></h5></div></div><div class="sidebar"><p>Von Kai Sommer</p></div>')
+    assert authors(page(body=body)) == ["Lene Hart"]
