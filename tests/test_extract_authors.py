@@ -61,3 +61,38 @@ def test_byline_inside_a_layout_named_for_its_sidebar_is_read() -> None:
     body = ('<div class="main has-double-sidebar"><div class="entry"><h5><em>Von Lene Hart'
             '</em></h5></div></div><div class="sidebar"><p>Von Kai Sommer</p></div>')
     assert authors(page(body=body)) == ["Lene Hart"]
+
+
+def test_degree_after_a_comma_is_not_a_second_author() -> None:
+    head = '<meta property="article:author" content="Nadia Ferreira, PhD">'
+    assert authors(page(head)) == ["Nadia Ferreira"]
+    head = '<meta name="author" content="Tom Ekberg, MD, and Lia Kent, M.Sc.">'
+    assert authors(page(head)) == ["Tom Ekberg", "Lia Kent"]
+
+
+def test_html_entities_in_json_ld_names_are_decoded() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person",
+                                                   "name": "Redacci&oacute;n Central"}})
+    assert authors(page(head)) == ["Redacción Central"]
+
+
+def test_author_box_bio_gives_the_name_like_link_not_a_book_title() -> None:
+    bio = ('<div class="author-bio-box"><p><a href="/books/harbour">Lights of the Harbour</a> '
+           "is the third novel by <b>KARL ENGSTROM</b>, who has written for many papers and "
+           'magazines over two decades. <a href="/author/karl">Karl Engstrom</a></p></div>')
+    assert authors(page(body=bio)) == ["Karl Engstrom"]
+
+
+def test_author_box_tag_links_are_not_names() -> None:
+    tags = ["Wind Power", "Markets", "Offshore", "Grid Expansion", "Battery Storage", "World"]
+    box = ('<div class="post-meta vcard author"><span>01.12.2022</span> / <span class="fn">'
+           '<a href="/autor/x"><img alt="Logo"></a></span>'
+           + "".join(f' / <a rel="tag" href="/thema/{i}">{t}</a>' for i, t in enumerate(tags))
+           + "</div>")
+    assert authors(page(body=box)) == []
+
+
+def test_author_box_first_name_completed_by_the_full_byline_next_to_it() -> None:
+    body = ('<div class="author-card"><span class="author-name">Ana Ruiz</span></div>'
+            '<p class="byline">Ana Ruiz, Pablo Soto y Marta Gil</p>')
+    assert authors(page(body=body)) == ["Ana Ruiz", "Pablo Soto", "Marta Gil"]

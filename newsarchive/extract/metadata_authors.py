@@ -13,6 +13,7 @@ page; a person named as the copyright holder (personal sites); then organization
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -116,13 +117,23 @@ def excluded(el: etree._Element) -> bool:
     return False
 
 
+# "Jane Doe, PhD", "John Roe, MD": a degree after the comma is not a second author
+_DEGREE = re.compile(r"(?:ph\.?\s?d|m\.?d|d\.?o|m\.?sc?|b\.?sc?|m\.?a|b\.?a|mba|mph|"
+                     r"r\.?d\.?n?|r\.?n|ll\.?m|dipl\.?[\w.-]*)\.?", re.I)
+
+
+_OXFORD_AND = re.compile(r",\s+(?:and|und|et|y|e|&)\s+", re.I)  # "A, B, and C"
+
+
 def _names(values: list[str]) -> list[str]:
-    """split_names after dropping Twitter handles ("Jane Doe @janedoe")."""
+    """split_names after dropping Twitter handles ("Jane Doe @janedoe") and degrees."""
     out = []
     for value in values:
-        stripped = _HANDLE.sub("", value)
+        if "&" in value and ";" in value:
+            value = html.unescape(value)  # JSON-LD written with entities ("Redacci&oacute;n")
+        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub("", value))
         out.append(stripped if stripped.strip() else value)
-    return split_names(out)
+    return [n for n in split_names(out) if not _DEGREE.fullmatch(n)]
 
 
 def _byline_texts(idx: Index) -> list[str]:
@@ -140,8 +151,10 @@ def _byline_texts(idx: Index) -> list[str]:
         elif text:
             inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
                                "contains(@class, 'name') or contains(@class, 'title') or "
-                               "self::a or self::strong][string-length(normalize-space(.)) < 50]")
-            out += [clean(inner[0].text_content())] if inner else []
+                               "self::a or self::strong][string-length(normalize-space(.)) < 50]"
+                               "[not(@rel='tag' or @rel='category' or @rel='category tag')]")
+            # a bio's links name books and places too: only a name-like one is its author
+            out += [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
         if len(out) >= 12:
             break
     return out
@@ -384,13 +397,14 @@ def authors(p: _Page) -> Found:
                 fallback = fallback or (names, "meta")
                 continue
             return names, "meta"
-    for text in bylines:
+    for i, text in enumerate(bylines):
         if names := _names([text]):
             if publishers.all(names) and not {fold(n) for n in names} <= ld_names:
                 # "By The Site": a person may be named below ("Written by: ..."), else the site
                 fallback = fallback or (names, "generic")
                 break
-            return names, "generic"
+            # an author box names the first author, the byline next to it all of them
+            return _refine(names, bylines[i + 1:i + 4]), "generic"
     for text in _after_label(doc):
         if not publishers.all(names := split_names([text])):
             return names, "generic"
