@@ -96,3 +96,38 @@ def test_author_box_first_name_completed_by_the_full_byline_next_to_it() -> None
     body = ('<div class="author-card"><span class="author-name">Ana Ruiz</span></div>'
             '<p class="byline">Ana Ruiz, Pablo Soto y Marta Gil</p>')
     assert authors(page(body=body)) == ["Ana Ruiz", "Pablo Soto", "Marta Gil"]
+
+
+def test_label_ending_with_a_byline_word_announces_the_name_in_the_next_element() -> None:
+    body = '<div class="meta">Ein Beitrag von <strong>Jonas Elm</strong> | 03.02.2024</div>'
+    assert authors(page(body=body)) == ["Jonas Elm"]
+    body = '<p><em>Story by: <a href="https://wire.example/p/1">Rhea Lind</a></em></p>'
+    assert authors(page(body=body)) == ["Rhea Lind"]
+
+
+def test_footer_credits_are_not_bylines() -> None:
+    footer = ('<footer><div class="credit">Proudly powered by <a href="/">Blogware</a> | '
+              'Theme: <a href="/t">Tidy</a> by <a href="/m">Theme Makers</a></div></footer>')
+    assert authors(page(after=footer)) == []
+
+
+def test_label_and_name_in_one_text() -> None:
+    body = '<div class="info">12.03.2024 <span>- Redaktion: Tilo Berg (Pressesprecher)</span></div>'
+    assert authors(page(body=body)) == ["Tilo Berg"]
+
+
+def test_chinese_editor_label() -> None:
+    body = "<div><span>（责任编辑：王小明）</span></div>"
+    assert authors(page(body=body)) == ["王小明"]
+
+
+def test_lone_label_word_in_a_label_element() -> None:
+    body = ('<div class="credits"><div class="credit-label">Interview</div>'
+            '<div class="credit-text">PETRA HOLM</div></div>')
+    assert authors(page(body=body)) == ["PETRA HOLM"]
+
+
+def test_dated_rows_of_a_listing_are_not_bylines() -> None:
+    rows = "".join(f"<p>0{d}.11.2024 - Band {c} - Big Hall</p>" for d, c in ("1A", "2B", "3C"))
+    assert authors(page(body=rows)) == []
+    assert authors(page(body="<p>04.02.2022 | 13:10 Uhr | Jana Roth</p>")) == ["Jana Roth"]

@@ -164,34 +164,86 @@ def _byline_texts(idx: Index) -> list[str]:
 _DATE_THEN_NAME = re.compile(
     r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[|,-]?\s*\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*"
     r"(?:[|–—-]|von|by)\s*(?P<name>[^\W\d_][^\d|:]{2,40}?)\s*$", re.I)
+# A label the name follows in the next element: "Ein Artikel von", "Written by:", "Story by"
+_LABEL_END = re.compile(r"(?:[^\W\d_]+\s+){1,3}(?:von|by|par|por|door)\s*:?$", re.I)
+# A label and the name in one text: "Redaktion: Jane Doe", "Text und Interview: Jane Doe"
+_LABEL_COLON = re.compile(
+    r"[-–|]?\s*(?:redaktion|interview|text(?:\s+und\s+interview)?|reportage|words|"
+    r"reporting)\s*:\s*(?P<name>.*)", re.I)
+# Chinese bylines: "作者：", "记者 ", "责任编辑：" (author, reporter, editor in charge)
+_CJK_LABEL = re.compile(r"[\[【（(]?\s*(?:作者|记者|記者|责任编辑|責任編輯|编辑|編輯|撰文)"
+                        r"\s*[:：]\s*(?P<name>[^\s\]】）)|｜]{2,12})")
+# Footer credits that read like bylines: "Theme by X", "Powered by X", "Photos by X"
+_NOT_AUTHOR_LABEL = re.compile(
+    r"theme|powered|design|hosted|hosting|photo|foto|bild|image|develop|built|made|sponsor|"
+    r"present|brought|translat|übersetz|illustr|video|kamera|camera|musi[ck]|grafik|graphic|"
+    r"template|plugin|code|support|unterstützt|proudly", re.I)
+
+
+def _label_candidates(doc: Document) -> list[Any]:
+    """Short text nodes that hold or announce a byline, in document order. The patterns run
+    on the stripped text: leading whitespace runs would make them backtrack."""
+    out = []
+    for t in _TEXTS(doc.tree):
+        if len(t) >= 200:
+            continue
+        s = t.strip()
+        if not s or len(s) >= 90:
+            continue
+        if (BYLINE_START.match(s) or _DATE_THEN_NAME.match(s) or _LABEL_END.match(s)
+                or _LABEL_COLON.match(s) or _CJK_LABEL.match(s)):
+            out.append(t)
+        elif (len(s) < 12 and s.lower().rstrip(":") in BYLINE_WORDS
+              and (parent := t.getparent()) is not None and "label" in (parent.get("class") or "")):
+            out.append(t)  # "Interview" in <div class="credit-label">, the name beside it
+    return out
+
+
+def _name_after(text: Any, label: str) -> str:
+    """The text after a label that stands alone ("By" in its own span, "Ein Artikel von"):
+    the rest of the enclosing element, or of a few elements up."""
+    parent = text.getparent()
+    holder = parent if not text.is_tail else parent.getparent()
+    for _ in range(4):
+        if holder is None:
+            break
+        rest = clean(holder.text_content())
+        cut = rest.find(label)
+        if cut >= 0 and len(rest) - cut - len(label) > 2:
+            return rest[cut + len(label):cut + len(label) + 100]
+        holder = holder.getparent()
+    return label
 
 
 def _after_label(doc: Document) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
-    the word ("By" in its own span) followed by the name in the next elements."""
+    the label ("By" in its own span, "Ein Artikel von") followed by the name in the next
+    elements."""
     out: list[str] = []
-    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and (
-        BYLINE_START.match(t) or _DATE_THEN_NAME.match(t)) and len(t.strip()) < 90]
+    texts = _label_candidates(doc)
+    dated = [t for t in texts if _DATE_THEN_NAME.match(t)]
     for text in texts[:8]:
         parent = text.getparent()
         if parent is None or excluded(parent):
             continue
         value = clean(str(text))
+        if text.is_tail and (holder := parent.getparent()) is not None:
+            whole = clean(holder.text_content())
+            if _NOT_AUTHOR_LABEL.search(whole[:max(whole.find(value), 0)][-40:]):
+                continue  # "Theme: <a>Wilson</a> by Themegraphy"
         if m := _DATE_THEN_NAME.match(value):
+            if len(dated) > 2:
+                continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline
             value = m.group("name")
-        if fold(value).rstrip(":") in BYLINE_WORDS:
-            # the name follows the label: the rest of the enclosing element's text
-            holder = parent if not text.is_tail else parent.getparent()
-            for _ in range(2):
-                if holder is None:
-                    break
-                rest = clean(holder.text_content())
-                cut = rest.find(value)
-                if cut >= 0 and len(rest) - cut - len(value) > 2:
-                    value = rest[cut:cut + 100]
-                    break
-                holder = holder.getparent()
-        names = [n for n in _names([value]) if looks_like_name(n)]
+        elif m := (_CJK_LABEL.match(value) or _LABEL_COLON.match(value)):
+            value = m.group("name") or _name_after(text, value)
+        elif _LABEL_END.match(value):
+            if _NOT_AUTHOR_LABEL.search(value):
+                continue
+            value = _name_after(text, value)
+        elif fold(value).rstrip(":") in BYLINE_WORDS:
+            value = _name_after(text, value)
+        names = [n for n in _names([value]) if looks_like_name(n) and " - " not in n]
         if names:
             out.append("; ".join(names))
     return out
