@@ -131,3 +131,26 @@ def test_dated_rows_of_a_listing_are_not_bylines() -> None:
     rows = "".join(f"<p>0{d}.11.2024 - Band {c} - Big Hall</p>" for d, c in ("1A", "2B", "3C"))
     assert authors(page(body=rows)) == []
     assert authors(page(body="<p>04.02.2022 | 13:10 Uhr | Jana Roth</p>")) == ["Jana Roth"]
+
+
+def test_byline_elements_are_read_with_spaces_between_their_children() -> None:
+    body = ('<div class="article-author"><a href="/p/1">Studio Nord</a><span>vor 5 Stunden'
+            "</span><span>Mehr</span></div>")
+    assert authors(page(body=body)) == ["Studio Nord"]
+
+
+def test_author_label_inside_a_meta_line_and_the_label_after_the_name() -> None:
+    body = ('<div class="article-meta"><span>Datum: 19.11.2023</span> <span>Autor: Timo Grau'
+            "</span><span>Quelle: Kirchenblatt</span></div>")
+    assert authors(page(body=body)) == ["Timo Grau"]
+
+
+def test_date_after_the_name_and_date_only_labels_in_bylines() -> None:
+    body = ('<div class="byline">Stand: 20. April 2024, 14:57 Uhr</div>'
+            '<div class="post-author">Greta Ulm 1. November 2023 10:29</div>')
+    assert authors(page(body=body)) == ["Greta Ulm"]
+
+
+def test_source_credit_signed_under_the_article() -> None:
+    after = "<p><strong>Quelle: Radio Nord/ls</strong></p>"
+    assert authors(page(after=after)) == ["Radio Nord/ls"]

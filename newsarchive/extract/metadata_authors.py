@@ -136,6 +136,15 @@ def _names(values: list[str]) -> list[str]:
     return [n for n in split_names(out) if not _DEGREE.fullmatch(n)]
 
 
+_MID_LABEL = re.compile(r"(?<=\s)(?:autor(?:in)?|author|auteur|autore|von|by)\s*:\s*(?=\S)", re.I)
+# Labels of what is not the author, ending the name before them or emptying the text
+_NEXT_LABEL = re.compile(r"(?:^|\s+)(?:quelle|source|fuente|datum|date|stand|fotos?|photos?|bild|"
+                         r"updated|aktualisiert|(?:zuletzt\s+)?geändert(?:\s+am)?|"
+                         r"last\s+(?:modified|updated))\s*:", re.I)
+# "Redaktion 1. November 2023 10:29", "Jane Doe 26. Januar 2022 Werkstatt"
+_DATE_TAIL = re.compile(r"\s+\d{1,2}\.\s*(?:\d{1,2}\.|[^\W\d_]{3,}\.?)\s*\d{2,4}\b.*$")
+
+
 def _byline_texts(idx: Index) -> list[str]:
     """Texts of byline-classed elements outside excluded areas; for a long one (an author box
     with a bio) the heading, name-classed element or link inside it."""
@@ -143,9 +152,15 @@ def _byline_texts(idx: Index) -> list[str]:
     for node in idx.bylines:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
-        text = clean(node.text_content())
+        # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
+        text = clean(" ".join(node.itertext()))
         if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
             text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
+        elif m := _MID_LABEL.search(text):
+            text = text[m.end():]  # "Datum: 19.11.2021 Autor: Jane Doe Quelle: X"
+        if m := _NEXT_LABEL.search(text):
+            text = text[:m.start()]
+        text = _DATE_TAIL.sub("", text)
         if 1 < len(text) <= 80:
             out.append(text)
         elif text:
@@ -284,6 +299,9 @@ def _script_author(doc: Document) -> list[str]:
 _EMPHASIS = {"strong", "b", "em", "i"}
 
 
+_SOURCE_LABEL = re.compile(r"^(?:quelle|source|fuente)\s*:\s*", re.I)
+
+
 def _signature(doc: Document) -> list[str]:
     """A name signed under the article: the last paragraph of its block holding only a
     bold or italic two- or three-word name ("<p><strong>Jane Doe</strong></p>"). Read only
@@ -296,7 +314,8 @@ def _signature(doc: Document) -> list[str]:
             inner = inner[0]
         if inner.tag not in _EMPHASIS:
             continue
-        text = clean(para.text_content())
+        # "Quelle: dpa/ls" signed under the article: the agency credit is the byline
+        text = _SOURCE_LABEL.sub("", clean(para.text_content()))
         if not 2 <= len(text.split()) <= 3 or _DIGIT.search(text) or excluded(para):
             continue
         later = para.getnext()
