@@ -154,3 +154,17 @@ def test_date_after_the_name_and_date_only_labels_in_bylines() -> None:
 def test_source_credit_signed_under_the_article() -> None:
     after = "<p><strong>Quelle: Radio Nord/ls</strong></p>"
     assert authors(page(after=after)) == ["Radio Nord/ls"]
+
+
+def test_conversation_byline_names_both_people() -> None:
+    body = '<p class="author">Anna Berger im Gespräch mit Paul Stein</p>'
+    assert authors(page(body=body)) == ["Anna Berger", "Paul Stein"]
+
+
+def test_user_name_in_a_posts_meta_line() -> None:
+    body = ('<div class="meta">Posted in <a href="/category/news" rel="category tag">News</a> '
+            "by quietreader on August 3, 2019</div>")
+    assert authors(page(body=body)) == ["quietreader"]
+    # the same words in running text are not a byline
+    body = '<p>Posted in <a href="/category/news">News</a> by quietreader on August 3</p>'
+    assert authors(page(body=body)) == []

@@ -65,6 +65,13 @@ def excluded(el: etree._Element) -> bool:
 _DEGREE = re.compile(r"(?:ph\.?\s?d|m\.?d|d\.?o|m\.?sc?|b\.?sc?|m\.?a|b\.?a|mba|mph|"
                      r"r\.?d\.?n?|r\.?n|ll\.?m|dipl\.?[\w.-]*)\.?", re.I)
 _OXFORD_AND = re.compile(r",\s+(?:and|und|et|y|e|&)\s+", re.I)  # "A, B, and C"
+# "A im Gespräch mit B", "A in conversation with B": both are the piece's authors
+_CONVERSATION = re.compile(r"\s+(?:im gespräch mit|im interview mit|in conversation with|"
+                           r"en conversation avec|in conversazione con|talks? (?:to|with))\s+",
+                           re.I)
+# "jdoe on August 3, 2019", "Jane Doe am 3. Mai 2020": the date after the name
+_ON_DATE = re.compile(r"\s+(?:on|am|le|el|il)\s+(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                      r"nov|dec|mär|okt|dez)[a-zä]*\.?\s+)?\d.*$", re.I)
 
 
 def byline_names(values: list[str]) -> list[str]:
@@ -74,6 +81,7 @@ def byline_names(values: list[str]) -> list[str]:
         if "&" in value and ";" in value:
             value = html.unescape(value)  # JSON-LD written with entities ("Redacci&oacute;n")
         stripped = _OXFORD_AND.sub(", ", _HANDLE.sub("", value))
+        stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
     return [n for n in split_names(out) if not _DEGREE.fullmatch(n)]
 
@@ -133,6 +141,10 @@ def _name_after(text: Any, label: str) -> str:
     return label
 
 
+_META_CLASS = re.compile(r"meta|byline|author|posted|entry-info|post-info", re.I)
+_USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{3,30}")
+
+
 def after_label(doc: Document) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
     the label ("By" in its own span, "Ein Artikel von") followed by the name in the next
@@ -161,7 +173,11 @@ def after_label(doc: Document) -> list[str]:
             value = _name_after(text, value)
         elif fold(value).rstrip(":") in BYLINE_WORDS:
             value = _name_after(text, value)
-        names = [n for n in byline_names([value]) if looks_like_name(n) and " - " not in n]
+        # a user name ("jdoe") only in a post's meta line: "Posted in <a>News</a> by jdoe"
+        owner = parent.getparent() if text.is_tail else parent
+        meta_line = owner is not None and bool(_META_CLASS.search(owner.get("class") or ""))
+        names = [n for n in byline_names([value]) if " - " not in n and (
+            looks_like_name(n) or (meta_line and _USER_NAME.fullmatch(n)))]
         if names:
             out.append("; ".join(names))
     return out
