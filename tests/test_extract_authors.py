@@ -168,3 +168,12 @@ def test_user_name_in_a_posts_meta_line() -> None:
     # the same words in running text are not a byline
     body = '<p>Posted in <a href="/category/news">News</a> by quietreader on August 3</p>'
     assert authors(page(body=body)) == []
+
+
+def test_visible_by_line_overrides_json_ld_naming_someone_else() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Web Producer"}})
+    body = '<div class="byline">By Ada Mertens and Luis Ortega</div>'
+    assert authors(page(head, body)) == ["Ada Mertens", "Luis Ortega"]
+    # a byline naming the same person keeps the structured name
+    body = '<div class="byline">By Web Producer</div>'
+    assert authors(page(head, body)) == ["Web Producer"]

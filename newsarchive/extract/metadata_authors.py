@@ -208,10 +208,17 @@ class _Publishers:
         return all(n in self for n in names)
 
 
-def _refine(names: list[str], bylines: list[str]) -> list[str]:
+def _refine(names: list[str], bylines: list[str], structured: bool = False) -> list[str]:
     """Structured names checked against the visible byline: a byline naming the same people
     and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
     want = {fold(n) for n in names}
+    if structured and bylines and BY_PREFIX.match(bylines[0]):
+        # the page's first byline says "By ..." and names other people: structured data
+        # left from a template or an earlier version; the visible byline is the article's
+        shown = _names([bylines[0]])
+        if shown and not want & {fold(n) for n in shown} and all(
+                looks_like_name(n) and not DIGIT.search(n) for n in shown):
+            return shown
     for text in bylines:
         shown = _names([text])
         extra = [n for n in shown if fold(n) not in want]
@@ -239,10 +246,11 @@ def authors(p: _Page) -> Found:
     raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
     fallback: Found = None
     bylines = _byline_texts(idx)
-    ld_names = {fold(n) for n in _names(raw)}
-    if names := _names(raw):
+    names = _names(raw)
+    ld_names = {fold(n) for n in names}
+    if names:
         if person and not publishers.all(names):
-            return _refine(names, bylines), "json-ld"
+            return _refine(names, bylines, structured=True), "json-ld"
         fallback = names, "json-ld"  # an Organization: look for a person's byline first
     og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
     if names := _names(og):
