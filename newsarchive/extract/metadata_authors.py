@@ -129,7 +129,7 @@ def _byline_texts(idx: Index) -> list[str]:
     return out
 
 
-def _linknames(idx: Index, doc: Document) -> list[str]:
+def _link_names(idx: Index, doc: Document) -> list[str]:
     """The text of a link to an author page on the same site ("/author/jane-doe")."""
     site = registrable_domain(doc.url)
     for link in idx.author_links[:20]:
@@ -286,7 +286,7 @@ def authors(p: _Page) -> Found:
         if not publishers.all(names := split_names([text])):
             return names, "generic"
         fallback = fallback or (names, "generic")
-    if names := _linknames(idx, doc):
+    if names := _link_names(idx, doc):
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
