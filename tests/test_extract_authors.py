@@ -177,3 +177,16 @@ def test_visible_by_line_overrides_json_ld_naming_someone_else() -> None:
     # a byline naming the same person keeps the structured name
     body = '<div class="byline">By Web Producer</div>'
     assert authors(page(head, body)) == ["Web Producer"]
+
+
+def test_piece_then_its_author_in_running_text() -> None:
+    body = "<p>Ein Gastbeitrag von Lotte Krämer</p>"
+    assert authors(page(body=body)) == ["Lotte Krämer"]
+    body = "<p>A film by Ken Loach</p>"  # not a piece of writing: not a byline
+    assert authors(page(body=body)) == []
+
+
+def test_short_author_box_without_a_clean_name_gives_its_heading() -> None:
+    box = ('<div class="author-bio"><h3>Nils Vogt</h3><p>Alles von Nils Vogt Kontakt | '
+           "+49 30 1234 5678</p></div>")
+    assert authors(page(after=box)) == ["Nils Vogt"]

@@ -93,6 +93,11 @@ _DATE_THEN_NAME = re.compile(
 # A label the name follows in the next element: "Ein Artikel von", "Written by:", "Story by"
 _LABEL_END = re.compile(r"(?:[^\W\d_]+\s+){1,3}(?:von|by|par|por|door)\s*:?$", re.I)
 # A label and the name in one text: "Redaktion: Jane Doe", "Text und Interview: Jane Doe"
+# The piece named, then its author: "Ein Beitrag von Jane Doe", "Blog post by Jane Doe"
+_PIECE_BY = re.compile(
+    r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitrag|bericht|kommentar|"
+    r"article|story|post|column|essay|analyse|analysis|reportage|rezension|review)\s+"
+    r"(?:von|by|de|par|por)\s+(?P<name>[^\W\d_].*)", re.I)
 _LABEL_COLON = re.compile(
     r"[-–|]?\s*(?:redaktion|interview|text(?:\s+und\s+interview)?|reportage|words|"
     r"reporting)\s*:\s*(?P<name>.*)", re.I)
@@ -117,7 +122,7 @@ def _label_candidates(doc: Document) -> list[Any]:
         if not s or len(s) >= 90:
             continue
         if (BYLINE_START.match(s) or _DATE_THEN_NAME.match(s) or _LABEL_END.match(s)
-                or _LABEL_COLON.match(s) or _CJK_LABEL.match(s)):
+                or _LABEL_COLON.match(s) or _CJK_LABEL.match(s) or _PIECE_BY.match(s)):
             out.append(t)
         elif (len(s) < 12 and s.lower().rstrip(":") in BYLINE_WORDS
               and (parent := t.getparent()) is not None and "label" in (parent.get("class") or "")):
@@ -165,7 +170,8 @@ def after_label(doc: Document) -> list[str]:
             if len(dated) > 2:
                 continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline
             value = m.group("name")
-        elif m := (_CJK_LABEL.match(value) or _LABEL_COLON.match(value)):
+        elif m := (_CJK_LABEL.match(value) or _LABEL_COLON.match(value)
+                   or _PIECE_BY.match(value)):
             value = m.group("name") or _name_after(text, value)
         elif _LABEL_END.match(value):
             if _NOT_AUTHOR_LABEL.search(value):

@@ -115,9 +115,9 @@ def _byline_texts(idx: Index) -> list[str]:
         if m := _NEXT_LABEL.search(text):
             text = text[:m.start()]
         text = _DATE_TAIL.sub("", text)
-        if 1 < len(text) <= 80:
+        if 1 < len(text) <= 80 and _names([text]):
             out.append(text)
-        elif text:
+        elif text:  # long or no name in it: an author box, its heading or link names
             inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
                                "contains(@class, 'name') or contains(@class, 'title') or "
                                "self::a or self::strong][string-length(normalize-space(.)) < 50]"
