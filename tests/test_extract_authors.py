@@ -190,3 +190,14 @@ def test_short_author_box_without_a_clean_name_gives_its_heading() -> None:
     box = ('<div class="author-bio"><h3>Nils Vogt</h3><p>Alles von Nils Vogt Kontakt | '
            "+49 30 1234 5678</p></div>")
     assert authors(page(after=box)) == ["Nils Vogt"]
+
+
+def test_desk_and_agency_credit_with_a_slash_stays_one_credit() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "kol/dpa"}})
+    assert authors(page(head)) == ["kol/dpa"]
+    body = '<p class="byline">red, nord.example.at/<span>Agenturen</span></p>'
+    assert authors(page(body=body)) == ["red", "nord.example.at/Agenturen"]
+    # a person and an agency are two credits, and so are spaced names
+    assert authors(page(body='<p class="byline">Lena Vogt/AFP</p>')) == ["Lena Vogt", "AFP"]
+    assert authors(page(body='<p class="byline">Lena Vogt / Ian Kerr</p>')) == [
+        "Lena Vogt", "Ian Kerr"]

@@ -74,6 +74,21 @@ _ON_DATE = re.compile(r"\s+(?:on|am|le|el|il)\s+(?:(?:jan|feb|mar|apr|may|jun|ju
                       r"nov|dec|mär|okt|dez)[a-zä]*\.?\s+)?\d.*$", re.I)
 
 
+_SLASH = "_slash_"  # a word character to split_names, which splits on "/"
+_CREDIT_SLASH = re.compile(r"([^,;/|&]{1,30})/([^,;/|&]{1,30})")
+_PERSON = re.compile(r"(?!(?i:the|die|der|das|le|la|el)\s)[^\W\d_][^\W\d_'’.-]*[a-zà-ÿ]"
+                     r"(?:\s+[^\W\d_][\w'’.-]*)+")
+
+
+def _join_credit(m: re.Match[str]) -> str:
+    """"dpa/lno", "AFP/The Local" stay one credit; "Jane Doe/dpa" is a person and an agency."""
+    left, right = m.group(1), m.group(2)
+    if left[-1:].isspace() or right[:1].isspace() or any(
+            _PERSON.fullmatch(side.strip()) for side in (left, right)):
+        return m.group(0)
+    return left + _SLASH + right
+
+
 def byline_names(values: list[str]) -> list[str]:
     """split_names after dropping Twitter handles ("Jane Doe @janedoe") and degrees."""
     out = []
@@ -83,6 +98,10 @@ def byline_names(values: list[str]) -> list[str]:
         stripped = _OXFORD_AND.sub(", ", _HANDLE.sub("", value))
         stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
+    if any("/" in v for v in out):
+        # "dpa/lno", "AFP/The Local": one credit (desk and agency), as the page prints it
+        out = [_CREDIT_SLASH.sub(_join_credit, v) for v in out]
+        return [n.replace(_SLASH, "/") for n in split_names(out) if not _DEGREE.fullmatch(n)]
     return [n for n in split_names(out) if not _DEGREE.fullmatch(n)]
 
 

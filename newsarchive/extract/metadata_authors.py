@@ -99,6 +99,17 @@ _NEXT_LABEL = re.compile(r"(?:^|\s+)(?:quelle|source|fuente|datum|date|stand|fot
 _DATE_TAIL = re.compile(r"\s+\d{1,2}\.\s*(?:\d{1,2}\.|[^\W\d_]{3,}\.?)\s*\d{2,4}\b.*$")
 
 
+def _spaced_text(node: etree._Element) -> str:
+    """Text with a space where child elements meet ("<a>Jane Doe</a><time>vor 5 Stunden"),
+    none around a slash or before punctuation ("wien.ORF.at/<b>Agenturen</b>")."""
+    out = ""
+    for piece in node.itertext():
+        if out and piece and not (out[-1] in "/(-" or piece[0] in "/),.;:"):
+            out += " "
+        out += piece
+    return clean(out)
+
+
 def _byline_texts(idx: Index) -> list[str]:
     """Texts of byline-classed elements outside excluded areas; for a long one (an author box
     with a bio) the heading, name-classed element or link inside it."""
@@ -107,7 +118,7 @@ def _byline_texts(idx: Index) -> list[str]:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
         # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
-        text = clean(" ".join(node.itertext()))
+        text = _spaced_text(node)
         if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
             text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
         elif m := _MID_LABEL.search(text):
@@ -283,7 +294,7 @@ def authors(p: _Page) -> Found:
             # an author box names the first author, the byline next to it all of them
             return _refine(names, bylines[i + 1:i + 4]), "generic"
     for text in after_label(doc):
-        if not publishers.all(names := split_names([text])):
+        if not publishers.all(names := _names([text])):
             return names, "generic"
         fallback = fallback or (names, "generic")
     if names := _link_names(idx, doc):
