@@ -201,3 +201,26 @@ def test_desk_and_agency_credit_with_a_slash_stays_one_credit() -> None:
     assert authors(page(body='<p class="byline">Lena Vogt/AFP</p>')) == ["Lena Vogt", "AFP"]
     assert authors(page(body='<p class="byline">Lena Vogt / Ian Kerr</p>')) == [
         "Lena Vogt", "Ian Kerr"]
+
+
+def test_microdata_organization_author_yields_to_a_person() -> None:
+    head = '<meta name="dc.creator" content="Hanne Lund">'
+    body = ('<div itemscope itemprop="author" itemtype="https://schema.org/Organization">'
+            '<meta itemprop="name" content="Herald Editorial"></div>')
+    assert authors(page(head, body)) == ["Hanne Lund"]
+    assert authors(page(body=body)) == ["Herald Editorial"]
+
+
+def test_forum_profile_link_names_the_poster() -> None:
+    body = ('<div class="deal-head"><img alt="avatar"> <a href="/member.php?u=4711">KaffeeKarl'
+            "</a> 18.10.2019, 15:07 Uhr</div>")
+    assert authors(page(body=body)) == ["KaffeeKarl"]
+
+
+def test_press_contact_of_a_release_without_byline() -> None:
+    after = ("<p><strong>Pressekontakt</strong><br>Dr. Eva Brandt<br>Pressesprecherin Beispiel AG"
+             "<br>Tel.: 0211 123 456<br>eva.brandt@example.org</p>")
+    assert authors(page(after=after)) == ["Dr. Eva Brandt"]
+    # a contact block without phone or e-mail is a menu heading, not a person
+    after = "<ul><li>Kontakt</li><li>Impressum Seite</li><li>Datenschutz</li></ul>"
+    assert authors(page(after=after)) == []

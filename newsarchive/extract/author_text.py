@@ -258,6 +258,30 @@ def signature(doc: Document) -> list[str]:
     return []
 
 
+# "Pressekontakt", "Kontakt:", "Media contact": on a press release, the person who answers
+# for it, named on the next line above a phone number or an e-mail address
+_CONTACT = re.compile(r"(?:presse|medien)?kontakt(?:\s+für\s+(?:die\s+)?(?:medien|presse|"
+                      r"journalisten))?|(?:press|media)\s+contacts?|contact\s+presse", re.I)
+_CONTACT_TEXTS = etree.XPath("//body//text()[normalize-space()]")
+_PHONE_OR_MAIL = re.compile(r"@|\b(?:tel|telefon|phone|fon|fax|e-?mail|mail)\b|\+?\d[\d /()-]{6,}",
+                            re.I)
+
+
+def press_contact(doc: Document) -> list[str]:
+    """The contact person of a press release without a byline: the name on the line after a
+    "Pressekontakt" label, when a phone number or an e-mail address follows it."""
+    texts = _CONTACT_TEXTS(doc.tree)
+    for i, text in enumerate(texts):
+        if len(text) > 60 or not _CONTACT.fullmatch(clean(str(text)).rstrip(":")):
+            continue
+        following = [clean(str(t)) for t in texts[i + 1:i + 5]]
+        for j, line in enumerate(following[:2]):
+            if (2 <= len(line.split()) <= 5 and looks_like_name(line) and not DIGIT.search(line)
+                    and any(_PHONE_OR_MAIL.search(rest) for rest in following[j + 1:])):
+                return [line]
+    return []
+
+
 def copyright_holder(doc: Document, publishers: Container[str]) -> list[str]:
     """A person named as the copyright holder: the author of a personal site."""
     for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "

@@ -26,6 +26,7 @@ from newsarchive.extract.author_text import (
     after_label,
     copyright_holder,
     excluded,
+    press_contact,
     script_author,
     signature,
 )
@@ -46,7 +47,9 @@ _BYLINE_CLASS = re.compile(r"author|byline|auteur|autor|vcard|user__name|usernam
 _AUTHOR_HREF = re.compile(
     r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
     r"newsteam|team|staff|redaktion|journalists?|contributors?|writers?|mitarbeiter)"
-    r"/[^/?#]+", re.I)
+    r"/[^/?#]+"
+    # forum and deal-site profiles: "member.php?u=123", "/user-overview/?u=123"
+    r"|/member\.php\?u=\d|/users?[-_]?\w*/?\?u(?:ser)?(?:id)?=\w", re.I)
 _WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
 _MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
@@ -273,8 +276,8 @@ def authors(p: _Page) -> Found:
         text = (inner[0].get("content") or inner[0].text_content()) if inner else (
             node.get("content") or node.text_content())
         if len(clean(text)) <= 80 and (names := _names([text])):
-            if publishers.all(names):
-                fallback = fallback or (names, "microdata")
+            if publishers.all(names) or "organization" in (node.get("itemtype") or "").lower():
+                fallback = fallback or (names, "microdata")  # a person may be named below
                 break
             return names, "microdata"
     for key in AUTHOR_META[1:]:
@@ -301,7 +304,7 @@ def authors(p: _Page) -> Found:
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := signature(doc)):
+    if not fallback and (names := signature(doc) or press_contact(doc)):
         return names, "generic"
     if fallback:
         return fallback
