@@ -186,12 +186,6 @@ def test_piece_then_its_author_in_running_text() -> None:
     assert authors(page(body=body)) == []
 
 
-def test_short_author_box_without_a_clean_name_gives_its_heading() -> None:
-    box = ('<div class="author-bio"><h3>Nils Vogt</h3><p>Alles von Nils Vogt Kontakt | '
-           "+49 30 1234 5678</p></div>")
-    assert authors(page(after=box)) == ["Nils Vogt"]
-
-
 def test_desk_and_agency_credit_with_a_slash_stays_one_credit() -> None:
     head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "kol/dpa"}})
     assert authors(page(head)) == ["kol/dpa"]
@@ -224,3 +218,32 @@ def test_press_contact_of_a_release_without_byline() -> None:
     # a contact block without phone or e-mail is a menu heading, not a person
     after = "<ul><li>Kontakt</li><li>Impressum Seite</li><li>Datenschutz</li></ul>"
     assert authors(page(after=after)) == []
+
+
+def test_chinese_author_label_with_the_reporter_word() -> None:
+    assert authors(page(body="<p><font>作者： 记者李华</font></p>")) == ["李华"]
+
+
+def test_words_before_von_are_not_a_label_unless_they_name_the_piece() -> None:
+    body = ("<p>Premiere von <b>Faust Zwei</b> am Freitag</p>"
+            "<p>präsentiert von <b>Kaffee Kult</b></p>")
+    assert authors(page(body=body)) == []
+    body = '<ul><li><a href="/p/9">Blog post by Noah Fenn (Update)</a></li></ul>'
+    assert authors(page(body=body)) == []  # a linked post title
+
+
+def test_json_ld_person_kept_when_the_byline_only_says_redaktion() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jan Wester"}})
+    assert authors(page(head, '<div class="byline">Autor Redaktion</div>')) == ["Jan Wester"]
+
+
+def test_social_profile_url_is_not_an_author() -> None:
+    head = ('<meta property="article:author" content="facebook.com/cookingsite">'
+            '<meta name="author" content="Gina Rossi">')
+    assert authors(page(head)) == ["Gina Rossi"]
+
+
+def test_page_wrapper_classed_for_its_authors_is_not_an_author_box() -> None:
+    wrapper = ('<section class="post autor-ana-diaz"><a href="/" rel="category tag taxonomy">'
+               'Portada Especial</a><a href="/">Inicio Rapido</a>' + PARA * 8 + "</section>")
+    assert authors(page(body=wrapper)) == []

@@ -89,6 +89,9 @@ def _join_credit(m: re.Match[str]) -> str:
     return left + _SLASH + right
 
 
+_SOCIAL_URL = re.compile(r"(?:facebook|twitter|instagram|linkedin|x)\.com/", re.I)
+
+
 def byline_names(values: list[str]) -> list[str]:
     """split_names after dropping Twitter handles ("Jane Doe @janedoe") and degrees."""
     out = []
@@ -98,6 +101,7 @@ def byline_names(values: list[str]) -> list[str]:
         stripped = _OXFORD_AND.sub(", ", _HANDLE.sub("", value))
         stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
+    out = [v for v in out if not _SOCIAL_URL.search(v)]
     if any("/" in v for v in out):
         # "dpa/lno", "AFP/The Local": one credit (desk and agency), as the page prints it
         out = [_CREDIT_SLASH.sub(_join_credit, v) for v in out]
@@ -109,20 +113,23 @@ def byline_names(values: list[str]) -> list[str]:
 _DATE_THEN_NAME = re.compile(
     r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[|,-]?\s*\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*"
     r"(?:[|–—-]|von|by)\s*(?P<name>[^\W\d_][^\d|:]{2,40}?)\s*$", re.I)
-# A label the name follows in the next element: "Ein Artikel von", "Written by:", "Story by"
-_LABEL_END = re.compile(r"(?:[^\W\d_]+\s+){1,3}(?:von|by|par|por|door)\s*:?$", re.I)
 # A label and the name in one text: "Redaktion: Jane Doe", "Text und Interview: Jane Doe"
-# The piece named, then its author: "Ein Beitrag von Jane Doe", "Blog post by Jane Doe"
-_PIECE_BY = re.compile(
-    r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitrag|bericht|kommentar|"
-    r"article|story|post|column|essay|analyse|analysis|reportage|rezension|review)\s+"
-    r"(?:von|by|de|par|por)\s+(?P<name>[^\W\d_].*)", re.I)
+# What a byline calls the piece or its writing: "Ein Beitrag von", "Blog post by", "Written by"
+_PIECE = (r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitrag|bericht|"
+          r"kommentar|article|story|blog\s?post|column|essay|analyse|analysis|reportage|"
+          r"rezension|review)|written|posted|reported|geschrieben|verfasst|eingestellt|"
+          r"words|text")
+# The piece, then its author: "Ein Beitrag von Jane Doe", "Blog post by Jane Doe"
+_PIECE_BY = re.compile(r"(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+(?P<name>[^\W\d_].*)",
+                       re.I)
+# ... or the name in the next element: "Ein Artikel von <strong>", "Written by: <a>"
+_LABEL_END = re.compile(r"(?:" + _PIECE + r")\s+(?:von|by|par|por|door)\s*:?", re.I)
 _LABEL_COLON = re.compile(
     r"[-–|]?\s*(?:redaktion|interview|text(?:\s+und\s+interview)?|reportage|words|"
     r"reporting)\s*:\s*(?P<name>.*)", re.I)
 # Chinese bylines: "作者：", "记者 ", "责任编辑：" (author, reporter, editor in charge)
 _CJK_LABEL = re.compile(r"[\[【（(]?\s*(?:作者|记者|記者|责任编辑|責任編輯|编辑|編輯|撰文)"
-                        r"\s*[:：]\s*(?P<name>[^\s\]】）)|｜]{2,12})")
+                        r"\s*[:：]\s*(?:记者|記者)?\s*(?P<name>[^\s\]】）)|｜]{2,12})")
 # Footer credits that read like bylines: "Theme by X", "Powered by X", "Photos by X"
 _NOT_AUTHOR_LABEL = re.compile(
     r"theme|powered|design|hosted|hosting|photo|foto|bild|image|develop|built|made|sponsor|"
@@ -140,7 +147,7 @@ def _label_candidates(doc: Document) -> list[Any]:
         s = t.strip()
         if not s or len(s) >= 90:
             continue
-        if (BYLINE_START.match(s) or _DATE_THEN_NAME.match(s) or _LABEL_END.match(s)
+        if (BYLINE_START.match(s) or _DATE_THEN_NAME.match(s) or _LABEL_END.fullmatch(s)
                 or _LABEL_COLON.match(s) or _CJK_LABEL.match(s) or _PIECE_BY.match(s)):
             out.append(t)
         elif (len(s) < 12 and s.lower().rstrip(":") in BYLINE_WORDS
@@ -189,10 +196,10 @@ def after_label(doc: Document) -> list[str]:
             if len(dated) > 2:
                 continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline
             value = m.group("name")
-        elif m := (_CJK_LABEL.match(value) or _LABEL_COLON.match(value)
-                   or _PIECE_BY.match(value)):
+        elif m := (_CJK_LABEL.match(value) or _LABEL_COLON.match(value) or (
+                parent.tag != "a" and _PIECE_BY.match(value))):  # not a linked post title
             value = m.group("name") or _name_after(text, value)
-        elif _LABEL_END.match(value):
+        elif _LABEL_END.fullmatch(value):
             if _NOT_AUTHOR_LABEL.search(value):
                 continue
             value = _name_after(text, value)
@@ -260,8 +267,10 @@ def signature(doc: Document) -> list[str]:
 
 # "Pressekontakt", "Kontakt:", "Media contact": on a press release, the person who answers
 # for it, named on the next line above a phone number or an e-mail address
-_CONTACT = re.compile(r"(?:presse|medien)?kontakt(?:\s+für\s+(?:die\s+)?(?:medien|presse|"
-                      r"journalisten))?|(?:press|media)\s+contacts?|contact\s+presse", re.I)
+_CONTACT = re.compile(r"(?:(?:presse|medien)kontakt(?:\s+für\s+(?:die\s+)?(?:medien|presse|"
+                      r"journalisten))?|(?:press|media)\s+contacts?|contact\s+presse):?|"
+                      r"kontakt:", re.I)  # a bare "Kontakt" is a menu item; "Kontakt:" a label
+_PERSON_LINE = re.compile(r"(?:(?i:dr|prof)\.\s*)*[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}")
 _CONTACT_TEXTS = etree.XPath("//body//text()[normalize-space()]")
 _PHONE_OR_MAIL = re.compile(r"@|\b(?:tel|telefon|phone|fon|fax|e-?mail|mail)\b|\+?\d[\d /()-]{6,}",
                             re.I)
@@ -272,11 +281,12 @@ def press_contact(doc: Document) -> list[str]:
     "Pressekontakt" label, when a phone number or an e-mail address follows it."""
     texts = _CONTACT_TEXTS(doc.tree)
     for i, text in enumerate(texts):
-        if len(text) > 60 or not _CONTACT.fullmatch(clean(str(text)).rstrip(":")):
+        if len(text) > 60 or not _CONTACT.fullmatch(clean(str(text))):
             continue
         following = [clean(str(t)) for t in texts[i + 1:i + 5]]
         for j, line in enumerate(following[:2]):
-            if (2 <= len(line.split()) <= 5 and looks_like_name(line) and not DIGIT.search(line)
+            if (_PERSON_LINE.fullmatch(line) and looks_like_name(line)
+                    and not ORG_WORDS.search(line)
                     and any(_PHONE_OR_MAIL.search(rest) for rest in following[j + 1:])):
                 return [line]
     return []

@@ -129,13 +129,14 @@ def _byline_texts(idx: Index) -> list[str]:
         if m := _NEXT_LABEL.search(text):
             text = text[:m.start()]
         text = _DATE_TAIL.sub("", text)
-        if 1 < len(text) <= 80 and _names([text]):
+        if 1 < len(text) <= 80:
             out.append(text)
-        elif text:  # long or no name in it: an author box, its heading or link names
+        elif 80 < len(text) <= 1500:  # an author box, not a page wrapper classed for its authors
             inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
                                "contains(@class, 'name') or contains(@class, 'title') or "
                                "self::a or self::strong][string-length(normalize-space(.)) < 50]"
-                               "[not(@rel='tag' or @rel='category' or @rel='category tag')]")
+                               "[not(contains(concat(' ', @rel, ' '), ' tag ') or "
+                               "contains(concat(' ', @rel, ' '), ' category '))]")
             # a bio's links name books and places too: only a name-like one is its author
             out += [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
         if len(out) >= 12:
@@ -231,7 +232,8 @@ def _refine(names: list[str], bylines: list[str], structured: bool = False) -> l
         # left from a template or an earlier version; the visible byline is the article's
         shown = _names([bylines[0]])
         if shown and not want & {fold(n) for n in shown} and all(
-                looks_like_name(n) and not DIGIT.search(n) for n in shown):
+                looks_like_name(n) and len(n.split()) >= 2 and not DIGIT.search(n)
+                for n in shown):  # people, not "Redaktion"
             return shown
     for text in bylines:
         shown = _names([text])
