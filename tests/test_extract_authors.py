@@ -247,3 +247,15 @@ def test_page_wrapper_classed_for_its_authors_is_not_an_author_box() -> None:
     wrapper = ('<section class="post autor-ana-diaz"><a href="/" rel="category tag taxonomy">'
                'Portada Especial</a><a href="/">Inicio Rapido</a>' + PARA * 8 + "</section>")
     assert authors(page(body=wrapper)) == []
+
+
+def test_lowercase_von_in_a_heading_is_prose_not_a_byline() -> None:
+    body = "<h2>Vorteile beim <strong>Leasing</strong> von Firmenwagen</h2>"
+    assert authors(page(body=body)) == []
+
+
+def test_archive_link_text_gives_the_name() -> None:
+    after = '<div class="box"><a href="/author/jonas-ried">Alle Artikel von Jonas Ried</a></div>'
+    assert authors(page(after=after)) == ["Jonas Ried"]
+    after = '<p><a href="/author/jonas-ried/">View all posts by Jonas Ried</a></p>'
+    assert authors(page(after=after)) == ["Jonas Ried"]

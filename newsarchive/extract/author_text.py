@@ -176,6 +176,9 @@ _META_CLASS = re.compile(r"meta|byline|author|posted|entry-info|post-info", re.I
 _USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{3,30}")
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 def after_label(doc: Document) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
     the label ("By" in its own span, "Ein Artikel von") followed by the name in the next
@@ -192,6 +195,8 @@ def after_label(doc: Document) -> list[str]:
             whole = clean(holder.text_content())
             if _NOT_AUTHOR_LABEL.search(whole[:max(whole.find(value), 0)][-40:]):
                 continue  # "Theme: <a>Wilson</a> by Themegraphy"
+            if value[:1].islower() and (len(whole) > 300 or holder.tag in _HEADINGS):
+                continue  # "<h2>Vorteile beim <b>Leasing</b> von Firmenwagen</h2>": prose
         if m := _DATE_THEN_NAME.match(value):
             if len(dated) > 2:
                 continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline

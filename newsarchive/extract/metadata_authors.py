@@ -144,11 +144,16 @@ def _byline_texts(idx: Index) -> list[str]:
     return out
 
 
+# "Alles von Jane Doe", "View all posts by Jane Doe", "More from Jane Doe": an archive link
+_ALL_BY = re.compile(r"^(?:(?:view|see|show)\s+)?(?:all|alle|alles|more|mehr|weitere|tous)"
+                     r"(?:\s+[^\W\d_]+)?\s+(?:by|von|from|de|par|por)\s+", re.I)
+
+
 def _link_names(idx: Index, doc: Document) -> list[str]:
     """The text of a link to an author page on the same site ("/author/jane-doe")."""
     site = registrable_domain(doc.url)
     for link in idx.author_links[:20]:
-        text = clean(link.text_content())
+        text = _ALL_BY.sub("", clean(link.text_content()))
         href = link.get("href") or ""
         if "://" in href and registrable_domain(href) != site:
             continue
