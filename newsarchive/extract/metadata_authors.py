@@ -204,9 +204,10 @@ def _site_keys(name: str) -> set[str]:
 
 
 class _Publishers:
-    """The names the site goes by (og:site_name, JSON-LD publisher) and its domain. The domain
-    and its label are only compared whole: "jane-doe.net" may be Jane Doe's own site, and her
-    name is her byline there, not a publisher's."""
+    """The names the site goes by (og:site_name, JSON-LD publisher) and its domain. Site names
+    match however spelled ("ElColombiano.com", "El Colombiano"); the domain's label only with
+    a leading article or a TLD ("Die Furche" on furche.at): "jane-doe.net" may be Jane Doe's
+    own site, and her name is her byline there, not a publisher's."""
 
     def __init__(self, doc: Document, p: _Page, graph: dict[str, dict[str, Any]]) -> None:
         names = site_names(doc) + _names_from_ld(p.ld.get("publisher"), graph)[0]
