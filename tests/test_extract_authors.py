@@ -259,3 +259,8 @@ def test_archive_link_text_gives_the_name() -> None:
     assert authors(page(after=after)) == ["Jonas Ried"]
     after = '<p><a href="/author/jonas-ried/">View all posts by Jonas Ried</a></p>'
     assert authors(page(after=after)) == ["Jonas Ried"]
+
+
+def test_press_contact_label_and_person_in_one_paragraph() -> None:
+    after = "<p>Kontakt:<br>Ole Sand<br>E-Mail: presse@example.org</p>"
+    assert authors(page(after=after)) == ["Ole Sand"]

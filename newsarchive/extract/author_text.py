@@ -113,7 +113,6 @@ def byline_names(values: list[str]) -> list[str]:
 _DATE_THEN_NAME = re.compile(
     r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[|,-]?\s*\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*"
     r"(?:[|–—-]|von|by)\s*(?P<name>[^\W\d_][^\d|:]{2,40}?)\s*$", re.I)
-# A label and the name in one text: "Redaktion: Jane Doe", "Text und Interview: Jane Doe"
 # What a byline calls the piece or its writing: "Ein Beitrag von", "Blog post by", "Written by"
 _PIECE = (r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitrag|bericht|"
           r"kommentar|article|story|blog\s?post|column|essay|analyse|analysis|reportage|"
@@ -124,6 +123,7 @@ _PIECE_BY = re.compile(r"(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+(?P<name>
                        re.I)
 # ... or the name in the next element: "Ein Artikel von <strong>", "Written by: <a>"
 _LABEL_END = re.compile(r"(?:" + _PIECE + r")\s+(?:von|by|par|por|door)\s*:?", re.I)
+# A label and the name in one text: "Redaktion: Jane Doe", "Text und Interview: Jane Doe"
 _LABEL_COLON = re.compile(
     r"[-–|]?\s*(?:redaktion|interview|text(?:\s+und\s+interview)?|reportage|words|"
     r"reporting)\s*:\s*(?P<name>.*)", re.I)
@@ -137,23 +137,46 @@ _NOT_AUTHOR_LABEL = re.compile(
     r"template|plugin|code|support|unterstützt|proudly", re.I)
 
 
-def _label_candidates(doc: Document) -> list[Any]:
-    """Short text nodes that hold or announce a byline, in document order. The patterns run
-    on the stripped text: leading whitespace runs would make them backtrack."""
-    out = []
-    for t in _TEXTS(doc.tree):
-        if len(t) >= 200:
-            continue
-        s = t.strip()
-        if not s or len(s) >= 90:
-            continue
-        if (BYLINE_START.match(s) or _DATE_THEN_NAME.match(s) or _LABEL_END.fullmatch(s)
-                or _LABEL_COLON.match(s) or _CJK_LABEL.match(s) or _PIECE_BY.match(s)):
-            out.append(t)
-        elif (len(s) < 12 and s.lower().rstrip(":") in BYLINE_WORDS
-              and (parent := t.getparent()) is not None and "label" in (parent.get("class") or "")):
-            out.append(t)  # "Interview" in <div class="credit-label">, the name beside it
-    return out
+# "Pressekontakt", "Kontakt:", "Media contact": on a press release, the person who answers
+# for it, named on the next line above a phone number or an e-mail address
+_CONTACT = re.compile(r"(?:(?:presse|medien)kontakt(?:\s+für\s+(?:die\s+)?(?:medien|presse|"
+                      r"journalisten))?|(?:press|media)\s+contacts?|contact\s+presse):?|"
+                      r"kontakt:", re.I)  # a bare "Kontakt" is a menu item; "Kontakt:" a label
+_PERSON_LINE = re.compile(r"(?:(?i:dr|prof)\.\s*)*[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}")
+# The labels above and the contact label in one pattern: one match call a text node (a page
+# has ~800), where one call a pattern made the scan cost more than all the rules. The piece
+# words only after a lookahead finds "von"/"by" in the first words: most texts fail there.
+_ANY_LABEL = re.compile("|".join((
+    "(?P<contact>(?i:" + _CONTACT.pattern + ")$)",
+    BYLINE_START.pattern, "(?i:" + _DATE_THEN_NAME.pattern + ")",
+    r"(?i:(?=.{0,40}?\s(?:von|by|de|par|por|door)\b)(?:" + _PIECE + r")\s+(?:von|by|par|por|door)"
+    r"\s*:?$)",
+    r"(?i:(?=.{0,40}?\s(?:von|by|de|par|por)\s)(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+"
+    r"[^\W\d_])",
+    "(?i:" + _LABEL_COLON.pattern.replace("(?P<name>", "(?:") + ")",
+    _CJK_LABEL.pattern.replace("(?P<name>", "(?:"))))
+
+
+class TextScan:
+    """One pass over the page's short text nodes (stripped: leading whitespace runs made the
+    patterns backtrack): those that hold or announce a byline, and press-contact labels, in
+    document order."""
+
+    def __init__(self, doc: Document) -> None:
+        self.labels: list[Any] = []
+        self.contacts: list[Any] = []
+        for t in _TEXTS(doc.tree):
+            if len(t) >= 200:
+                continue
+            s = t.strip()
+            if not s or len(s) >= 90:
+                continue
+            if m := _ANY_LABEL.match(s):
+                (self.contacts if m.group("contact") else self.labels).append(t)
+            elif (len(s) < 12 and s.lower().rstrip(":") in BYLINE_WORDS
+                  and (parent := t.getparent()) is not None
+                  and "label" in (parent.get("class") or "")):
+                self.labels.append(t)  # "Interview" in <div class="credit-label">, name beside
 
 
 def _name_after(text: Any, label: str) -> str:
@@ -179,12 +202,12 @@ _USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{3,30}")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def after_label(doc: Document) -> list[str]:
+def after_label(scan: TextScan) -> list[str]:
     """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
     the label ("By" in its own span, "Ein Artikel von") followed by the name in the next
     elements."""
     out: list[str] = []
-    texts = _label_candidates(doc)
+    texts = scan.labels
     dated = [t for t in texts if _DATE_THEN_NAME.match(t)]
     for text in texts[:8]:
         parent = text.getparent()
@@ -270,25 +293,21 @@ def signature(doc: Document) -> list[str]:
     return []
 
 
-# "Pressekontakt", "Kontakt:", "Media contact": on a press release, the person who answers
-# for it, named on the next line above a phone number or an e-mail address
-_CONTACT = re.compile(r"(?:(?:presse|medien)kontakt(?:\s+für\s+(?:die\s+)?(?:medien|presse|"
-                      r"journalisten))?|(?:press|media)\s+contacts?|contact\s+presse):?|"
-                      r"kontakt:", re.I)  # a bare "Kontakt" is a menu item; "Kontakt:" a label
-_PERSON_LINE = re.compile(r"(?:(?i:dr|prof)\.\s*)*[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}")
-_CONTACT_TEXTS = etree.XPath("//body//text()[normalize-space()]")
+# from the label's element on, the label first: its tail and what follows, or its own text,
+# its children's ("<p>Kontakt:<br>Jane Doe<br>Tel. ...</p>") and what follows
+_AFTER_TAIL = etree.XPath("following::text()[normalize-space()][position() <= 5]")
+_FROM_TEXT = etree.XPath("(descendant::text() | following::text())[normalize-space()]"
+                         "[position() <= 5]")
 _PHONE_OR_MAIL = re.compile(r"@|\b(?:tel|telefon|phone|fon|fax|e-?mail|mail)\b|\+?\d[\d /()-]{6,}",
                             re.I)
 
 
-def press_contact(doc: Document) -> list[str]:
+def press_contact(scan: TextScan) -> list[str]:
     """The contact person of a press release without a byline: the name on the line after a
     "Pressekontakt" label, when a phone number or an e-mail address follows it."""
-    texts = _CONTACT_TEXTS(doc.tree)
-    for i, text in enumerate(texts):
-        if len(text) > 60 or not _CONTACT.fullmatch(clean(str(text))):
-            continue
-        following = [clean(str(t)) for t in texts[i + 1:i + 5]]
+    for text in scan.contacts:
+        after = (_AFTER_TAIL if text.is_tail else _FROM_TEXT)(text.getparent())
+        following = [clean(str(t)) for t in after][1:]
         for j, line in enumerate(following[:2]):
             if (_PERSON_LINE.fullmatch(line) and looks_like_name(line)
                     and not ORG_WORDS.search(line)

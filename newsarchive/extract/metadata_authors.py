@@ -23,6 +23,7 @@ from lxml import etree
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
+    TextScan,
     after_label,
     copyright_holder,
     excluded,
@@ -45,11 +46,11 @@ Found = tuple[Any, str] | None
 _BYLINE_CLASS = re.compile(r"author|byline|auteur|autor|vcard|user__name|username|writer|"
                            r"creator|firma|signature", re.I)
 _AUTHOR_HREF = re.compile(
-    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
+    r"/(?:(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
     r"newsteam|team|staff|redaktion|journalists?|contributors?|writers?|mitarbeiter)"
     r"/[^/?#]+"
     # forum and deal-site profiles: "member.php?u=123", "/user-overview/?u=123"
-    r"|/member\.php\?u=\d|/users?[-_]?\w*/?\?u(?:ser)?(?:id)?=\w", re.I)
+    r"|member\.php\?u=\d|users?[-_]?\w*/?\?u(?:ser)?(?:id)?=\w)", re.I)
 _WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
 _MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
@@ -304,7 +305,8 @@ def authors(p: _Page) -> Found:
                 break
             # an author box names the first author, the byline next to it all of them
             return _refine(names, bylines[i + 1:i + 4]), "generic"
-    for text in after_label(doc):
+    scan = TextScan(doc)
+    for text in after_label(scan):
         if not publishers.all(names := _names([text])):
             return names, "generic"
         fallback = fallback or (names, "generic")
@@ -312,7 +314,7 @@ def authors(p: _Page) -> Found:
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := signature(doc) or press_contact(doc)):
+    if not fallback and (names := signature(doc) or press_contact(scan)):
         return names, "generic"
     if fallback:
         return fallback
