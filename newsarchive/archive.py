@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +24,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from newsarchive import revisions as revs
+from newsarchive.archive_batch import URL_SQL, BatchWriter, NewRows, url_kind
 from newsarchive.archive_children import page_url as _page_url
 from newsarchive.archive_children import write_images_and_related
 from newsarchive.clusters import Clusters
@@ -32,6 +33,8 @@ from newsarchive.migrations import MIGRATIONS, migrate, schema_version
 
 Outcome = Literal["new", "updated", "unchanged", "merged"]
 OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "merged")
+# Called inside store_many's transaction with the (item, outcome) pairs it stored.
+AfterStore = Callable[[list[tuple[Mapping[str, Any], Outcome]]], None]
 
 # Bodies shorter than this (teasers, "page not found" stubs) are too generic to prove that two
 # pages carry the same article, so they get no content hash.
@@ -91,6 +94,7 @@ class _Page:
     urls: list[str]  # canonical, fetched, then the rest of seen_urls; normalized, unique
     seen_at: str
     row: dict[str, Any] = field(default_factory=dict)
+    revision_json: str = ""  # revisions.revision_json of the item's content
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> _Page:
@@ -100,6 +104,8 @@ class _Page:
             raise ValueError(f"item has no usable url/canonical_url/site: {item.get('url')!r}")
         seen = [canonical, fetched, *(_page_url(u) for u in item.get("seen_urls") or [])]
         urls = list(dict.fromkeys(u for u in seen if u))
+        # Dumped once: hashed here, stored as the revision's content if it becomes one.
+        revision_json = revs.revision_json(revs.revision_content(item))
         row = {
             "canonical_url": canonical,
             "url": fetched,
@@ -114,11 +120,12 @@ class _Page:
             "is_article": int(bool(item.get("is_article", True))),
             "content_hash": content_hash(item.get("body")),
             "version_hash": version_hash(item),
-            "revision_hash": revs.revision_hash(revs.revision_content(item)),
+            "revision_hash": hashlib.sha1(revision_json.encode()).hexdigest(),
             "capture_id": item.get("capture_id"),
             "fetched_at": item.get("fetched_at"),
         }
-        return cls(item, canonical, fetched, urls, item.get("fetched_at") or utcnow(), row)
+        return cls(item, canonical, fetched, urls, item.get("fetched_at") or utcnow(), row,
+                   revision_json)
 
 
 class Archive:
@@ -128,6 +135,7 @@ class Archive:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lsh: Clusters | None = None
         try:
             conn = sqlite3.connect(self.path, timeout=busy_timeout)
             self.db = Database(conn)
@@ -138,7 +146,6 @@ class Archive:
                 with self._write():
                     migrate(self.db)
             self.schema_version = schema_version(self.db)
-            self._lsh: Clusters | None = None
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -149,11 +156,18 @@ class Archive:
         # IMMEDIATE takes the write lock before the identity lookup, so two processes storing
         # the same article cannot both decide it is new.
         self.db.execute("BEGIN IMMEDIATE")
+        lsh_seq = self._lsh.seq if self._lsh is not None else None
         try:
             yield
             self.db.execute("COMMIT")
         except BaseException:
             self.db.rollback()
+            # The index may have moved past rows that are gone now and whose numbers the next
+            # writer reuses: back to where it was (or rebuilt, if made in this transaction).
+            if lsh_seq is None:
+                self._lsh = None
+            elif self._lsh is not None:
+                self._lsh.seq = lsh_seq
             raise
 
     # --- storing ------------------------------------------------------------------------------
@@ -171,17 +185,60 @@ class Archive:
         except sqlite3.Error as exc:
             raise ArchiveError(f"could not store {page.fetched} in {self.path}: {exc}") from exc
 
+    def store_many(
+        self, items: Sequence[Mapping[str, Any]], then: AfterStore | None = None
+    ) -> list[Outcome | Exception]:
+        """Store a batch in one transaction; one result per item, in order: its outcome, or the
+        exception that kept it out (ValueError for an unusable item, ArchiveError when SQLite
+        refused it). Rows and outcomes are those of `store()` called on each item in turn.
+
+        `then(stored)` runs inside the same transaction with the (item, outcome) pairs stored,
+        so what it writes (the crawl's fetch_state) commits or rolls back with the records.
+        If the batch fails, each item is retried in a transaction of its own: one record the
+        database refuses costs only itself.
+        """
+        results: list[Outcome | Exception | None] = [None] * len(items)
+        pages: list[tuple[int, _Page]] = []
+        for i, item in enumerate(items):
+            try:
+                pages.append((i, _Page.from_item(item)))
+            except ValueError as exc:
+                results[i] = exc
+        if pages:
+            try:
+                with self._write():
+                    outcomes = BatchWriter(self).store([p for _, p in pages])
+                    if then is not None:
+                        then([(items[i], o) for (i, _), o in zip(pages, outcomes, strict=True)])
+                for (i, _), outcome in zip(pages, outcomes, strict=True):
+                    results[i] = outcome
+            except Exception:  # noqa: BLE001 - which item is to blame is found out below
+                for i, page in pages:
+                    results[i] = self._store_alone(items[i], page, then)
+        return [r for r in results if r is not None]
+
+    def _store_alone(self, item: Mapping[str, Any], page: _Page,
+                     then: AfterStore | None) -> Outcome | Exception:
+        try:
+            with self._write():
+                outcome = self._store(page)
+                if then is not None:
+                    then([(item, outcome)])
+                return outcome
+        except sqlite3.Error as exc:
+            err = ArchiveError(f"could not store {page.fetched} in {self.path}: {exc}")
+            err.__cause__ = exc
+            return err
+        except Exception as exc:  # noqa: BLE001 - a record our code cannot handle: reported
+            return exc
+
     def _store(self, page: _Page) -> Outcome:
         known = self._known_urls(page.urls)
         found, via = self._identify(page, known)
         if found is None:
-            aid = self._free_id(page.canonical)
-            self.db["articles"].insert(
-                {"id": aid, **page.row, "first_seen": page.seen_at, "last_seen": page.seen_at})
-            write_images_and_related(self.db, aid, page.item)
-            self._add_urls(aid, page, known, page.canonical, alias=False)
-            self._new_version(aid, page, revision=True)
-            self._clusters().assign(aid, page.item.get("body"))
+            rows = NewRows(self)  # the rows store_many writes for a new article, for one
+            rows.add(self._free_id(page.canonical), page, dict(known))
+            rows.write()
             return "new"
         if via in ("content", "copy"):
             return self._merge_copy(found, page, known)
@@ -216,8 +273,7 @@ class Archive:
     def _new_version(self, aid: int, page: _Page, revision: bool) -> None:
         """A new or changed page: revision (if its content changed), comments, count."""
         if revision:
-            content = revs.revision_content(page.item)
-            revs.add_revision(self.db, aid, content, page.row["fetched_at"],
+            revs.add_revision(self.db, aid, page.revision_json, page.row["fetched_at"],
                               page.row["capture_id"], page.row["content_hash"])
         comments = list(page.item.get("comments") or [])
         revs.merge_comments(self.db, aid, comments, page.seen_at)
@@ -301,16 +357,9 @@ class Archive:
         for url in page.urls:
             if url in known:
                 continue  # first owner wins; its first_seen stays
-            if alias:
-                kind = "alias"
-            elif url in (canonical, page.canonical):  # the page may have moved its canonical
-                kind = "canonical"
-            elif url == page.fetched:
-                kind = "fetched"
-            else:
-                kind = "redirect"
-            rows.append({"url": url, "article_id": aid, "kind": kind, "first_seen": page.seen_at})
-        self.db["article_urls"].insert_all(rows)
+            kind = "alias" if alias else url_kind(url, page, canonical)
+            rows.append((url, aid, kind, page.seen_at))
+        self.db.conn.executemany(URL_SQL, rows)
         return len(rows)
 
     def _touch(self, aid: int, seen_at: str) -> None:

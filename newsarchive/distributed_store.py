@@ -1,12 +1,13 @@
 """The Redis side of one archive: run crawls on the shared frontier, and the single store.
 
-`RedisStore` is the only writer of the SQLite archive in a distributed crawl. It moves one
-message at a time from `newsarchive:items` to `newsarchive:items:processing` (LMOVE), applies it
-with the single-machine rules (ValidatePipeline's `rejection_reason`, `Archive.store` dedup in
-one transaction per record, fetch_state after the store, 304s recorded), and only then drops
-it from the processing list. Killed in between, the message is still in the processing list and
-is put back first on the next start: at worst a record is stored twice, which the archive's
-deduplication turns into "unchanged".
+`RedisStore` is the only writer of the SQLite archive in a distributed crawl. It moves the
+messages waiting (up to `batch`, default NEWSARCHIVE_STORE_BATCH's 50) from `newsarchive:items`
+to `newsarchive:items:processing` (LMOVE), applies them with the single-machine rules
+(ValidatePipeline's `rejection_reason`, `Archive.store_many` dedup in one transaction per batch
+with each record's fetch_state, 304s recorded), and only then drops them from the processing
+list. Killed in between, the messages are still in the processing list and are put back first
+on the next start: at worst a record is stored twice, which the archive's deduplication turns
+into "unchanged".
 
 Messages (JSON, pushed by distributed.PushPipeline): run_start (a worker run: one crawl_runs
 row), item (one record, attributed to its run), run_end (the worker's page and error counts).
@@ -36,9 +37,9 @@ from newsarchive.distributed import (
     crawl_settings,
 )
 from newsarchive.extract.urls import normalize_url
-from newsarchive.pipelines import EXTRACTION_ERROR, is_fatal, rejection_reason
+from newsarchive.pipelines import EXTRACTION_ERROR, STORE_BATCH, is_fatal, rejection_reason
 from newsarchive.runner import CrawlResult
-from newsarchive.schedule import RevisitPolicy, born_of, parse_time, record_fetch
+from newsarchive.schedule import RevisitPolicy, born_of, parse_time, record_fetch, upsert_fetch
 
 logger = logging.getLogger(__name__)
 RUNS = f"{PREFIX}:runs"  # worker run key -> crawl_runs id (a restarted store finds its rows)
@@ -102,16 +103,17 @@ class Run:
 
 
 class RedisStore:
-    def __init__(self, server: Redis, db: str, synchronous: str = "NORMAL") -> None:
+    def __init__(self, server: Redis, db: str, synchronous: str = "NORMAL",
+                 batch: int = STORE_BATCH) -> None:
         self.server = server
         self.archive = Archive(db)
-        self.state = sqlite3.connect(db, timeout=30)  # fetch_state, as FetchStatePipeline
         if synchronous.upper() in ("OFF", "NORMAL", "FULL", "EXTRA"):  # as StorePipeline
             self.archive.db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
-            self.state.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+        self.batch = max(1, batch)
         self.runs: dict[str, Run] = {}
         self.totals: Counter[str] = Counter()
         self.run_id = self.archive.start_run("store", {"redis": _safe(server)})
+        self._items: list[tuple[dict[str, Any], Run]] = []  # waiting for their transaction
 
     def recover(self) -> int:
         """Put back what a killed store had popped but not committed (processed first)."""
@@ -123,24 +125,35 @@ class RedisStore:
         return n
 
     def step(self, timeout: float = 1.0) -> bool:
-        """Store one message; False if none came within `timeout`. ArchiveError (fatal) leaves
-        the message in the processing list for the next start."""
+        """Store the messages waiting (up to `batch`, records in one transaction); False if
+        none came within `timeout`. ArchiveError (fatal) leaves them in the processing list
+        for the next start."""
         raw = self.server.blmove(ITEMS, PROCESSING, timeout, "RIGHT", "LEFT")
         if raw is None:
             return False
-        try:
-            msg = json.loads(raw)
-        except ValueError:
-            logger.error("dropped an unreadable message: %r", raw[:200])
-            msg = None
-        if isinstance(msg, dict):
-            self.handle(msg)
-        self.server.lpop(PROCESSING)  # committed (or rejected): it is ours, at the head
+        taken = [raw]
+        while len(taken) < self.batch:
+            more = self.server.lmove(ITEMS, PROCESSING, "RIGHT", "LEFT")
+            if more is None:
+                break
+            taken.append(more)
+        for one in taken:
+            try:
+                msg = json.loads(one)
+            except ValueError:
+                logger.error("dropped an unreadable message: %r", one[:200])
+                msg = None
+            if isinstance(msg, dict):
+                self.handle(msg)
+        self.flush()
+        # Committed (or rejected): they are ours, the newest at the head of the list.
+        self.server.ltrim(PROCESSING, len(taken), -1)
         return True
 
     def handle(self, msg: dict[str, Any]) -> None:
         kind, key = msg.get("type"), str(msg.get("run"))
         if kind == "run_start":
+            self.flush()
             policy = RevisitPolicy.from_mapping(msg.get("revisit") or None)
             rid = self.archive.start_run(str(msg.get("spider")), msg.get("args") or {})
             self.server.hset(RUNS, key, rid)
@@ -148,6 +161,7 @@ class RedisStore:
             return
         run = self._run(key)
         if kind == "run_end":
+            self.flush()  # the run's records first, then its counts
             stats = dict(msg.get("stats") or {})
             stats.update({f"newsarchive/stored/{o}": n for o, n in run.outcomes.items()})
             self.archive.finish_run(run.id, run.counts(stats), msg.get("reason"), stats)
@@ -162,8 +176,18 @@ class RedisStore:
         return self.runs[key]
 
     def store(self, item: dict[str, Any], run: Run) -> None:
+        """Queue one record for the next flush (304s and rejections are handled at once)."""
         if item.get("not_modified"):
-            self._fetched(item, 304, run.policy)
+            self.flush()  # in message order
+            conn = self.archive.db.conn
+            url, now = normalize_url(item["url"]), datetime.now(UTC)
+            fetch = item.get("fetch") or {}
+            try:
+                born = born_of(conn, url)
+                record_fetch(conn, url, 304, fetch.get("etag"), fetch.get("last_modified"),
+                             run.policy.next_visit(born, now, now), now)
+            except sqlite3.Error as exc:  # an optimisation: losing it costs a refetch
+                logger.warning("revisit state not saved for %s: %s", url, exc)
             run.outcomes["not_modified"] += 1
             self.totals["not modified"] += 1
             return
@@ -172,29 +196,41 @@ class RedisStore:
             run.rejected[reason[0]] += 1
             self.totals["rejected"] += 1
             return
-        try:
-            outcome = self.archive.store(item)
-        except (ArchiveError, ValueError) as exc:
-            if isinstance(exc, ArchiveError) and is_fatal(exc):
-                raise
-            logger.error("not archived: %s", exc)
-            run.errors += 1
-            self.totals["errors"] += 1
-            return
-        run.outcomes[outcome] += 1
-        self.totals[outcome] += 1
-        if item.get("url") and item.get("fetch"):
-            self._fetched(item, int(item.get("http_status") or 200), run.policy)
+        self._items.append((item, run))
 
-    def _fetched(self, item: dict[str, Any], status: int, policy: RevisitPolicy) -> None:
-        fetch = item.get("fetch") or {}
-        url, now = normalize_url(item["url"]), datetime.now(UTC)
-        try:
-            born = parse_time(item.get("published_at")) or born_of(self.state, url)
-            record_fetch(self.state, url, status, fetch.get("etag"), fetch.get("last_modified"),
-                         policy.next_visit(born, now, now), now)
-        except sqlite3.Error as exc:  # an optimisation: losing it costs a refetch
-            logger.warning("revisit state not saved for %s: %s", url, exc)
+    def flush(self) -> None:
+        """Store the queued records in one transaction, their fetch_state with them."""
+        batch, self._items = self._items, []
+        if not batch:
+            return
+        runs = {id(item): run for item, run in batch}
+
+        def fetched(stored: list[tuple[Any, str]]) -> None:
+            conn, now = self.archive.db.conn, datetime.now(UTC)
+            for item, _ in stored:
+                if not (item.get("url") and item.get("fetch")):
+                    continue
+                fetch, url = item["fetch"], normalize_url(item["url"])
+                born = parse_time(item.get("published_at")) or born_of(conn, url)
+                upsert_fetch(conn, url, int(item.get("http_status") or 200), fetch.get("etag"),
+                             fetch.get("last_modified"),
+                             runs[id(item)].policy.next_visit(born, now, now), now)
+
+        results = self.archive.store_many([item for item, _ in batch], fetched)
+        fatal: ArchiveError | None = None
+        for (_, run), result in zip(batch, results, strict=True):
+            if isinstance(result, Exception):
+                if isinstance(result, ArchiveError) and is_fatal(result):
+                    fatal = fatal or result
+                    continue
+                logger.error("not archived: %s", result)
+                run.errors += 1
+                self.totals["errors"] += 1
+                continue
+            run.outcomes[result] += 1
+            self.totals[result] += 1
+        if fatal is not None:
+            raise fatal
 
     def close(self, reason: str) -> None:
         for run in self.runs.values():  # runs whose end never came (a killed worker)
@@ -204,7 +240,6 @@ class RedisStore:
         counts.update(rejected=self.totals["rejected"], errors=self.totals["errors"])
         self.archive.finish_run(self.run_id, counts, reason, dict(self.totals))
         self.archive.close()
-        self.state.close()
 
 
 def _safe(server: Redis) -> str:

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Names of the layers that can give a field, most specific first (see `Record.provenance`).
-LAYERS = ("site", "json-ld", "opengraph", "microdata", "meta", "generic", "trafilatura", "url")
+LAYERS = ("site", "json-ld", "opengraph", "microdata", "meta", "generic", "trafilatura", "url",
+          "htmldate")
 
 
 @dataclass

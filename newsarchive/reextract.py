@@ -5,11 +5,14 @@ loses data: identity (ids, URLs) is kept, each revision is re-extracted from its
 updated in place (no new revision: the publisher did not change anything), and the article row
 from the capture of its latest stored version. A field the new extractor no longer finds keeps
 its old value and is reported (`Report.missing`), never silently blanked. Comments are merged
-without marking any as removed. Writes are batched: one transaction per `batch` articles.
+without marking any as removed. Writes are batched: one transaction per `batch` articles, one
+executemany per table; if a batch fails, its articles are written one by one, so one the
+database refuses costs only itself (reported in `Report.errors`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,16 +21,37 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.archive import Archive, _Page, utcnow
-from newsarchive.archive_children import write_images_and_related
+from newsarchive.archive_batch import ROW_COLUMNS
+from newsarchive.archive_children import ChildRows
 from newsarchive.captures import read_capture
 from newsarchive.export import article_filter
 from newsarchive.extract import extract
 from newsarchive.profiles import SiteProfile, find_by_url, load_profiles
-from newsarchive.revisions import REVISION_FIELDS, merge_comments, revision_content, revision_hash
+from newsarchive.revisions import REVISION_FIELDS, merge_comments, revision_content, revision_json
 
 SCALARS = ("language", "headline", "subheadline", "section", "published_at", "published_raw",
            "modified_at", "modified_raw", "body", "comment_count", "access")
 LISTS = ("authors", "tags", "images", "related_blocks")
+
+
+# What a re-extraction rewrites in place: the article row but its identity and capture...
+ARTICLE_FIELDS = tuple(k for k in ROW_COLUMNS
+                       if k not in ("canonical_url", "url", "capture_id", "fetched_at", "site"))
+ARTICLE_UPDATE = (f"UPDATE articles SET {', '.join(f'{k} = ?' for k in ARTICLE_FIELDS)}"
+                  " WHERE id = ?")
+# ...and revisions' content (no new revision: the publisher did not change anything).
+REVISION_UPDATE = ("UPDATE revisions SET content = ?, revision_hash = ?, reextracted_at = ?"
+                   " WHERE id = ?")
+
+
+@dataclass
+class _Changes:
+    aid: int
+    revisions: list[tuple[Any, ...]] = field(default_factory=list)  # REVISION_UPDATE rows
+    article: tuple[_Page, Mapping[str, Any]] | None = None  # (re-extracted page, stored row)
+
+    def __bool__(self) -> bool:
+        return bool(self.revisions or self.article)
 
 
 def _empty(value: Any) -> bool:
@@ -84,9 +108,9 @@ class Reextractor:
                       headers=cap.headers, fetched_at=when)
         return rec.to_dict()
 
-    def _article_ops(self, aid: int, report: Report) -> list[Callable[[], None]]:
+    def _article_changes(self, aid: int, report: Report) -> _Changes:
         art = next(self.db.query("SELECT * FROM articles WHERE id = ?", [aid]))
-        ops: list[Callable[[], None]] = []
+        changes = _Changes(aid)
         for rev in list(self.db.query(
                 "SELECT id, revision, fetched_at, capture_id, content FROM revisions "
                 "WHERE article_id = ? ORDER BY revision", [aid])):
@@ -103,16 +127,16 @@ class Reextractor:
             _keep_missing(new, old, REVISION_FIELDS, aid, f"revision {rev['revision']}", report)
             if new != old:
                 report.changed_revisions += 1
-                ops.append(lambda r=rev, c=new: self.db["revisions"].update(r["id"], {
-                    "content": json.dumps(c, ensure_ascii=False, sort_keys=True),
-                    "revision_hash": revision_hash(c), "reextracted_at": utcnow()}))
+                text = revision_json(new)
+                changes.revisions.append((text, hashlib.sha1(text.encode()).hexdigest(),
+                                          utcnow(), rev["id"]))
         if art["capture_id"] is None:
             report.no_capture += 1
-            return ops
+            return changes
         item = self._extract(art["capture_id"], art["site_profile"], art["fetched_at"])
         if item is None:
             report.no_capture += 1
-            return ops
+            return changes
         old = self._stored_record(art)
         _keep_missing(item, old, SCALARS + LISTS, aid, "article", report)
         item.update(url=art["url"], canonical_url=art["canonical_url"], site=art["site"],
@@ -120,8 +144,8 @@ class Reextractor:
         page = _Page.from_item(item)
         if page.row["version_hash"] != art["version_hash"]:
             report.changed_articles += 1
-            ops.append(lambda: self._write_article(aid, page, art))
-        return ops
+            changes.article = (page, art)
+        return changes
 
     def _stored_record(self, art: Mapping[str, Any]) -> dict[str, Any]:
         old = {k: art[k] for k in SCALARS}
@@ -142,16 +166,22 @@ class Reextractor:
         old["related_blocks"] = blocks
         return old
 
-    def _write_article(self, aid: int, page: _Page, art: Mapping[str, Any]) -> None:
-        fields = {k: v for k, v in page.row.items()
-                  if k not in ("canonical_url", "url", "capture_id", "fetched_at", "site")}
-        self.db["articles"].update(aid, fields)
-        write_images_and_related(self.db, aid, page.item, replace=True)
-        # The same page again: comments are merged (texts refreshed), none marked removed.
-        merge_comments(self.db, aid, list(page.item.get("comments") or []), art["last_seen"],
-                       mark_removed=False)
-        if page.item.get("body") != art["body"]:
-            self.archive._clusters().update(aid, page.item.get("body"))
+    def _write(self, batch: list[_Changes]) -> None:
+        """One batch's changes, in the caller's transaction: executemany per table."""
+        conn, children = self.db.conn, ChildRows()
+        conn.executemany(REVISION_UPDATE, [r for ch in batch for r in ch.revisions])
+        articles = [ch.article for ch in batch if ch.article is not None]
+        conn.executemany(ARTICLE_UPDATE, [
+            (*[page.row[k] for k in ARTICLE_FIELDS], art["id"]) for page, art in articles])
+        for page, art in articles:
+            children.add(art["id"], page.item, replace=True)
+        children.write(self.db)
+        for page, art in articles:
+            # The same page again: comments are merged (texts refreshed), none marked removed.
+            merge_comments(self.db, art["id"], list(page.item.get("comments") or []),
+                           art["last_seen"], mark_removed=False)
+            if page.item.get("body") != art["body"]:
+                self.archive._clusters().update(art["id"], page.item.get("body"))
 
     def run(self, site: str | None = None, since: str | None = None, batch: int = 100,
             progress: Callable[[int, int], None] | None = None) -> Report:
@@ -160,17 +190,24 @@ class Reextractor:
             f"SELECT id FROM articles WHERE {where} ORDER BY id", params)]
         report = Report()
         for start in range(0, len(ids), batch):
-            ops: list[Callable[[], None]] = []
+            changes: list[_Changes] = []
             for aid in ids[start:start + batch]:
                 report.articles += 1
                 try:
-                    ops += self._article_ops(aid, report)
+                    changes.append(self._article_changes(aid, report))
                 except Exception as exc:  # one unreadable capture must not stop the run
                     report.errors.append((aid, f"{type(exc).__name__}: {exc}"))
-            if ops:
+            changes = [ch for ch in changes if ch]
+            try:
                 with self.archive._write():
-                    for op in ops:
-                        op()
+                    self._write(changes)
+            except Exception:  # noqa: BLE001 - found out below, article by article
+                for ch in changes:  # one article the database refuses costs only itself
+                    try:
+                        with self.archive._write():
+                            self._write([ch])
+                    except Exception as exc:  # noqa: BLE001
+                        report.errors.append((ch.aid, f"not written: {exc}"))
             if progress:
                 progress(min(start + batch, len(ids)), len(ids))
         return report

@@ -34,23 +34,30 @@ def revision_content(item: Mapping[str, Any]) -> dict[str, Any]:
     return content
 
 
+def revision_json(content: Mapping[str, Any]) -> str:
+    """The stored text of a revision's content; its sha1 is the revision hash."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False)
+
+
 def revision_hash(content: Mapping[str, Any]) -> str:
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()
+    return hashlib.sha1(revision_json(content).encode()).hexdigest()
 
 
-def add_revision(db: Database, aid: int, content: Mapping[str, Any], fetched_at: str | None,
-                 capture_id: int | None, content_hash: str | None) -> int:
-    """Append the next revision of `aid`; returns its number (1 for a new article)."""
+REVISION_SQL = ("INSERT INTO revisions (article_id, revision, fetched_at, revision_hash,"
+                " content_hash, capture_id, content) VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def add_revision(db: Database, aid: int, content: Mapping[str, Any] | str,
+                 fetched_at: str | None, capture_id: int | None,
+                 content_hash: str | None) -> int:
+    """Append the next revision of `aid`; returns its number (1 for a new article).
+    `content` may be given already dumped (`revision_json`)."""
     last = db.execute("SELECT max(revision) FROM revisions WHERE article_id = ?",
                       [aid]).fetchone()[0]
     number = int(last or 0) + 1
-    db["revisions"].insert({
-        "article_id": aid, "revision": number, "fetched_at": fetched_at,
-        "revision_hash": revision_hash(content), "content_hash": content_hash,
-        "capture_id": capture_id,
-        "content": json.dumps(content, ensure_ascii=False, sort_keys=True),
-    })
+    text = content if isinstance(content, str) else revision_json(content)
+    db.execute(REVISION_SQL, [aid, number, fetched_at, hashlib.sha1(text.encode()).hexdigest(),
+                              content_hash, capture_id, text])
     db.execute("UPDATE articles SET revision_count = ? WHERE id = ?", [number, aid])
     return number
 

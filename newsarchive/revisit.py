@@ -2,9 +2,9 @@
 
 `NotModifiedPipeline` (before validation) takes the spider's `{"not_modified": True}` items -- a
 304 answer to a conditional revisit -- records the fetch, moves the article's `last_seen` and
-drops the item: nothing else is written. `FetchStatePipeline` (after the store) records the
-validators of each stored page. It runs after the store on purpose: state written before a
-store that then failed would make the next run send If-None-Match, get a 304 and never store.
+drops the item: nothing else is written. The validators of each stored page are written by
+`StorePipeline`, in the transaction that stores the record (pipelines.py): state written
+without its record would make the next run send If-None-Match, get a 304 and never store.
 """
 
 from __future__ import annotations
@@ -71,9 +71,3 @@ class NotModifiedPipeline(_StateWriter):
         exc.log_level = "DEBUG"  # type: ignore[attr-defined]  # read by NewsLogFormatter
         raise exc
 
-
-class FetchStatePipeline(_StateWriter):
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        if isinstance(item, dict) and item.get("url") and item.get("fetch"):
-            self.record(item, int(item.get("http_status") or 200))
-        return item

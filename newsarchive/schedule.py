@@ -146,25 +146,32 @@ def targets(conn: sqlite3.Connection, hosts: list[str]) -> Iterator[Target]:
 def record_fetch(conn: sqlite3.Connection, url: str, status: int, etag: str | None,
                  last_modified: str | None, next_visit: datetime | None, now: datetime) -> None:
     """Upsert one URL's state after a 200 or a 304 (a 304 keeps the stored validators)."""
+    with conn:
+        upsert_fetch(conn, url, status, etag, last_modified, next_visit, now)
+
+
+def upsert_fetch(conn: sqlite3.Connection, url: str, status: int, etag: str | None,
+                 last_modified: str | None, next_visit: datetime | None, now: datetime) -> None:
+    """record_fetch inside the caller's transaction (the store's: state and record commit
+    together)."""
     aid = conn.execute("SELECT article_id FROM article_urls WHERE url = ?", [url]).fetchone()
     nv = next_visit.isoformat(timespec="seconds") if next_visit else None
     stamp = now.isoformat(timespec="seconds")
-    with conn:
-        conn.execute(
-            "INSERT INTO fetch_state (url, article_id, etag, last_modified, last_fetched,"
-            " last_status, fetches, not_modified, next_visit) VALUES (?,?,?,?,?,?,1,?,?)"
-            " ON CONFLICT(url) DO UPDATE SET article_id = coalesce(excluded.article_id,"
-            " article_id), etag = coalesce(excluded.etag, etag), last_modified ="
-            " coalesce(excluded.last_modified, last_modified), last_fetched ="
-            " excluded.last_fetched, last_status = excluded.last_status, fetches = fetches + 1,"
-            " not_modified = not_modified + excluded.not_modified, next_visit ="
-            " excluded.next_visit",
-            [url, aid[0] if aid else None, etag, last_modified, stamp, status,
-             int(status == 304), nv])
-        if status == 304 and aid:
-            # Seen again, unchanged: only last_seen moves (the FTS trigger ignores it).
-            conn.execute("UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?)"
-                         " WHERE id = ?", [stamp, aid[0]])
+    conn.execute(
+        "INSERT INTO fetch_state (url, article_id, etag, last_modified, last_fetched,"
+        " last_status, fetches, not_modified, next_visit) VALUES (?,?,?,?,?,?,1,?,?)"
+        " ON CONFLICT(url) DO UPDATE SET article_id = coalesce(excluded.article_id,"
+        " article_id), etag = coalesce(excluded.etag, etag), last_modified ="
+        " coalesce(excluded.last_modified, last_modified), last_fetched ="
+        " excluded.last_fetched, last_status = excluded.last_status, fetches = fetches + 1,"
+        " not_modified = not_modified + excluded.not_modified, next_visit ="
+        " excluded.next_visit",
+        [url, aid[0] if aid else None, etag, last_modified, stamp, status,
+         int(status == 304), nv])
+    if status == 304 and aid:
+        # Seen again, unchanged: only last_seen moves (the FTS trigger ignores it).
+        conn.execute("UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?)"
+                     " WHERE id = ?", [stamp, aid[0]])
 
 
 def born_of(conn: sqlite3.Connection, url: str) -> datetime | None:

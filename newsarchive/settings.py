@@ -32,13 +32,13 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 
-# 304 answers are recorded before validation; fetch state after the store (see revisit.py);
-# the health check sees every extracted page, including those validation will reject.
+# 304 answers are recorded before validation; fetch state with the record, in the store's
+# transaction (see revisit.py); the health check sees every extracted page, including those
+# validation will reject.
 ITEM_PIPELINES = {
     **_PIPELINES,
     "newsarchive.revisit.NotModifiedPipeline": 50,
     "newsarchive.health.SiteHealthPipeline": 60,
-    "newsarchive.revisit.FetchStatePipeline": 400,
 }
 
 # Retries wait for Retry-After (or back off exponentially); no off-site request even via a

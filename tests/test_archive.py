@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlite_utils.db
 
 from newsarchive.archive import Archive, ArchiveError, article_id, content_hash
+from newsarchive.archive_children import ChildRows
 from newsarchive.migrations import SCHEMA_VERSION, migrate, schema_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,14 +214,12 @@ def test_failure_mid_transaction_leaves_archive_as_before(
         archive.store(make_item())
     before = archive.counts()
     before_rows = list(archive.db["articles"].rows)
-    real_insert_all = sqlite_utils.db.Table.insert_all
 
-    def failing_insert_all(self, records, *args, **kwargs):  # the article row is already written
-        if self.name == "images":
-            raise sqlite3.OperationalError("disk I/O error")
-        return real_insert_all(self, records, *args, **kwargs)
+    def failing_write(self, db):  # the article row is already written (or updated)
+        raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", failing_insert_all)
+    # images and related links are written with executemany by ChildRows (archive_children)
+    monkeypatch.setattr(ChildRows, "write", failing_write)
     with pytest.raises(ArchiveError, match="disk I/O error"):
         archive.store(make_item(headline="Changed", fetched_at="2025-06-01T00:00:00+00:00"))
     assert not archive.db.conn.in_transaction

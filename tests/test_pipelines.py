@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,8 @@ from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newsarchive.archive import Archive, ArchiveError
+from newsarchive.archive import Archive
+from newsarchive.archive_batch import NewRows
 from newsarchive.pipelines import ITEM_PIPELINES, StorePipeline, ValidatePipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,14 +117,14 @@ def test_pipelines_write_a_crawl_run(tmp_path: Path) -> None:
 def test_archive_failure_is_logged_counted_and_not_swallowed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    crawler = make_crawler(tmp_path)
+    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=1)  # stored within the call
     store = StorePipeline.from_crawler(crawler)
     store.open_spider()
 
-    def broken(self: Archive, item: dict[str, Any]) -> str:
-        raise ArchiveError("could not store: database or disk is full")
+    def broken(self: NewRows) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Archive, "store", broken)
+    monkeypatch.setattr(NewRows, "write", broken)
     with caplog.at_level(logging.ERROR), pytest.raises(DropItem, match="disk is full"):
         store.process_item(article(1))
     assert crawler.stats.get_value("newsarchive/store_errors") == 1
@@ -187,3 +189,36 @@ def test_real_crawl_twice_changes_no_count(tmp_path: Path) -> None:
     first, second = runs
     assert (first["pages"], first["new"], first["rejected"], first["errors"]) == (3, 2, 1, 0)
     assert (second["new"], second["unchanged"], second["finish_reason"]) == (0, 2, "finished")
+
+
+def test_batched_items_wait_for_their_commit_with_their_fetch_state(tmp_path: Path) -> None:
+    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=3)
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    db = tmp_path / "db" / "archive.db"
+    fetch = {"etag": '"v1"', "last_modified": None}
+    waiting = [store.process_item(article(n, fetch=fetch)) for n in (1, 2)]
+    assert all(hasattr(w, "__await__") for w in waiting)  # not committed yet
+    with sqlite3.connect(db) as conn:  # another reader sees nothing of them
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 0
+        assert conn.execute("select count(*) from fetch_state").fetchone()[0] == 0
+    assert crawler.stats.get_value("newsarchive/stored/new") is None
+    third = article(3, fetch=fetch, headline={"not": "text"})  # one the database refuses
+    with pytest.raises(DropItem, match="not archived"):
+        store.process_item(third)  # completes the batch: committed now
+    for w in waiting:
+        w.close()  # (Scrapy would await them; their Deferreds have fired)
+    assert crawler.stats.get_value("newsarchive/stored/new") == 2
+    assert crawler.stats.get_value("newsarchive/store_errors") == 1
+    with sqlite3.connect(db) as conn:
+        state = conn.execute("select url, etag, fetches, article_id is not null"
+                             " from fetch_state order by url").fetchall()
+    assert state == [(f"https://www.example.com/news/{n}", '"v1"', 1, 1) for n in (1, 2)]
+    pending = store.process_item(article(4))
+    store.close_spider()  # commits what is pending
+    pending.close()
+    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider,
+                                   reason="finished")
+    with Archive(db) as arc:
+        assert arc.db["articles"].count == 3
+        assert arc.summary()["last_run"]["new"] == 3

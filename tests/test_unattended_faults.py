@@ -39,7 +39,7 @@ def assert_sound(db: Path) -> None:
 
 def test_killed_mid_crawl_loses_nothing_and_resumes_without_refetching(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    with fault_server("--articles", "30", "--delay", "0.3") as site:
+    with fault_server("--articles", "30", "--delay", "0.6") as site:
         first = start_crawl([site + "/"], db, tmp_path, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         for _ in range(600):
             try:

@@ -15,9 +15,17 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newsarchive.cli import archive_cmds, browse, crawl, distributed, evaluate, extract
+    from newsarchive.cli import (
+        archive_cmds,
+        browse,
+        crawl,
+        distributed,
+        evaluate,
+        extract,
+        importing,
+    )
 
-    for module in (extract, crawl, browse, archive_cmds, distributed, evaluate):
+    for module in (extract, crawl, browse, archive_cmds, importing, distributed, evaluate):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -96,6 +96,23 @@ _PITCH = re.compile(
     r"support (?:our|us)|unterstütze|would you consider supporting", re.I)
 
 
+def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` without re.I, for lower-cased text (its literals must be lower case)."""
+    assert not any(c.isupper() for c in re.sub(r"\\.", "", pattern.pattern)), pattern.pattern
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+
+# The line filters below, as they run: (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE,
+# _CREDIT_IN_LINE, _PITCH, NOTICE_LINE). A line of Latin letters (U+0000-U+024F) without µ, İ,
+# ı, ſ gets the same answers from the re.I-free twins run on line.lower(): there str.lower()
+# is the simple lower case re.I compares and no letter has another re.I twin (checked over
+# those code points against re._casefix). 2-6x faster (NOTICE_LINE 18.6 -> 5.5 us a line).
+_FILTERS_I = (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE, _CREDIT_IN_LINE, _PITCH,
+              NOTICE_LINE)
+_FILTERS_LOW = tuple(_lowered(p) for p in _FILTERS_I)
+_NOT_LATIN = re.compile("[^\x00-\u024f]|[\u00b5\u0130\u0131\u017f]")
+
+
 def clean_lines(text: str, links: bool = False) -> str:
     """Extracted text -> paragraphs separated by a blank line, without credit lines, "read
     also" prompts, subscribe pitches, lines that are nothing but a link (teasers of other
@@ -111,17 +128,25 @@ def clean_lines(text: str, links: bool = False) -> str:
             line = clean(_MD_LINK.sub(r"\1", line))
             if not line:
                 continue
-        if len(line) <= 60 and TAIL_HEADING.match(line) and i >= 0.5 * len(lines) \
-                and len(out) >= 2:
-            break
-        if len(line) <= 200 and (CREDIT_LINE.match(line) or PROMO_LINE.match(line)
-                                 or DATE_ONLY_LINE.match(line)):
-            continue
-        if len(line) <= 250 and (_CREDIT_IN_LINE.search(line) or _PITCH.search(line)
-                                 or NOTICE_LINE.search(line)):
-            continue
+        if len(line) <= 250:
+            if _NOT_LATIN.search(line):
+                probe, filters = line, _FILTERS_I
+            else:
+                probe, filters = line.lower(), _FILTERS_LOW
+            tail, credit, promo, date_only, credit_in, pitch, notice = filters
+            if len(line) <= 60 and tail.match(probe) and i >= 0.5 * len(lines) \
+                    and len(out) >= 2:
+                break
+            if len(line) <= 200 and (credit.match(probe) or promo.match(probe)
+                                     or date_only.match(probe)):
+                continue
+            if credit_in.search(probe) or pitch.search(probe) or notice.search(probe):
+                continue
         out.append(line)
     return "\n\n".join(out)
+
+
+_CAPTION_CLASS = re.compile(r"caption|credit", re.I)
 
 
 def block_text(node: Node, skip: set[Node] | None = None) -> str:
@@ -141,8 +166,8 @@ def block_text(node: Node, skip: set[Node] | None = None) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
         if el in skip or tag in _SKIP or not tag:
             return
-        cls = el.get("class") or ""
-        if re.search(r"caption|credit", cls, re.I):
+        cls = el.get("class")
+        if cls and _CAPTION_CLASS.search(cls):
             return
         block = tag in _BLOCK
         if block:

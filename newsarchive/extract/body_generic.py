@@ -80,9 +80,11 @@ def _dead_nodes(body: Node, exclude: list[Node]) -> set[Node]:
     for node in body.iter(*_DEAD):
         if node not in dead:
             dead.update(node.iter())
-    for node in body.xpath(".//*[@hidden or contains(@style, 'none') "
-                           "or contains(@style, 'hidden')]"):
-        if node.get("hidden") is not None or _HIDDEN.search(node.get("style") or ""):
+    # attribute tests only: XPath's contains(@style, ...) cost twice as much as the filter here
+    for node in body.xpath(".//*[@hidden or @style]"):
+        style = node.get("style") or ""
+        if node.get("hidden") is not None or (
+                ("none" in style or "hidden" in style) and _HIDDEN.search(style)):
             dead.update(node.iter())
     return dead
 

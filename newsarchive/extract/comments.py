@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from newsarchive.extract import generic as g
+from newsarchive.extract import walk
 from newsarchive.extract.comment_areas import find_areas, has_header, heading_items, is_item
 from newsarchive.extract.comment_fields import SKIP_TAGS, fields_of, text_excluding, to_int
 from newsarchive.extract.dates_local import find_date_text, parse_date
@@ -32,7 +33,7 @@ def _parse_count(text: str | None) -> int | None:
     """'Comments 4', 'Comments4', '4 comments', 'Комментарии (12)', 'One thought on' -> int."""
     if not text:
         return None
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())
     if len(text) > 120:
         return None
     m = g.COUNT_AFTER.search(text) or g.COUNT_BEFORE.search(text)
@@ -151,7 +152,9 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
         n = obj.get("commentCount")
         if isinstance(n, (int, str)) and str(n).strip().isdigit():
             return int(n)
-    for el in doc.tree.xpath("//*[@itemprop='commentCount']"):
+    # (the XPath walks every node: run it only when the source names the property at all)
+    for el in doc.tree.xpath("//*[@itemprop='commentCount']") if "commentCount" in doc.text \
+            else ():
         n = to_int(el.get("content") or text_of(el))
         if n is not None:
             return n
@@ -166,15 +169,19 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
             if n is not None and (n > 0 or re.search(g.COMMENT_WORDS, text_of(h), re.I)):
                 return n
     # a counter elsewhere: "<li class=entry-comments>54 Kommentare</li>", "12 Comments" links
-    for el in doc.tree.xpath("//*[contains(@class,'comment') or contains(@class,'Comment')]"):
-        if el.tag in ("a", "span", "li", "div", "p", "strong", "b") and len(el) <= 3 \
+    for el, tag, _id, cls in walk.elements(doc):
+        if ("comment" not in cls and "Comment" not in cls):
+            continue
+        if tag in ("a", "span", "li", "div", "p", "strong", "b") and len(el) <= 3 \
                 and len(el.text_content()) <= 200:
             shown = text_of(el)
             n = _parse_count(shown) if len(shown) <= 40 else None
             if n is not None and re.search(g.COMMENT_WORDS, shown, re.I):
                 return n
-    for a in doc.tree.xpath("//a[contains(@href,'#comment') or contains(@href,'#respond') "
-                            "or contains(@href,'#disqus')]"):
+    for a in doc.tree.iter("a"):
+        href = a.get("href") or ""
+        if "#comment" not in href and "#respond" not in href and "#disqus" not in href:
+            continue
         n = _parse_count(text_of(a))
         if n is not None and re.search(g.COMMENT_WORDS, text_of(a), re.I):
             return n

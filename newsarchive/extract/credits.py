@@ -70,7 +70,7 @@ _SENTENCE_END = re.compile(r"(?<!\b\w\.)(?<=[.!?])\s+(?=\S)")
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    return " ".join((text or "").split())
 
 
 def strip_credit_label(text: str) -> str:

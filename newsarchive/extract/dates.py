@@ -48,6 +48,12 @@ def to_offset(iso: str, offset: timedelta | None) -> str:
 
 def url_date(url: str) -> str | None:
     """The date a URL path spells out (/2024/03/12/, /2024-03-12-..., /12-03-2024...), if any."""
+    found = url_date_found(url)
+    return found[0] if found else None
+
+
+def url_date_found(url: str) -> tuple[str, str] | None:
+    """(ISO day, the URL's date segment as written) for a URL that spells out a date."""
     m = _URL_DATE.search(url)
     if m:
         year, month, day = m[1], m[2], m[3]
@@ -56,9 +62,10 @@ def url_date(url: str) -> str | None:
     else:
         return None
     try:
-        return datetime(int(year), int(month), int(day)).date().isoformat()
+        iso = datetime(int(year), int(month), int(day)).date().isoformat()
     except ValueError:
         return None
+    return iso, m.group(0).strip("/-_.")
 
 
 def reconcile_with_url(iso: str, url: str) -> str:

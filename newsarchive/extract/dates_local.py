@@ -14,18 +14,25 @@ from datetime import datetime, timedelta
 # Month-name prefixes by number; the longest matching prefix wins ("červenec" is July,
 # "červen" June; "marras" Finnish November, "mar" March).
 _MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("jan", "ene", "gen", "sty", "led", "tammi", "январ", "студз", "січ"),
-    2: ("feb", "fév", "fev", "lut", "úno", "helmi", "феврал", "лют"),
-    3: ("mar", "mär", "mrz", "maa", "bře", "maalis", "мар", "сакав", "берез"),
-    4: ("apr", "avr", "abr", "kwi", "dub", "huhti", "апрел", "крас", "квіт"),
-    5: ("may", "mai", "mei", "mag", "maj", "kvě", "touko", "мая", "май", "трав", "траў"),
-    6: ("jun", "juin", "giu", "cze", "červen", "června", "kesä", "июн", "чэрв", "черв"),
-    7: ("jul", "juil", "lug", "lip", "červenec", "července", "heinä", "июл", "ліп", "лип"),
-    8: ("aug", "aoû", "aou", "ago", "sie", "srp", "elo", "август", "жні", "серп"),
-    9: ("sep", "set", "wrz", "zář", "syys", "сентябр", "верас", "верес"),
-    10: ("oct", "okt", "ott", "out", "paź", "říj", "loka", "октябр", "кастр", "жовт"),
-    11: ("nov", "lis", "marras", "ноябр", "ліст", "листоп"),
-    12: ("dec", "dez", "déc", "dic", "dis", "gru", "pro", "joulu", "декабр", "снеж", "груд"),
+    1: ("jan", "ene", "gen", "sty", "led", "tammi", "ianu", "ocak", "январ", "студз", "січ",
+        "ιαν"),
+    2: ("feb", "fév", "fev", "lut", "úno", "helmi", "şub", "феврал", "лют", "φεβ"),
+    3: ("mar", "mär", "mrz", "maa", "bře", "maalis", "már", "мар", "сакав", "берез", "μαρ"),
+    4: ("apr", "avr", "abr", "kwi", "dub", "huhti", "nisan", "апрел", "крас", "квіт", "απρ"),
+    5: ("may", "mai", "mei", "mag", "maj", "kvě", "touko", "мая", "май", "трав", "траў",
+        "μαΐ", "μαϊ", "μαι"),
+    6: ("jun", "juin", "giu", "cze", "červen", "června", "kesä", "iuni", "haziran", "июн",
+        "чэрв", "черв", "ιουν"),
+    7: ("jul", "juil", "lug", "lip", "červenec", "července", "heinä", "iuli", "temmuz", "июл",
+        "ліп", "лип", "ιουλ"),
+    8: ("aug", "aoû", "aou", "ago", "agu", "sie", "srp", "elo", "ağu", "август", "жні", "серп",
+        "αυγ"),
+    9: ("sep", "set", "wrz", "zář", "syys", "eylül", "сентябр", "верас", "верес", "σεπ"),
+    10: ("oct", "okt", "ott", "out", "paź", "říj", "loka", "ekim", "октябр", "кастр", "жовт",
+         "οκτ"),
+    11: ("nov", "noie", "lis", "marras", "kasım", "ноябр", "ліст", "листоп", "νοε"),
+    12: ("dec", "dez", "déc", "dic", "dis", "des", "gru", "pro", "joulu", "aralık", "декабр",
+         "снеж", "груд", "δεκ"),
 }
 _PREFIXES = sorted(((p, n) for n, ps in _MONTHS.items() for p in ps), key=lambda x: -len(x[0]))
 
@@ -40,13 +47,19 @@ def month_number(word: str) -> int | None:
     return None
 
 
+# "p.m.", "PM" and the Spanish "p. m."
 _TIME = (r"(?:\D{0,6}?(?P<H>[01]?\d|2[0-3])[:.h](?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
-         r"\s*(?P<ampm>[ap]\.?m\.?)?)?")
+         r"\s*(?P<ampm>[aApP]\.?\s?[mM]\.?)?)?")
 _ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<t>\d\d:\d\d(?::\d\d)?)(?:\.\d+)?"
     r"(?P<z>Z|[+-]\d\d:?\d\d)?)?"
 )
-_DMY = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[./-](?P<m>[0-3]?\d)[./-](?P<y>\d{4}|\d\d)(?!\d)" + _TIME)
+# "4. 2. 2022": the spaced form German style guides prescribe (four-digit year only)
+_DMY = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)(?:[./-]|\. )(?P<m>[0-3]?\d)(?:[./-](?P<y>\d{4}|\d\d)"
+                  r"|\. (?P<y4>\d{4}))(?!\d)" + _TIME)
+# 2019年6月24日 (Chinese, Japanese), 2023년 11월 7일 (Korean)
+_CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
+                  r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:時시]\s*(?P<M>[0-5]\d))?")
 _YMD = re.compile(r"(?<!\d)(?P<y>\d{4})[./](?P<m>[01]?\d)[./](?P<d>[0-3]?\d)(?!\d)" + _TIME)
 _D_MONTH_Y = re.compile(
     r"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\.?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,12})\.?,?\s*(?:de\s+)?"
@@ -56,7 +69,7 @@ _MONTH_D_Y = re.compile(
     r"(?P<mon>[^\W\d_]{3,12})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME
 )
 _RELATIVE = re.compile(
-    r"(?P<n>\d+|an?|one|ein(?:e|em|er)?|un[ea]?)\s*(?P<unit>[^\W\d_]+)\s*(?:ago|назад|тому)"
+    r"(?<![\d,.])\b(?P<n>\d+|an?|one|ein(?:e|em|er)?|un[ea]?)\s*(?P<unit>[^\W\d_]+)\s*(?:ago|назад|тому)"
     r"|(?:vor|il y a|hace|há|fa)\s+(?P<n2>\d+|einem|einer|un[ea]?)\s*(?P<unit2>[^\W\d_]+)",
     re.I,
 )
@@ -80,12 +93,13 @@ def _hm(m: re.Match[str]) -> str | None:
     if not m.groupdict().get("H"):
         return None
     hour = int(m.group("H"))
-    ampm = (m.group("ampm") or "").lower().replace(".", "")
+    ampm = (m.groupdict().get("ampm") or "").lower().replace(".", "").replace(" ", "")
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    return f"{hour:02d}:{m.group('M')}" + (f":{m.group('S')}" if m.group("S") else "")
+    sec = m.groupdict().get("S")
+    return f"{hour:02d}:{m.group('M')}" + (f":{sec}" if sec else "")
 
 
 def _iso(year: int, month: int, day: int, hm: str | None) -> str | None:
@@ -130,7 +144,10 @@ def parse_date(text: str | None, now: datetime | None = None, *,
         # "/" dates are US month-first when the site says so or the day cannot be a month
         if month > 12 or (month_first and "/" in m.group(0) and day <= 12):
             day, month = month, day
-        return _iso(int(m["y"]), month, day, _hm(m))
+        return _iso(int(m["y"] or m["y4"]), month, day, _hm(m))
+    m = _CJK.search(text)
+    if m:
+        return _iso(int(m["y"]), int(m["m"]), int(m["d"]), _hm(m))
     for pattern in (_D_MONTH_Y, _MONTH_D_Y):
         for m in pattern.finditer(text):
             month = month_number(m["mon"])
@@ -152,7 +169,7 @@ def parse_date(text: str | None, now: datetime | None = None, *,
         m = pattern.search(text)
         if m:
             tm = re.search(r"(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
-                           r"\s*(?P<ampm>[ap]\.?m\.?)?", text[m.end():], re.I)
+                           r"\s*(?P<ampm>[ap]\.?\s?m\.?)?", text[m.end():], re.I)
             day = (now - timedelta(days=days)).date()
             return _iso(day.year, day.month, day.day, _hm(tm) if tm else None)
     return None
@@ -160,10 +177,16 @@ def parse_date(text: str | None, now: datetime | None = None, *,
 
 def find_date_text(text: str) -> str | None:
     """The substring of `text` that looks like a date (for `published_raw`)."""
-    for pattern in (_ISO, _YMD, _DMY, _D_MONTH_Y, _MONTH_D_Y):
+    for pattern in (_ISO, _YMD, _DMY, _CJK, _D_MONTH_Y, _MONTH_D_Y):
         for m in pattern.finditer(text):
             if pattern in (_D_MONTH_Y, _MONTH_D_Y) and not month_number(m["mon"]):
                 continue
             return m.group(0).strip(" ,")
     m = _RELATIVE.search(text)
     return m.group(0).strip() if m else None
+
+
+def is_relative(text: str) -> bool:
+    """A date only read against the fetch time ("2 hours ago", "gestern"): right on a page
+    fetched as it is published, wrong on an older copy and in "latest news" boxes."""
+    return parse_date(text) is None and parse_date(text, datetime(2000, 1, 1)) is not None

@@ -124,7 +124,10 @@ class Document:
             raise PageError("unparseable HTML: no document")
         # JSON-LD must be read before anyone strips <script>
         self.jsonld: list[dict[str, Any]] = []
-        for node in self.tree.xpath('//script[contains(@type, "ld+json")]'):
+        # iter() filters by tag in C; the XPath //script[contains(@type, ...)] walked every node
+        for node in self.tree.iter("script"):
+            if "ld+json" not in (node.get("type") or ""):
+                continue
             data = _loads_lenient(node.text or "")
             self.jsonld.extend(_walk_jsonld(data))
         self.meta: dict[str, list[str]] = {}
@@ -165,8 +168,13 @@ class Document:
 
     @cached_property
     def base_url(self) -> str:
-        base = self.tree.xpath("string(//head/base/@href)")
-        return base.strip() or self.url
+        # = string(//head/base/@href): the first <base href> in a <head>
+        for head in self.tree.iter("head"):
+            for base in head.iterchildren("base"):
+                href = base.get("href")
+                if href is not None:
+                    return href.strip() or self.url
+        return self.url
 
     def jsonld_of_type(self, *types: str) -> list[dict[str, Any]]:
         """JSON-LD objects whose @type is one of `types` (case-insensitive)."""

@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newsarchive.extract import metadata_authors, metadata_dates, site
+from newsarchive.extract import metadata_authors, metadata_dates, site, walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.generic import (
     ARTICLE_TYPES,
-    BREADCRUMB_XPATH,
     SECTION_META,
     TAGS_META,
 )
@@ -53,6 +52,7 @@ class _Page:
         self.lang: str | None = None
         self.date_candidates: list[Any] | None = None
         self.index: metadata_authors.Index | None = None
+        self._itemprops: dict[str, list[etree._Element]] | None = None
 
     def site_texts(self, key: str) -> list[str]:
         spec = self.fields.get(key)
@@ -73,8 +73,21 @@ class _Page:
             value = value.get("name") or value.get("@value")
         return clean(value) if isinstance(value, str) and clean(value) else None
 
+    def itemprops(self) -> dict[str, list[etree._Element]]:
+        """itemprop name -> elements in document order: the author Index's when the authors
+        step built it, else one attribute-presence XPath (a page whose site file names the
+        authors never needs the Index's scan of every attribute-bearing element)."""
+        if self.index is not None:
+            return self.index.itemprops
+        if self._itemprops is None:
+            self._itemprops = {}
+            for el in self.doc.tree.xpath("//*[@itemprop]"):
+                for name in el.get("itemprop").split():
+                    self._itemprops.setdefault(name, []).append(el)
+        return self._itemprops
+
     def itemprop(self, name: str) -> str | None:
-        for node in metadata_authors.index(self).itemprops.get(name, [])[:3]:
+        for node in self.itemprops().get(name, [])[:3]:
             value = node.get("content") or node.get("datetime") or node.text_content()
             if value and clean(value):
                 return clean(value)
@@ -94,6 +107,21 @@ def _subheadline(p: _Page) -> Found:
     return (text, "generic") if text else None
 
 
+def _breadcrumbs(doc: Document) -> list[etree._Element]:
+    """The first element of generic.BREADCRUMB_XPATH, read off the shared element list (the
+    XPath's contains(@class) over every element cost ~0.5 ms a page)."""
+    # an itemtype can only be BreadcrumbList when the page's source says so
+    typed = "BreadcrumbList" in doc.text
+    for el, _tag, ident, cls in walk.elements(doc):
+        if "breadcrumb" in cls or "breadcrumb" in ident or (
+                typed and el.get("itemtype") in _BREADCRUMB_TYPES):
+            return [el]
+    return []
+
+
+_BREADCRUMB_TYPES = ("https://schema.org/BreadcrumbList", "http://schema.org/BreadcrumbList")
+
+
 def _section(p: _Page) -> Found:
     if found := p.site_texts("section"):
         return found[0], "site"
@@ -103,7 +131,7 @@ def _section(p: _Page) -> Found:
         return clean(value), "opengraph"
     if value := p.doc.meta_first(*SECTION_META[1:]):
         return clean(value.split(",")[0]), "meta"
-    for crumbs in p.doc.tree.xpath(BREADCRUMB_XPATH)[:1]:
+    for crumbs in _breadcrumbs(p.doc)[:1]:
         items = [clean(a.text_content()) for a in crumbs.iter("a", "span", "li")
                  if len(a) == 0 or a.tag == "a"]
         items = [t for t in dedupe(items) if 1 < len(t) < 40 and t not in ("/", ">", "»")]
@@ -127,7 +155,7 @@ def _tags(p: _Page) -> Found:
         values = [t for v in p.doc.meta.get(key, []) for t in v.split(",")]
         if tags := dedupe(clean(t) for t in values if clean(t)):
             return tags[:40], "meta"
-    tags = dedupe(clean(a.text_content()) for a in p.doc.tree.xpath("//a[@rel='tag']"))
+    tags = dedupe(clean(a.text_content()) for a in p.doc.tree.iter("a") if a.get("rel") == "tag")
     return (tags[:40], "generic") if tags else None
 
 
@@ -147,11 +175,38 @@ def normalize_lang(value: str | None) -> str | None:
     return out
 
 
+# XPath translate('LANGUAGE', 'language') and translate('CANONICAL', 'canonical')
+_LANGUAGE_LOWER = str.maketrans("LANGUE", "langue")
+_CANONICAL_LOWER = str.maketrans("CANOIL", "canoil")
+
+
+def _http_equiv_language(doc: Document) -> str | None:
+    """= //meta[translate(@http-equiv, 'LANGUAGE', 'language')='content-language']/@content,
+    first match; iter("meta") filters in C instead of an XPath over every node."""
+    for meta in doc.tree.iter("meta"):
+        equiv = meta.get("http-equiv")
+        if equiv is not None and equiv.translate(_LANGUAGE_LOWER) == "content-language":
+            content = meta.get("content")
+            if content is not None:
+                return content
+    return None
+
+
+def _canonical_link(doc: Document) -> str | None:
+    """= the first //link[contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '),
+    ' canonical ')]/@href."""
+    for link in doc.tree.iter("link"):
+        rel = link.get("rel")
+        if rel is not None and " canonical " in f" {rel.translate(_CANONICAL_LOWER)} ":
+            href = link.get("href")
+            if href is not None:
+                return href
+    return None
+
+
 def _language(p: _Page) -> Found:
     doc = p.doc
-    http_lang = doc.headers.get("content-language") or next(
-        iter(doc.tree.xpath("//meta[translate(@http-equiv, 'LANGUAGE', 'language')="
-                            "'content-language']/@content")), None)
+    http_lang = doc.headers.get("content-language") or _http_equiv_language(doc)
     for raw, layer in ((doc.html_lang, "generic"), (p.ld_str("inLanguage"), "json-ld"),
                        (doc.meta_first("og:locale"), "opengraph"), (http_lang, "meta"),
                        (doc.meta_first("dc.language", "language"), "meta"),
@@ -183,9 +238,8 @@ def trusted_canonical(candidate: str | None, url: str, profile: SiteProfile | No
 def _canonical(p: _Page) -> Found:
     doc = p.doc
     cands = [(v, "site") for v in p.site_texts("canonical")]
-    cands += [(v, "meta") for v in doc.tree.xpath(
-        "//link[contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '),"
-        " ' canonical ')]/@href")[:1]]
+    if (link := _canonical_link(doc)) is not None:
+        cands.append((link, "meta"))
     cands.append((doc.meta_first("og:url"), "opengraph"))
     for raw, layer in cands:
         url = absolutize(raw, doc.base_url)

@@ -4,17 +4,24 @@ then one choice.
 Declared candidates come from JSON-LD, OpenGraph, microdata and other meta, in that order. The
 date a reader sees next to the headline settles disagreements: when it names the same day as one
 of the declared dates (often the og:published_time while JSON-LD carries a first draft's date,
-or a dateModified the site shows as the publication date), that one wins. UTC stamps are read
-in the publisher's own offset or zone before any day is compared.
+or a dateModified the site shows as the publication date), that one wins; when the only
+declared dates are generic meta ones (<meta name=date>, dc.date), the shown day wins outright.
+UTC stamps are read in the publisher's own offset or zone before any day is compared.
+
+With nothing declared, the generic layers run from the surest to the last resort (headline
+date, hAtom, <time>, date-classed text, embedded JSON, URL, first written date, htmldate); a
+relative date ("vor 5 Stunden", read against the fetch time) yields to any absolute one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsarchive.extract import dates
+from newsarchive.extract.dates_local import is_relative
 from newsarchive.extract.generic import MODIFIED_META, PUBLISHED_META
 from newsarchive.extract.metadata_generic import (
     article_date,
@@ -75,6 +82,8 @@ def declared(p: _Page) -> list[Candidate]:
         offset = dates.local_offset(stamps)
         zone = None if offset else dates.publisher_zone(urlsplit(doc.url).hostname or "",
                                                         p.lang)
+        if not offset and not zone:  # the offset of the <time datetime> stamps the page shows
+            offset = dates.local_offset([str(v) for v in doc.tree.xpath("//time/@datetime")[:20]])
         for c in out:
             c.iso = dates.to_offset(c.iso, offset) if offset else dates.to_zone(c.iso, zone)
     p.date_candidates = out
@@ -103,6 +112,22 @@ def _majority(pubs: list[Candidate]) -> Candidate:
     return other[0] if len(other) >= 2 else first
 
 
+def _stamp(p: _Page) -> tuple[str, str] | None:
+    """The first <time datetime> of the page (publication-labelled first, updates last)."""
+    for raw in time_stamps(p.doc)[:1]:
+        if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
+            return iso, raw
+    return None
+
+
+def _first_text(p: _Page) -> tuple[str, str] | None:
+    """The first absolute date in a date-, byline- or meta-classed element."""
+    for raw in date_texts(p.doc):
+        if (iso := dates.parse(raw, p.now, lang=p.lang, slow=False)) and not is_relative(raw):
+            return iso, raw
+    return None
+
+
 def published(p: _Page) -> Found:
     if found := _site(p, "published_at"):
         return found
@@ -111,28 +136,75 @@ def published(p: _Page) -> Found:
     shown = shown_date(p.doc, p.now, p.lang)
     if pubs:
         best = _majority(pubs)
+        # generic meta dates ("date", "dc.date", "dcterms.date") are as often the day a page
+        # was generated or last edited: a date the page shows (at the headline, else its
+        # first <time> stamp) wins over them
+        weak = all(c.layer == "meta" for c in pubs)
         if shown and shown[0][:10] != best.day:
             # the day shown at the headline names one of the other declared dates: that one
             # (as declared when the page shows the UTC day of a UTC stamp)
             day = shown[0][:10]
-            best = next((c for c in cands if c.day == day), None) or next(
+            match = next((c for c in cands if c.day == day), None) or next(
                 (Candidate(c.declared_iso, c.raw, c.layer, c.published, c.declared_iso)
-                 for c in cands if c.declared_iso[:10] == day), best)
+                 for c in cands if c.declared_iso[:10] == day), None)
+            if match:
+                best = match
+            elif weak and not shown[2] and not is_relative(shown[1]):
+                return shown[:2], "generic"
+        elif not shown:
+            if weak and (stamp := _stamp(p)) and stamp[0][:10] != best.day:
+                return stamp, "generic"
+            # no date at the headline, but the page's first <time> or dated byline names the
+            # day of a declared modification: the site shows that one as its date
+            mods = {c.day for c in cands if not c.published} - {c.day for c in pubs}
+            if mods and (seen := _stamp(p) or _first_text(p)) and seen[0][:10] in mods:
+                best = next(c for c in cands if c.day == seen[0][:10])
         fixed = dates.reconcile_with_url(best.iso, p.doc.url)
         if fixed != best.iso:
             return (fixed, best.raw), "url"
         return (best.iso, best.raw), best.layer
+    return _generic(p, shown)
+
+
+def _generic(p: _Page, shown: tuple[str, str, bool] | None) -> Found:
+    """Shown and written dates when nothing is declared. A relative date ("vor 5 Stunden")
+    is read against the fetch time, so any absolute date after it wins, unless the URL
+    names the same day."""
+    relative: Found = None
+    for found, layer in _generic_dates(p, shown):
+        if not is_relative(found[1]):
+            return found, layer
+        if found[0][:10] == dates.url_date(p.doc.url):
+            return found, layer
+        relative = relative or (found, layer)
+    return relative
+
+
+def _generic_dates(p: _Page, shown: tuple[str, str, bool] | None
+                   ) -> Iterator[tuple[tuple[str, str], str]]:
+    """((iso, as shown), layer) from the cheapest and surest source to the last resort."""
     if shown:
-        return shown[:2], "generic"
+        yield shown[:2], "generic"
+    # hAtom: <abbr class="published" title="2009-08-06T14:12:32+0200">6. August</abbr>
+    for abbr in p.doc.tree.iter("abbr"):
+        if "published" in (abbr.get("class") or "").split() and (raw := abbr.get("title")):
+            if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
+                yield (iso, raw), "generic"
+            break
     for raw in time_stamps(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
-            return (iso, raw), "generic"
+            yield (iso, raw), "generic"
     for raw in date_texts(p.doc):
         if iso := dates.parse(raw, p.now, lang=p.lang, slow=False):
-            return (iso, raw), "generic"
-    found = (script_date(p.doc, p.now) or first_date(p.doc, p.now, p.lang)
-             or article_date(p.doc, p.now, p.lang))
-    return (found, "generic") if found else None
+            yield (iso, raw), "generic"
+    if found := script_date(p.doc, p.now):
+        yield found, "generic"
+    if found := dates.url_date_found(p.doc.url):
+        yield found, "url"
+    if found := first_date(p.doc, p.now, p.lang):
+        yield found, "generic"
+    if found := article_date(p.doc, p.now, p.lang):
+        yield found, "htmldate"
 
 
 def modified(p: _Page) -> Found:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from newsarchive.extract import dates
+from newsarchive.extract import dates, walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.text import clean, fold, strip_site_name
 from newsarchive.extract.urls import registrable_domain
@@ -95,12 +95,35 @@ _LEAD_CLASS = re.compile(
     r"summary|excerpt|teaser-?text|article-?lead|abstract)(?:$|[\s_-])", re.I)
 
 
+_LEAD_XPATH = "//body//*[self::p or self::div or self::h2 or self::span][@class]"
+_LEAD_TAGS = frozenset(("p", "div", "h2", "span"))
+
+
+def _classed_in_body(doc: Document) -> Iterator[tuple[etree._Element, str]]:
+    """(element, class) for the first 4000 of _LEAD_XPATH, from the shared element list when
+    the page has the usual shape (one <body>, the last child of <html>): the XPath walked
+    every node (~0.3 ms a page)."""
+    body = doc.tree.find("body")
+    if body is None or body.getnext() is not None or next(doc.tree.iter("body")) is not body:
+        for node in doc.tree.xpath(_LEAD_XPATH)[:4000]:
+            yield node, node.get("class") or ""
+        return
+    elements = walk.elements(doc)
+    start = next(i for i, item in enumerate(elements) if item[0] is body)
+    n = 0
+    for node, tag, _ident, cls in elements[start + 1:]:
+        if tag not in _LEAD_TAGS or (not cls and node.get("class") is None):
+            continue
+        n += 1
+        if n > 4000:
+            return
+        yield node, cls
+
+
 def lead_text(doc: Document) -> str | None:
     """The standfirst when the page marks one with a class (never the meta description: that is
     often not shown)."""
-    for node in doc.tree.xpath("//body//*[self::p or self::div or self::h2 or self::span]"
-                               "[@class]")[:4000]:
-        cls = node.get("class") or ""
+    for node, cls in _classed_in_body(doc):
         if not _LEAD_CLASS.search(cls) or "leader" in cls.lower():
             continue
         text = clean(node.text_content())
@@ -121,16 +144,23 @@ _NOW_LABEL = re.compile(r"aktuelle zeit|current time|it is currently|heute ist|h
                         r"last (?:visit|login)|letzter besuch|copyright|©", re.I)
 
 
+# Member profiles beside forum posts: the day someone registered
+_MEMBER = re.compile(r"registriert|registered|joined|member since|mitglied seit|dabei seit|"
+                     r"inscrit|registrad[oa]|iscritt[oa]", re.I)
 _UPDATE = re.compile(r"modif|updat|aktualisiert|mis à jour|actualiz|atualiz|editado|bearbeitet",
                      re.I)
 _PUBLISHED_LABEL = re.compile(r"publish|created|posted|entry-date|pubdate", re.I)
 _DIGIT = re.compile(r"\d")
 
 
+_IN_COMMENTS = ("contains(@class, 'comment') or contains(@id, 'comment') or "
+                "contains(@class, 'kommentar') or contains(@id, 'kommentar')")
+
+
 def time_stamps(doc: Document) -> list[str]:
     """<time datetime> values, publication ones (pubdate, "published", "entry-date") first and
-    modification ones ("updated", itemprop dateModified) last."""
-    times = doc.tree.xpath("//time[@datetime or @pubdate]")
+    modification ones ("updated", itemprop dateModified) last; none from a comment."""
+    times = doc.tree.xpath(f"//time[(@datetime or @pubdate) and not(ancestor::*[{_IN_COMMENTS}])]")
 
     def rank(t: etree._Element) -> int:
         label = (t.get("class") or "") + " " + (t.get("itemprop") or "")
@@ -142,16 +172,39 @@ def time_stamps(doc: Document) -> list[str]:
     return [t.get("datetime") or clean(t.text_content()) for t in times[:6]]
 
 
+def _joined(node: etree._Element) -> str:
+    """The element's text, a space between pieces that would glue two numbers together
+    ("<b>Feb 18</b><i>2009</i>" is no "Feb 182009")."""
+    out = ""
+    for piece in node.itertext():
+        if out and piece and out[-1].isdigit() and piece[0].isdigit():
+            out += " "
+        out += piece
+    return out
+
+
 def date_texts(doc: Document) -> Iterator[str]:
     """Short texts of date-, byline- and meta-classed elements that hold a digit."""
     n = 0
     for node in doc.tree.xpath(_DATE_CLASS):
-        text = clean(node.text_content())
-        if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text):
+        text = clean(_joined(node))
+        if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text) \
+                and not _MEMBER.search(text):
             yield text
             n += 1
             if n >= 8:
                 break
+
+
+_MENU = re.compile(r"(?:^|[\s_-])(?:menu|nav|navigation|navbar)(?:$|[\s_-])", re.I)
+
+
+def _in_menu(node: etree._Element) -> bool:
+    """A menu entry ("12M - 12. Mai 2012" linking to an event page) is no dateline."""
+    for el in (node, *list(node.iterancestors())[:3]):
+        if el.tag == "nav" or _MENU.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            return True
+    return False
 
 
 def shown_date(doc: Document, now: datetime,
@@ -190,12 +243,15 @@ def shown_date(doc: Document, now: datetime,
                 if iso := dates.parse(stamp, now, lang=lang, slow=False):
                     found = iso, stamp
                     label = f"{node.get('class')} {node.get('itemprop')} {node.text_content()}"
-            for piece in (node.tail,) if node in inside else (node.text, node.tail):
+            for own, piece in ((False, node.tail),) if node in inside else (
+                    (True, node.text), (False, node.tail)):
                 if found:
                     break
                 if piece and len(piece) <= 120 and _DIGIT.search(piece):
-                    found, label = dates.find_in_text(piece.strip(), now, lang), piece
-            if not found:
+                    found = dates.find_in_text(piece.strip(), now, lang)
+                    # an element's own text is labelled by its class too (hAtom "updated")
+                    label = f"{node.get('class')} {piece}" if own else piece
+            if not found or _in_menu(node):
                 continue
             if not _UPDATE.search(label[:60]):
                 return found[0], found[1], False
@@ -224,18 +280,19 @@ _SKIP_TEXT = {"script", "style", "head", "title", "nav", "footer", "option", "se
 
 
 def first_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str] | None:
-    """The date a URL spells out, else the first date written in the page's text outside
-    navigation and footers (microseconds a node; htmldate costs a hundred times more)."""
-    if day := dates.url_date(doc.url):
-        return day, day
+    """The first date written in the page's text outside navigation and footers
+    (microseconds a node; htmldate costs a hundred times more)."""
     body = doc.tree.find("body")
     for node in body.iter() if body is not None else ():
         if not isinstance(node.tag, str) or node.tag in _SKIP_TEXT:
             continue
-        for piece in (node.text, node.tail):
+        for own, piece in ((True, node.text), (False, node.tail)):
             if piece and _DIGIT.search(piece[:300]) and (
                     found := dates.find_in_text(piece[:300], now, lang)):
-                return found
+                # "Registriert: 18.09.2008" in a forum profile is no publication date
+                label = piece if own else f"{(node.text or '')[-40:]} {piece}"
+                if not _MEMBER.search(label[:80]):
+                    return found
     return None
 
 

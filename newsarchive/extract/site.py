@@ -49,11 +49,9 @@ def select(node: Node, spec: Any) -> list[Any]:
 
 def text_of(item: Any) -> str:
     """Visible text of an element (or the string itself), whitespace folded."""
-    if isinstance(item, str):
-        text = item
-    else:
-        text = " ".join(t for t in item.itertext() if t)
-    return re.sub(r"\s+", " ", text).strip()
+    # str.split() folds exactly what the regex \s+ folds (both use str.isspace), ~3x faster
+    text = item if isinstance(item, str) else " ".join(item.itertext())
+    return " ".join(text.split())
 
 
 def texts(node: Node, spec: Any) -> list[str]:

@@ -47,3 +47,18 @@ def short_texts(doc: Document) -> list[tuple[str, Node]]:
             got.append((t.lower(), el))
         _TEXTS[doc] = got
     return got
+
+
+_ATTRS: weakref.WeakKeyDictionary[Document, list[tuple[Node, str, str, str]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def elements(doc: Document) -> list[tuple[Node, str, str, str]]:
+    """(element, tag, id or "", class or "") for every element in document order, computed
+    once. A whole-tree XPath such as `//*[contains(@class, 'x')]` costs 0.4-1.3 ms a page in
+    libxml2; filtering this list with `in` on the strings costs a few hundredths of that."""
+    got = _ATTRS.get(doc)
+    if got is None:
+        got = _ATTRS[doc] = [(el, el.tag, el.get("id") or "", el.get("class") or "")
+                             for el in nodes(doc) if isinstance(el.tag, str)]
+    return got

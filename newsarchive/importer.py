@@ -1,0 +1,131 @@
+"""`newsarchive import`: records (JSONL, as `export --format jsonl` and `extract --from` write
+them) loaded into the archive through the batch path (`Archive.store_many`).
+
+Each line is checked against the record schema (`record.schema.json`, the copy of
+`shared/spec/article-record.schema.json` shipped with the package) by `check`, a small
+interpreter of the keywords that schema uses (type, required, properties, items); a bad line is
+reported with its number and skipped. Storing is the crawl's: deduplication, revisions, comment
+history, clusters. A record is dated by its `fetched_at`, else the export's `last_seen` /
+`first_seen`, else the file's modification time, so importing a file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from newsarchive.archive import Archive, ArchiveError
+from newsarchive.pipelines import is_fatal
+
+SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
+BATCH = 500  # records per transaction (bench/README.md)
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "null": lambda v: v is None,
+    "boolean": lambda v: isinstance(v, bool),
+    # JSON Schema: 1.0 is an integer, true is not
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def check(value: Any, node: dict[str, Any] | None = None, path: str = "$") -> Iterator[str]:
+    """Why `value` does not match the schema (node), one message per problem."""
+    node = schema() if node is None else node
+    types = node.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else types
+        if not any(_TYPES[t](value) for t in names):
+            yield f"{path}: expected {' or '.join(names)}, got {type(value).__name__}"
+            return
+    if isinstance(value, dict):
+        for key in node.get("required", ()):
+            if key not in value:
+                yield f"{path}: missing {key!r}"
+        for key, sub in node.get("properties", {}).items():
+            if key in value:
+                yield from check(value[key], sub, f"{path}.{key}")
+    elif isinstance(value, list) and "items" in node:
+        for i, item in enumerate(value):
+            yield from check(item, node["items"], f"{path}[{i}]")
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, why)
+    stopped: str | None = None  # the archive could not be written: the rest was not read
+
+    @property
+    def stored(self) -> int:
+        return sum(self.outcomes.values())
+
+
+def parse(line: str, number: int, site: str | None, seen_at: str | None
+          ) -> tuple[dict[str, Any] | None, str | None]:
+    """(item, None) or (None, why)."""
+    try:
+        rec = json.loads(line)
+    except ValueError as exc:
+        return None, f"not JSON: {exc}"
+    if not isinstance(rec, dict):
+        return None, "not a JSON object"
+    if site and not rec.get("site"):
+        rec["site"] = site
+    problems = list(check(rec))
+    if problems:
+        return None, "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
+    rec["fetched_at"] = (rec.get("fetched_at") or rec.get("last_seen")
+                         or rec.get("first_seen") or seen_at)
+    return rec, None
+
+
+def import_lines(archive: Archive, lines: Iterable[str], site: str | None = None,
+                 seen_at: str | None = None, batch: int = BATCH,
+                 progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
+    report = ImportReport()
+    pending: list[tuple[int, dict[str, Any]]] = []
+
+    def flush() -> None:
+        results = archive.store_many([item for _, item in pending])
+        for (number, _), result in zip(pending, results, strict=True):
+            if isinstance(result, Exception):
+                report.bad.append((number, f"not stored: {result}"))
+                if isinstance(result, ArchiveError) and is_fatal(result):
+                    report.stopped = str(result)
+            else:
+                report.outcomes[result] += 1
+        pending.clear()
+        if progress:
+            progress(report)
+
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        report.lines += 1
+        item, why = parse(line, number, site, seen_at)
+        if item is None:
+            report.bad.append((number, why or "?"))
+            continue
+        pending.append((number, item))
+        if len(pending) >= batch:
+            flush()
+            if report.stopped:
+                return report
+    if pending:
+        flush()
+    return report

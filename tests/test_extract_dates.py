@@ -1,0 +1,178 @@
+"""Publication dates: the parser of dates as shown, and the choice among a page's dates.
+Small hand-written pages, one behaviour per test."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from newsarchive.extract import extract
+from newsarchive.extract.dates_local import find_date_text, parse_date
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
+PARA = "<p>" + "This is a sentence of running article text that goes on. " * 6 + "</p>"
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{PARA * 3}'
+            "</article></body></html>")
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def run(html: str, url: str = "https://news.example.com/story"):
+    return extract(html, url, fetched_at=NOW)
+
+
+@pytest.mark.parametrize("shown, iso", [
+    ("Von Redaktion 4. 2. 2022.", "2022-02-04"),  # spaced German style
+    ("2019年6月24日 11時30分", "2019-06-24T11:30"),
+    ("2023년 11월 7일", "2023-11-07"),
+    ("04 de mayo 2022, 12:00 a. m.", "2022-05-04T00:00"),
+    ("May 10, 2022 01:52:54 PM", "2022-05-10T13:52:54"),
+    ("15 Ağustos 2021", "2021-08-15"),
+    ("3 Μαΐου 2021", "2021-05-03"),
+    ("12 noiembrie 2021", "2021-11-12"),
+])
+def test_local_formats(shown: str, iso: str) -> None:
+    assert parse_date(shown, NOW) == iso
+
+
+def test_a_number_with_a_thousands_separator_is_no_relative_date() -> None:
+    # "1,000 years ago" in a story is not a date 0 years ago
+    assert parse_date("the tree was planted 1,000 years ago", NOW) is None
+    assert find_date_text("planted 1,000 years ago") is None
+    assert parse_date("3 years ago", NOW) == "2021-03-13"
+
+
+def test_utc_stamp_in_the_offset_of_the_time_stamps_the_page_shows() -> None:
+    # no meta offset, no country or language zone: the <time datetime> says where it is
+    head = ld({"@type": "NewsArticle", "datePublished": "2022-05-04T03:37:37+00:00"})
+    body = ('<h1>Headline of the story</h1><time class="updated" '
+            'datetime="2022-05-03T23:40:00-04:00">May 3, 2022</time>')
+    rec = run(page(head, body, lang="en-US"))
+    assert rec.published_at == "2022-05-03T23:37:37-04:00"
+    assert rec.published_raw == "2022-05-04T03:37:37+00:00"
+
+
+def test_a_shown_date_wins_over_a_generic_meta_date() -> None:
+    # <meta name="date"> is often when the page was generated or last edited
+    head = '<meta name="date" content="2021-10-15">'
+    body = '<div><h1>Headline of the story</h1><p>13.10.2021</p></div>'
+    rec = run(page(head, body, lang="de"))
+    assert rec.published_at == "2021-10-13"
+    assert (rec.published_raw, rec.provenance["published_at"]) == ("13.10.2021", "generic")
+    # ... and so does the page's first <time> stamp
+    body = '<h2>Other</h2><p>x</p><time datetime="2022-01-25T08:00:00+01:00">25.01.</time>'
+    rec = run(page('<meta name="dc.date" content="2022-01-21T09:43+01:00">', body, lang="de"))
+    assert rec.published_at == "2022-01-25T08:00:00+01:00"
+    # a publisher's og:published_time is not overruled by a day no declared date names
+    head = '<meta property="article:published_time" content="2021-10-15T10:00:00+02:00">'
+    body = '<div><h1>Headline of the story</h1><p>13.10.2021</p></div>'
+    assert run(page(head, body, lang="de")).published_at == "2021-10-15T10:00:00+02:00"
+    # nor is a generic meta date by an "Updated" label or a relative date
+    body = '<div><h1>Headline of the story</h1><p>Aktualisiert: vor 2 Tagen</p></div>'
+    assert run(page('<meta name="date" content="2021-10-15">', body)).published_at == (
+        "2021-10-15")
+
+
+def test_an_absolute_date_wins_over_a_relative_one() -> None:
+    # "vor 16 Jahren" next to the headline is read against the fetch time: a written date
+    # elsewhere in the page is the better evidence
+    body = ('<div><h1>Headline of the story</h1><span>vor 16 Jahren</span></div>'
+            '<div class="post-date">Feb 18, 2009</div>')
+    rec = run(page(body=body, lang="de"))
+    assert (rec.published_at, rec.published_raw) == ("2009-02-18", "Feb 18, 2009")
+    # alone, or on the day the URL names, the relative date stands
+    body = '<div><h1>Headline of the story</h1><span>vor 2 Stunden</span></div>'
+    assert run(page(body=body, lang="de")).published_at == "2024-03-12T10:00:00+00:00"
+    body = ('<div><h1>Headline of the story</h1><span>vor 2 Stunden</span></div>'
+            '<div class="post-date">Feb 18, 2009</div>')
+    assert run(page(body=body), "https://n.example.com/2024/03/12/story").published_at == (
+        "2024-03-12T10:00:00+00:00")
+
+
+def test_hatom_updated_element_at_the_headline_is_an_update() -> None:
+    # a theme prints the hidden hAtom "updated" stamp before the shown publication day
+    head = ld({"@type": "BlogPosting", "datePublished": "2022-12-25T11:00:02+00:00",
+               "dateModified": "2022-12-07T09:10:52+00:00"})
+    body = ('<div><h1>Headline of the story</h1><div class="meta"><span class="updated hidden">'
+            '2022-12-07T10:10:52+01:00</span><span>25. Dezember 2022</span></div></div>')
+    rec = run(page(head, body, lang="de"), "https://blog.example.de/eintrag/")
+    assert rec.published_at[:10] == "2022-12-25"
+    assert rec.provenance["published_at"] == "json-ld"
+
+
+def test_date_split_over_elements_is_read_with_a_space() -> None:
+    # calendar-style badges: <span>Feb 18</span><span>2009</span>
+    body = ('<div class="post"><h2>Entry title</h2><div class="post-date"><span class="m">'
+            'Feb 18</span><span class="y">2009</span></div></div>')
+    rec = run(page(body=body), "https://blog.example.net/")
+    assert rec.published_at == "2009-02-18"
+
+
+def test_a_members_registration_day_is_no_publication_date() -> None:
+    body = ('<div class="post"><dl class="profile"><dd><strong>Registriert:</strong> 18.09.2008, '
+            '05:56</dd></dl><p class="author">von <b>r23</b> » 21.01.2009, 05:42</p>'
+            + PARA + "</div>")
+    rec = run(page(body=body, lang="de"), "https://forum.example.org/viewtopic.php?t=1")
+    assert rec.published_at == "2009-01-21T05:42:00"
+
+
+def test_a_date_in_a_menu_entry_is_no_dateline() -> None:
+    body = ('<div id="main"><ul class="menu"><li class="menu-item"><a href="/aktion">Aktionstag '
+            '12. Mai 2012</a></li></ul><div class="widget"><h1>Headline of the story</h1></div>'
+            '<p>Publiziert am <span>13. Januar 2014</span></p></div>')
+    rec = run(page(body=body, lang="de"), "https://blog.example.de/")
+    assert (rec.published_at, rec.published_raw) == ("2014-01-13", "13. Januar 2014")
+
+
+def test_a_comments_time_stamp_is_not_the_articles() -> None:
+    body = ('<div><div><header><h1>Headline of the story</h1></header></div></div>' + PARA
+            + '<div><p>von Marianne am 20.09.2020</p></div><div id="comments"><div '
+            'class="comment"><time datetime="2020-09-23T18:19:06+02:00">23.09.20</time>'
+            '<p>Danke!</p></div></div>')
+    rec = run(page(body=body, lang="de"), "https://rezepte.example.de/tipp/1")
+    assert (rec.published_at, rec.published_raw) == ("2020-09-20", "20.09.2020")
+
+
+def test_url_date_provenance_and_raw_segment() -> None:
+    rec = run(page(), "https://n.example.com/meldungen/29-10-2021")
+    assert (rec.published_at, rec.published_raw) == ("2021-10-29", "29-10-2021")
+    assert rec.provenance["published_at"] == "url"
+    rec = run(page(), "https://blog.example.com/2014/05/18/may-news/")
+    assert (rec.published_at, rec.published_raw) == ("2014-05-18", "2014/05/18")
+
+
+def test_hatom_published_title_gives_the_time_too() -> None:
+    body = ('<div class="hentry"><h3><a href="/p">Entry</a></h3>' + PARA + '<div class="footer">'
+            'Posted at <abbr class="published" title="2019-10-16T14:33:00-07:00">2:33 PM</abbr>'
+            '</div></div>')
+    rec = run(page(body=body), "https://blog.example.com/2019/10/entry.html")
+    assert rec.published_at == "2019-10-16T14:33:00-07:00"
+    assert rec.published_raw == "2019-10-16T14:33:00-07:00"
+
+
+def test_htmldate_is_the_last_resort_and_named_as_such() -> None:
+    html = page('<meta property="rnews:datePublished" content="2019-03-04">')
+    rec = run(html, "https://n.example.com/x")
+    assert (rec.published_at, rec.provenance["published_at"]) == ("2019-03-04", "htmldate")
+
+
+def test_a_dated_byline_naming_the_modified_day_picks_it() -> None:
+    # nothing dated at the headline; the byline shows the day JSON-LD calls dateModified
+    head = ld({"@type": "NewsArticle", "datePublished": "2021-03-16T16:16:10Z",
+               "dateModified": "2021-03-20T14:00:17Z"})
+    body = ('<div><div><header><h1>Headline of the story</h1></header></div></div>' + PARA
+            + '<div class="article-date">20. März 2021 - 15:00 Uhr</div>')
+    rec = run(page(head, body, lang="de"), "https://tv.example.de/bericht-123")
+    assert rec.published_at == "2021-03-20T15:00:17+01:00"
+    assert rec.provenance["published_at"] == "json-ld"
+    # a byline naming neither declared day changes nothing
+    body = body.replace("20. März", "18. März")
+    rec = run(page(head, body, lang="de"), "https://tv.example.de/bericht-123")
+    assert rec.published_at == "2021-03-16T17:16:10+01:00"

@@ -1,0 +1,120 @@
+"""`newsarchive import`: records in through the batch path, validated, idempotent."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from click.testing import CliRunner
+from test_archive_batch import dump
+
+from newsarchive.archive import Archive
+from newsarchive.cli import main
+from newsarchive.export import records, write_jsonl
+from newsarchive.importer import SCHEMA_FILE, check
+
+BODY = ("The council voted on Tuesday to extend the tram line to the northern districts, "
+        "and construction is expected to start next spring. ") * 3
+
+
+def record(n: int, **over: Any) -> dict[str, Any]:
+    rec = {"url": f"https://a.example/news/{n}", "canonical_url": f"https://a.example/news/{n}",
+           "site": "a.example", "language": "en", "headline": f"Story {n}", "subheadline": None,
+           "authors": ["Ann Lee"], "published_at": "2025-01-02", "modified_at": None,
+           "section": "City", "tags": ["tram"], "body": f"Story {n}. {BODY}",
+           "images": [{"src": f"https://a.example/{n}.jpg", "caption": "A tram",
+                       "credit": "AP"}],
+           "comment_count": 1, "comments": [{"id": f"c{n}", "parent_id": None, "author": "Bo",
+                                             "published_at": None, "text": "Good."}],
+           "related_blocks": [{"title": "More", "links": [
+               {"url": "https://a.example/news/9", "title": "Nine"}]}],
+           "fetched_at": "2025-01-03T10:00:00+00:00"}
+    rec.update(over)
+    return rec
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, ["import", *args])
+
+
+def test_export_import_round_trip_and_a_second_import_changes_nothing(tmp_path: Path) -> None:
+    src, dst = tmp_path / "src.db", tmp_path / "dst.db"
+    with Archive(src) as arc:
+        for n in range(5):
+            arc.store(record(n))
+        arc.store(record(7, url="https://a.example/copy/7", body=f"Story 1. {BODY}"))  # a copy
+        with open(tmp_path / "out.jsonl", "w", encoding="utf-8") as fh:
+            write_jsonl(records(arc.db), fh)
+    first = run(str(tmp_path / "out.jsonl"), "--db", str(dst))
+    assert first.exit_code == 0, first.output
+    assert "5 records read, 5 new" in first.output
+    before = dump(dst)
+    second = run(str(tmp_path / "out.jsonl"), "--db", str(dst), "--batch", "2")
+    assert second.exit_code == 0 and "0 new, 0 updated, 5 unchanged" in second.output
+    assert dump(dst) == before  # nothing moved, not even last_seen
+    with Archive(src) as a, Archive(dst) as b:
+        keep = ("url", "headline", "body", "authors", "images", "related_blocks", "first_seen")
+        assert [{k: r[k] for k in keep} for r in records(a.db)] == [
+            {k: r[k] for k in keep} for r in records(b.db)]
+
+
+def test_bad_lines_are_reported_by_number_and_the_rest_is_stored(tmp_path: Path) -> None:
+    lines = [json.dumps(record(1)), "{not json", json.dumps({**record(2), "authors": "Ann"}),
+             "", json.dumps({k: v for k, v in record(3).items() if k != "site"}),
+             json.dumps(record(4, headline={"a": 1})), json.dumps(record(5))]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n")
+    out = run(str(tmp_path / "in.jsonl"), "--db", str(tmp_path / "a.db"))
+    assert out.exit_code == 1
+    assert "line 2: not JSON" in out.output
+    assert "line 3: $.authors: expected array, got str" in out.output
+    assert "line 5: $: missing 'site'" in out.output
+    assert "line 6: $.headline: expected string or null, got dict" in out.output
+    assert "6 records read, 2 new" in out.output and "4 bad" in out.output
+    again = run(str(tmp_path / "in.jsonl"), "--db", str(tmp_path / "b.db"), "--site",
+                "a.example")  # a default site for records without one
+    assert "3 new" in again.output and again.exit_code == 1
+    with sqlite3.connect(tmp_path / "b.db") as conn:
+        assert conn.execute("select site from articles where url like '%/3'").fetchone() == (
+            "a.example",)
+
+
+def test_an_unwritable_archive_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text(json.dumps(record(1)) + "\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run(str(tmp_path / "in.jsonl"), "--db", str(blocker / "a.db")).exit_code == 2
+
+
+def test_the_shipped_schema_is_the_shared_one(schema: dict[str, Any]) -> None:
+    assert json.loads(SCHEMA_FILE.read_text()) == schema
+
+
+def test_check_agrees_with_jsonschema(schema: dict[str, Any]) -> None:
+    validator = jsonschema.Draft202012Validator(schema)
+    rng = random.Random(3)
+    values = [None, "x", 1, 1.0, 1.5, True, [], {}, ["x"], [{}], {"x": 1}]
+    paths = [("url",), ("language",), ("authors",), ("authors", 0), ("comment_count",),
+             ("images",), ("images", 0), ("images", 0, "src"), ("images", 0, "credit"),
+             ("comments", 0, "likes"), ("comments", 0, "text"), ("related_blocks", 0, "links"),
+             ("related_blocks", 0, "links", 0, "comment_count"), ("related_blocks", 0, "title")]
+    for _ in range(400):
+        rec: Any = copy.deepcopy(record(1))
+        for _ in range(rng.randint(0, 2)):
+            path = rng.choice(paths)
+            target = rec
+            try:
+                for key in path[:-1]:
+                    target = target[key]
+                target[path[-1]]  # noqa: B018 - still there (an earlier change may have gone)
+            except (IndexError, KeyError, TypeError):
+                continue
+            if rng.random() < 0.2 and isinstance(target, dict):
+                target.pop(path[-1], None)
+            else:
+                target[path[-1]] = rng.choice(values)
+        assert (not list(check(rec))) == validator.is_valid(rec), rec
