@@ -7,8 +7,10 @@ instead of scanning the tree once per rule.
 Order: site file; JSON-LD Person (a byline that names the same people and more completes it, a
 byline showing the display name of a JSON-LD user name replaces it); article:author; microdata;
 author meta (a value naming the site or its publisher only falls back); byline-classed elements;
-text that opens with a byline word ("By", "Von", ...) or follows a lone one; links to an author
-page; a person named as the copyright holder (personal sites); then organizations.
+text that opens with a byline word ("By", "Von", ...) or follows a label; links to an author
+page; JSON state in scripts; a signature; then organizations; a person named as the copyright
+holder (personal sites). The text rules live in author_text. At every layer a value naming only
+the site itself (its og:site_name, publisher or domain, however spelled) falls back instead.
 """
 
 from __future__ import annotations
@@ -18,7 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX, BYLINE_START, BYLINE_WORDS
+from newsarchive.extract.author_text import (
+    DIGIT,
+    ORG_WORDS,
+    TextScan,
+    after_label,
+    copyright_holder,
+    excluded,
+    press_contact,
+    script_author,
+    signature,
+)
+from newsarchive.extract.author_text import byline_names as _names
+from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX
 from newsarchive.extract.metadata_generic import site_names
 from newsarchive.extract.text import clean, fold, looks_like_name, split_names
 from newsarchive.extract.urls import registrable_domain
@@ -32,26 +46,14 @@ Found = tuple[Any, str] | None
 _BYLINE_CLASS = re.compile(r"author|byline|auteur|autor|vcard|user__name|username|writer|"
                            r"creator|firma|signature", re.I)
 _AUTHOR_HREF = re.compile(
-    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
+    r"/(?:(?:authors?|autor(?:en|in)?|auteurs?|autore|users?|profil|profile|people|person|"
     r"newsteam|team|staff|redaktion|journalists?|contributors?|writers?|mitarbeiter)"
-    r"/[^/?#]+", re.I)
+    r"/[^/?#]+"
+    # forum and deal-site profiles: "member.php?u=123", "/user-overview/?u=123"
+    r"|member\.php\?u=\d|users?[-_]?\w*/?\?u(?:ser)?(?:id)?=\w)", re.I)
 _WITH_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @href or @data-testid]")
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
-# "with-sidebar", "has-sidebar" mark a layout that has a sidebar, not the sidebar itself
-_EXCLUDED_CLASS = re.compile(r"comment|related|(?<!with-)(?<!has-)(?<!no-)sidebar|photo-?author|"
-                             r"photo_author|photographer", re.I)
-_EXCLUDED_ID = re.compile(r"comment", re.I)
-_EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
-_DIGIT = re.compile(r"\d")
 _MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
-_TEXTS = etree.XPath("//body//text()")
-_HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:\(c\)|©)?\s*(?:\d{4}\s*(?:[-–]\s*(?:\d{4})?)?\s*)?(?:by\s+)?"
-    r"([^\W\d_][^|•·.,©\d]{2,40}?)\s*(?:$|[|•·.,]|\d|all rights|alle rechte)", re.I)
-_ORG_WORDS = re.compile(r"\b(?:gmbh|ag|inc|ltd|llc|verlag|media|medien|news|zeitung|group|"
-                        r"gruppe|e\.?\s?v|s\.?a|press|presse|online|magazin|redaktion|team)\b",
-                        re.I)
 
 
 class Index:
@@ -92,33 +94,24 @@ def index(p: _Page) -> Index:
     return p.index
 
 
-def excluded(el: etree._Element) -> bool:
-    """Inside a comment thread, a related or sidebar block, a form, a caption or a photo
-    credit: names there are not the article's authors."""
-    node: etree._Element | None = el
-    while node is not None:
-        tag = node.tag
-        if tag in _EXCLUDED_TAGS:
-            return True
-        if tag not in ("body", "html", "article", "main"):
-            cls, ident = node.get("class"), node.get("id")
-            if ident and _EXCLUDED_ID.search(ident):
-                return True
-            if cls and (m := _EXCLUDED_CLASS.search(cls)):
-                # a page wrapper named for its sidebar layout holds the headline too
-                if not (m.group(0).lower() == "sidebar" and node.find(".//h1") is not None):
-                    return True
-        node = node.getparent()
-    return False
+_MID_LABEL = re.compile(r"(?<=\s)(?:autor(?:in)?|author|auteur|autore|von|by)\s*:\s*(?=\S)", re.I)
+# Labels of what is not the author, ending the name before them or emptying the text
+_NEXT_LABEL = re.compile(r"(?:^|\s+)(?:quelle|source|fuente|datum|date|stand|fotos?|photos?|bild|"
+                         r"updated|aktualisiert|(?:zuletzt\s+)?geändert(?:\s+am)?|"
+                         r"last\s+(?:modified|updated))\s*:", re.I)
+# "Redaktion 1. November 2023 10:29", "Jane Doe 26. Januar 2022 Werkstatt"
+_DATE_TAIL = re.compile(r"\s+\d{1,2}\.\s*(?:\d{1,2}\.|[^\W\d_]{3,}\.?)\s*\d{2,4}\b.*$")
 
 
-def _names(values: list[str]) -> list[str]:
-    """split_names after dropping Twitter handles ("Jane Doe @janedoe")."""
-    out = []
-    for value in values:
-        stripped = _HANDLE.sub("", value)
-        out.append(stripped if stripped.strip() else value)
-    return split_names(out)
+def _spaced_text(node: etree._Element) -> str:
+    """Text with a space where child elements meet ("<a>Jane Doe</a><time>vor 5 Stunden"),
+    none around a slash or before punctuation ("wien.ORF.at/<b>Agenturen</b>")."""
+    out = ""
+    for piece in node.itertext():
+        if out and piece and not (out[-1] in "/(-" or piece[0] in "/),.;:"):
+            out += " "
+        out += piece
+    return clean(out)
 
 
 def _byline_texts(idx: Index) -> list[str]:
@@ -128,63 +121,40 @@ def _byline_texts(idx: Index) -> list[str]:
     for node in idx.bylines:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
-        text = clean(node.text_content())
+        # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
+        text = _spaced_text(node)
         if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
             text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
+        elif m := _MID_LABEL.search(text):
+            text = text[m.end():]  # "Datum: 19.11.2021 Autor: Jane Doe Quelle: X"
+        if m := _NEXT_LABEL.search(text):
+            text = text[:m.start()]
+        text = _DATE_TAIL.sub("", text)
         if 1 < len(text) <= 80:
             out.append(text)
-        elif text:
+        elif 80 < len(text) <= 1500:  # an author box, not a page wrapper classed for its authors
             inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
                                "contains(@class, 'name') or contains(@class, 'title') or "
-                               "self::a or self::strong][string-length(normalize-space(.)) < 50]")
-            out += [clean(inner[0].text_content())] if inner else []
+                               "self::a or self::strong][string-length(normalize-space(.)) < 50]"
+                               "[not(contains(concat(' ', @rel, ' '), ' tag ') or "
+                               "contains(concat(' ', @rel, ' '), ' category '))]")
+            # a bio's links name books and places too: only a name-like one is its author
+            out += [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
         if len(out) >= 12:
             break
     return out
 
 
-# "04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", "06.11.2023 13:30 von Jane Doe"
-_DATE_THEN_NAME = re.compile(
-    r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[|,-]?\s*\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*"
-    r"(?:[|–—-]|von|by)\s*(?P<name>[^\W\d_][^\d|:]{2,40}?)\s*$", re.I)
-
-
-def _after_label(doc: Document) -> list[str]:
-    """Bylines in text: a text node that opens with a byline word ("By Jane Doe"), or is only
-    the word ("By" in its own span) followed by the name in the next elements."""
-    out: list[str] = []
-    texts = [t for t in _TEXTS(doc.tree) if len(t) < 200 and (
-        BYLINE_START.match(t) or _DATE_THEN_NAME.match(t)) and len(t.strip()) < 90]
-    for text in texts[:8]:
-        parent = text.getparent()
-        if parent is None or excluded(parent):
-            continue
-        value = clean(str(text))
-        if m := _DATE_THEN_NAME.match(value):
-            value = m.group("name")
-        if fold(value).rstrip(":") in BYLINE_WORDS:
-            # the name follows the label: the rest of the enclosing element's text
-            holder = parent if not text.is_tail else parent.getparent()
-            for _ in range(2):
-                if holder is None:
-                    break
-                rest = clean(holder.text_content())
-                cut = rest.find(value)
-                if cut >= 0 and len(rest) - cut - len(value) > 2:
-                    value = rest[cut:cut + 100]
-                    break
-                holder = holder.getparent()
-        names = [n for n in _names([value]) if looks_like_name(n)]
-        if names:
-            out.append("; ".join(names))
-    return out
+# "Alles von Jane Doe", "View all posts by Jane Doe", "More from Jane Doe": an archive link
+_ALL_BY = re.compile(r"^(?:(?:view|see|show)\s+)?(?:all|alle|alles|more|mehr|weitere|tous)"
+                     r"(?:\s+[^\W\d_]+)?\s+(?:by|von|from|de|par|por)\s+", re.I)
 
 
 def _link_names(idx: Index, doc: Document) -> list[str]:
     """The text of a link to an author page on the same site ("/author/jane-doe")."""
     site = registrable_domain(doc.url)
     for link in idx.author_links[:20]:
-        text = clean(link.text_content())
+        text = _ALL_BY.sub("", clean(link.text_content()))
         href = link.get("href") or ""
         if "://" in href and registrable_domain(href) != site:
             continue
@@ -193,69 +163,6 @@ def _link_names(idx: Index, doc: Document) -> list[str]:
         names = [n for n in _names([text]) if looks_like_name(n) or " " not in n]
         if names:
             return names
-    return []
-
-
-# Author names in JSON state embedded in scripts (not JSON-LD): "author": "Jane Doe",
-# "authors": "...", "postedBy": "...", "author": {"name": "Jane Doe", ...}
-_SCRIPT_AUTHOR = re.compile(
-    r'"(?:author|authors|authorName|author_name|postedBy|posted_by|byline)"\s*:\s*'
-    r'(?:\[\s*)?(?:\{[^{}]{0,200}?"(?:name|display_name|displayName)"\s*:\s*)?"([^"\\]{3,60})"')
-
-
-def _script_author(doc: Document) -> list[str]:
-    """The first person named as the author in JSON state a script embeds."""
-    for m in _SCRIPT_AUTHOR.finditer(doc.text, 0, 3_000_000):
-        names = [n for n in _names([m.group(1)]) if looks_like_name(n) and not _DIGIT.search(n)]
-        if names:
-            return names
-    return []
-
-
-_EMPHASIS = {"strong", "b", "em", "i"}
-
-
-def _signature(doc: Document) -> list[str]:
-    """A name signed under the article: the last paragraph of its block holding only a
-    bold or italic two- or three-word name ("<p><strong>Jane Doe</strong></p>"). Read only
-    when no other rule found an author."""
-    for para in doc.tree.iter("p"):
-        if len(para) != 1 or (para.text or "").strip() or (para[0].tail or "").strip():
-            continue
-        inner = para[0]
-        while inner.tag in _EMPHASIS and len(inner) == 1 and not (inner.text or "").strip():
-            inner = inner[0]
-        if inner.tag not in _EMPHASIS:
-            continue
-        text = clean(para.text_content())
-        if not 2 <= len(text.split()) <= 3 or _DIGIT.search(text) or excluded(para):
-            continue
-        later = para.getnext()
-        while later is not None and not clean(later.text_content()):
-            later = later.getnext()
-        if later is not None and later.tag == "p":
-            continue  # more text follows: a subheading, not a signature
-        name = text.title() if text.isupper() else text
-        if looks_like_name(name) and not _ORG_WORDS.search(name):
-            return [name]
-    return []
-
-
-def _copyright_holder(doc: Document, publishers: set[str]) -> list[str]:
-    """A person named as the copyright holder: the author of a personal site."""
-    for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "
-                               "contains(., 'Copyright') or contains(., 'COPYRIGHT') or "
-                               "contains(., '(C)')]")[-3:]:
-        m = _COPYRIGHT.search(clean(str(text)))
-        if not m:
-            continue
-        name = clean(m.group(1))
-        if name.isupper():
-            name = name.title()
-        words = name.split()
-        if (2 <= len(words) <= 3 and looks_like_name(name) and not _ORG_WORDS.search(name)
-                and fold(name) not in publishers):
-            return [name]
     return []
 
 
@@ -286,15 +193,60 @@ def _squash(name: str) -> str:
     return re.sub(r"[\W_]+", "", fold(name))
 
 
-def _refine(names: list[str], bylines: list[str]) -> list[str]:
+_LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|le|la|les|el|il|lo)\s+", re.I)
+_TLD = re.compile(r"\.[a-z]{2,4}(?:\.[a-z]{2})?$", re.I)
+
+
+def _site_keys(name: str) -> set[str]:
+    """"Die FURCHE" -> {diefurche, furche}; "ElColombiano.com", "El Colombiano" ->
+    {elcolombiano, colombiano}: keys under which a site's name is found again."""
+    bare = _TLD.sub("", clean(name))
+    return {_squash(bare), _squash(_LEADING_ARTICLE.sub("", bare))} - {""}
+
+
+class _Publishers:
+    """The names the site goes by (og:site_name, JSON-LD publisher) and its domain. Site names
+    match however spelled ("ElColombiano.com", "El Colombiano"); the domain's label only with
+    a leading article or a TLD ("Die Furche" on furche.at): "jane-doe.net" may be Jane Doe's
+    own site, and her name is her byline there, not a publisher's."""
+
+    def __init__(self, doc: Document, p: _Page, graph: dict[str, dict[str, Any]]) -> None:
+        names = site_names(doc) + _names_from_ld(p.ld.get("publisher"), graph)[0]
+        domain = registrable_domain(doc.url)
+        self.exact = {fold(n) for n in names}
+        self.keys = {k for n in names if n and n not in (domain, domain.split(".")[0])
+                     for k in _site_keys(n)}
+        self.domain_key = _squash(domain.split(".")[0]) if domain else ""
+
+    def __contains__(self, name: str) -> bool:
+        if fold(name) in self.exact:
+            return True
+        keys = _site_keys(name)
+        # "Die Furche", "Example.com" on furche.at, example.com: no person's name has those
+        return bool(keys & self.keys) or (self.domain_key in keys and (
+            bool(_LEADING_ARTICLE.match(name)) or bool(_TLD.search(name))))
+
+    def all(self, names: list[str]) -> bool:
+        return all(n in self for n in names)
+
+
+def _refine(names: list[str], bylines: list[str], structured: bool = False) -> list[str]:
     """Structured names checked against the visible byline: a byline naming the same people
     and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
     want = {fold(n) for n in names}
+    if structured and bylines and BY_PREFIX.match(bylines[0]):
+        # the page's first byline says "By ..." and names other people: structured data
+        # left from a template or an earlier version; the visible byline is the article's
+        shown = _names([bylines[0]])
+        if shown and not want & {fold(n) for n in shown} and all(
+                looks_like_name(n) and len(n.split()) >= 2 and not DIGIT.search(n)
+                for n in shown):  # people, not "Redaktion"
+            return shown
     for text in bylines:
         shown = _names([text])
         extra = [n for n in shown if fold(n) not in want]
         if (extra and want <= {fold(n) for n in shown} and len(shown) <= 6 and all(
-                2 <= len(n.split()) <= 4 and looks_like_name(n) and not _DIGIT.search(n)
+                2 <= len(n.split()) <= 4 and looks_like_name(n) and not DIGIT.search(n)
                 for n in extra)):
             return shown
     out = []
@@ -313,14 +265,15 @@ def authors(p: _Page) -> Found:
     doc = p.doc
     idx = index(p)
     graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
-    publishers = {fold(n) for n in site_names(doc)} | {
-        fold(n) for n in _names_from_ld(p.ld.get("publisher"), graph)[0]}
+    publishers = _Publishers(doc, p, graph)
     raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
     fallback: Found = None
     bylines = _byline_texts(idx)
-    if names := _names(raw):
-        if person and not all(fold(n) in publishers for n in names):
-            return _refine(names, bylines), "json-ld"
+    names = _names(raw)
+    ld_names = {fold(n) for n in names}
+    if names:
+        if person and not publishers.all(names):
+            return _refine(names, bylines, structured=True), "json-ld"
         fallback = names, "json-ld"  # an Organization: look for a person's byline first
     og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
     if names := _names(og):
@@ -332,27 +285,39 @@ def authors(p: _Page) -> Found:
         text = (inner[0].get("content") or inner[0].text_content()) if inner else (
             node.get("content") or node.text_content())
         if len(clean(text)) <= 80 and (names := _names([text])):
+            if publishers.all(names) or "organization" in (node.get("itemtype") or "").lower():
+                fallback = fallback or (names, "microdata")  # a person may be named below
+                break
             return names, "microdata"
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(fold(n) in publishers or _ORG_WORDS.search(n) for n in names):
-                fallback = fallback or (names, "meta")  # the site's own or a company name
-                break
+            if all(n in publishers or ORG_WORDS.search(n) for n in names):
+                # the site's own or a company name: another author meta may name a person
+                fallback = fallback or (names, "meta")
+                continue
             return names, "meta"
-    for text in bylines:
+    for i, text in enumerate(bylines):
         if names := _names([text]):
+            if publishers.all(names) and not {fold(n) for n in names} <= ld_names:
+                # "By The Site": a person may be named below ("Written by: ..."), else the site
+                fallback = fallback or (names, "generic")
+                break
+            # an author box names the first author, the byline next to it all of them
+            return _refine(names, bylines[i + 1:i + 4]), "generic"
+    scan = TextScan(doc)
+    for text in after_label(scan):
+        if not publishers.all(names := _names([text])):
             return names, "generic"
-    for text in _after_label(doc):
-        return split_names([text]), "generic"
+        fallback = fallback or (names, "generic")
     if names := _link_names(idx, doc):
         return names, "generic"
-    if names := _script_author(doc):
+    if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := _signature(doc)):
+    if not fallback and (names := signature(doc) or press_contact(scan)):
         return names, "generic"
     if fallback:
         return fallback
-    if names := _copyright_holder(doc, publishers):
+    if names := copyright_holder(doc, publishers):
         return names, "generic"
     return None
