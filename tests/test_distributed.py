@@ -130,7 +130,8 @@ def articles(db: Path) -> list[str]:
 def test_workers_share_one_frontier_and_a_killed_worker_loses_nothing(
         tmp_path: Path, redis_server: Redis) -> None:
     base, dist = tmp_path / "single.db", tmp_path / "dist.db"
-    with loop_site("--articles", "60", "--delay", "0.3") as site:
+    # 0.8 s a page: the crawl outlasts worker A's start-up even on a loaded machine
+    with loop_site("--articles", "60", "--delay", "0.8") as site:
         single = na(tmp_path, "crawl", site + "/", "--db", str(base))
         assert finish(single)[0] == 0
         site_hits(site, "/_reset")
