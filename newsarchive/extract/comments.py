@@ -29,6 +29,10 @@ _WORD_NUMBERS = {"one": 1, "ein": 1, "eine": 1, "einen": 1, "un": 1, "une": 1, "
                  "uno": 1, "один": 1, "одна": 1, "одзін": 1}
 
 
+# 1.977 / 1,234 / 12 345 (narrow no-break space): thousands groups of a counter
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
+
+
 def _parse_count(text: str | None) -> int | None:
     """'Comments 4', 'Comments4', '4 comments', 'Комментарии (12)', 'One thought on' -> int."""
     if not text:
@@ -36,11 +40,16 @@ def _parse_count(text: str | None) -> int | None:
     text = " ".join(text.split())
     if len(text) > 120:
         return None
+    text = _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)  # "1.977" -> 1977
     m = g.COUNT_AFTER.search(text) or g.COUNT_BEFORE.search(text)
     if not m:
         return int(text) if text.isdigit() and len(text) < 7 else None
     raw = m.group(1).lower()
-    return int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
+    if raw.isdigit():
+        return int(raw)
+    # a word number counts only at the start ("One thought on", "Un commentaire"): after a
+    # verb it is an article ("Ajouter un commentaire", "Deja un comentario"), not a count
+    return None if re.search(r"[^\W\d_]", text[:m.start()]) else _WORD_NUMBERS.get(raw)
 
 
 def _site_id(el: Node) -> str | None:
@@ -93,6 +102,33 @@ def _repeated_children(area: Node) -> list[Node]:
     return best
 
 
+def _dl_pair(c: Node) -> tuple[Node, Node] | None:
+    """A definition-list thread (<dt> who/when, <dd> the text, e.g. the Thesis theme):
+    the (dt, dd) pair one comment is split into, or None."""
+    if c.tag == "dt":
+        sib = c.getnext()
+        while sib is not None and not isinstance(sib.tag, str):
+            sib = sib.getnext()
+        return (c, sib) if sib is not None and sib.tag == "dd" else None
+    if c.tag == "dd":
+        sib = c.getprevious()
+        while sib is not None and not isinstance(sib.tag, str):
+            sib = sib.getprevious()
+        return (sib, c) if sib is not None and sib.tag == "dt" else None
+    return None
+
+
+def _pair_fields(dt: Node, dd: Node, now: datetime) -> dict[str, Any]:
+    head, info = fields_of(dt, set(), now), fields_of(dd, set(), now)
+    if head["author"] or head["published_at"]:
+        if info["author"] and info["author"] != head["author"]:
+            # the header is the <dt>: a short line of the <dd> is its text, not a name
+            info["text"] = f"{info['author']}\n{info['text']}".strip()
+        info.update(author=head["author"], published_at=head["published_at"],
+                    published_raw=head["published_raw"])
+    return info
+
+
 def _comments_in(area: Node, now: datetime) -> list[Comment]:
     cands = [el for el in area.iter() if isinstance(el.tag, str) and is_item(el)
              and not any(a.tag == "form" for a in el.iterancestors())]
@@ -128,12 +164,15 @@ def _comments_in(area: Node, now: datetime) -> list[Comment]:
         while parent_of.get(owner) is not None and rep.get(parent_of[owner]) is owner:
             owner = parent_of[owner]  # climb to the outermost wrapper of this comment
         replies = {k for k in children[c]}
-        info = fields_of(c, replies, now)
+        pair = _dl_pair(c)
+        if pair is not None and c is pair[1] and pair[0] in cand_set:
+            continue  # the <dt> candidate stands for this pair
+        info = fields_of(c, replies, now) if pair is None else _pair_fields(*pair, now)
         if not info["text"] or _only_date(info["text"]) or (
                 parent_of.get(owner) is not None and not info["author"]
                 and not info["published_at"] and parent_of[owner] not in rep):
             continue  # a part of a comment (a quote, a body div), not a comment of its own
-        sid = _site_id(c) or _site_id(owner)
+        sid = _site_id(c) or _site_id(owner) or (_site_id(pair[0]) if pair else None)
         cid = sid or _hash_id(info["author"], info["published_at"], info["text"])
         ids[c] = cid
         for w in (owner, *[a for a in c.iterancestors() if a in rep and rep[a] is c]):
