@@ -225,3 +225,36 @@ def test_text_inside_the_author_block() -> None:
     assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
         ("71", "Rita", "2019-01-01", "Happy new year to you too, see you soon!"),
         ("72", "Sam", "2019-01-02", "Thank you.")]
+
+
+def test_classic_blogger_definition_list() -> None:
+    # <dt> "Name said...", <dd> the text, a second <dd> the footer with the date
+    html = """<div id="comments"><h4>2 comments:</h4><dl id="comments-block">
+      <dt class="comment-author" id="c1111"><a name="c1111"></a>
+        <a href="https://www.blogger.com/profile/1">Hannah</a> said...</dt>
+      <dd class="comment-body"><p>Lovely photos, the lake looks so calm.</p></dd>
+      <dd class="comment-footer"><span class="comment-timestamp">
+        <a href="#c1111">March 5, 2012 at 4:10 PM</a></span></dd>
+      <dt class="comment-author" id="c2222"><a name="c2222"></a>Anonymous said...</dt>
+      <dd class="comment-body"><p>Thanks!</p></dd>
+      <dd class="comment-footer"><span class="comment-timestamp">
+        <a href="#c2222">March 6, 2012 at 9:00 AM</a></span></dd></dl></div>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("1111", "Hannah", "2012-03-05T16:10", "Lovely photos, the lake looks so calm."),
+        ("2222", "Anonymous", "2012-03-06T09:00", "Thanks!")]
+    assert rec.comment_count == 2
+
+
+def test_template_markup_is_not_a_comment() -> None:
+    html = """<section class="comments"><template id="tpl"><div class="comment">
+        <span class="comment-author">{{name}}</span><p class="comment-text">{{text}}</p></div>
+      </template>
+      <div class="comment" id="comment-5"><span class="comment-author">Vera</span>
+        <time datetime="2020-01-01">1 Jan 2020</time><p class="comment-text">A real one.</p></div>
+      <div class="comment" id="comment-6"><span class="comment-author">Wim</span>
+        <time datetime="2020-01-02">2 Jan 2020</time><p class="comment-text">Another.</p></div>
+    </section>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.text) for c in rec.comments] == [
+        ("5", "Vera", "A real one."), ("6", "Wim", "Another.")]

@@ -144,7 +144,7 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
             first = next((c for c in author_el.iter() if c is not author_el and text_of(c)
                           and c not in chrome), None)
             shown = text_of(first) if first is not None else (author_el.text or "").strip()
-        author = _clean_author(shown)
+        author = clean_author(shown)
     elif short:
         # unmarked author: the first short text before the date/text that is not a date
         # "Heidemarie Heim | Di, 21. April 2020 - 16:40" first, then a bare short name
@@ -156,7 +156,7 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
         # the name comes before the text, never inside it ("<div class=comment-content>Nice!")
         if cand is not None and (text_el is None or (
                 _before(el, cand, text_el) and text_el not in cand.iterancestors())):
-            author = _clean_author(text_of(cand))
+            author = clean_author(text_of(cand))
             chrome.add(cand)
     skip = replies | chrome
     text = text_excluding(text_el, skip) if text_el is not None else text_excluding(el, skip)
@@ -208,7 +208,7 @@ def _title(el: Node, text_el: Node, skip: set[Node]) -> str | None:
     return None
 
 
-def _clean_author(shown: str) -> str | None:
+def clean_author(shown: str) -> str | None:
     """'Comment by Mirko Lange — 17.07, 2011 @ 13:04' -> 'Mirko Lange'; 'Ben says:' -> 'Ben';
     'Muriel - Le 22/01/2020 à 12:01' -> 'Muriel'."""
     shown = g.COMMENT_BY.sub("", shown)

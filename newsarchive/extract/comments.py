@@ -17,7 +17,13 @@ from lxml import etree
 from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.comment_areas import find_areas, has_header, heading_items, is_item
-from newsarchive.extract.comment_fields import SKIP_TAGS, fields_of, text_excluding, to_int
+from newsarchive.extract.comment_fields import (
+    SKIP_TAGS,
+    clean_author,
+    fields_of,
+    text_excluding,
+    to_int,
+)
 from newsarchive.extract.dates_local import find_date_text, parse_date
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
@@ -102,36 +108,53 @@ def _repeated_children(area: Node) -> list[Node]:
     return best
 
 
-def _dl_pair(c: Node) -> tuple[Node, Node] | None:
-    """A definition-list thread (<dt> who/when, <dd> the text, e.g. the Thesis theme):
-    the (dt, dd) pair one comment is split into, or None."""
-    if c.tag == "dt":
-        sib = c.getnext()
-        while sib is not None and not isinstance(sib.tag, str):
-            sib = sib.getnext()
-        return (c, sib) if sib is not None and sib.tag == "dd" else None
+def _dl_pair(c: Node) -> tuple[Node, list[Node]] | None:
+    """A definition-list thread (<dt> who/when, then <dd> the text and maybe a <dd> footer
+    with the date: the Thesis theme, classic Blogger): (dt, its dds), or None."""
     if c.tag == "dd":
         sib = c.getprevious()
-        while sib is not None and not isinstance(sib.tag, str):
+        while sib is not None and (not isinstance(sib.tag, str) or sib.tag == "dd"):
             sib = sib.getprevious()
-        return (sib, c) if sib is not None and sib.tag == "dt" else None
-    return None
+        if sib is None or sib.tag != "dt":
+            return None
+        c = sib
+    elif c.tag != "dt":
+        return None
+    dds: list[Node] = []
+    sib = c.getnext()
+    while sib is not None and (not isinstance(sib.tag, str) or sib.tag == "dd"):
+        if isinstance(sib.tag, str):
+            dds.append(sib)
+        sib = sib.getnext()
+    return (c, dds) if dds else None
 
 
-def _pair_fields(dt: Node, dd: Node, now: datetime) -> dict[str, Any]:
-    head, info = fields_of(dt, set(), now), fields_of(dd, set(), now)
-    if head["author"] or head["published_at"]:
+def _pair_fields(dt: Node, dds: list[Node], replies: set[Node],
+                 now: datetime) -> dict[str, Any]:
+    head = fields_of(dt, set(), now)
+    if not head["author"] and not head["text"].count("\n"):
+        # "<dt><a name=c12></a>Anonymous said...</dt>": the header line is the name
+        head["author"] = clean_author(head["text"].rstrip(" .…:")) \
+            if 0 < len(head["text"]) <= 60 and not find_date_text(head["text"]) else None
+    parts = [fields_of(dd, replies, now) for dd in dds]
+    texts = []
+    for info in parts:
         if info["author"] and info["author"] != head["author"]:
-            # the header is the <dt>: a short line of the <dd> is its text, not a name
+            # the header is the <dt>: a short line of a <dd> is its text, not a name
             info["text"] = f"{info['author']}\n{info['text']}".strip()
-        info.update(author=head["author"], published_at=head["published_at"],
-                    published_raw=head["published_raw"])
-    return info
+        if info["text"] and not _only_date(info["text"]):
+            texts.append(info["text"])
+    dated = next((p for p in (head, *parts) if p["published_at"]), head)
+    out = parts[0]
+    out.update(author=head["author"], published_at=dated["published_at"],
+               published_raw=dated["published_raw"], text="\n".join(texts))
+    return out
 
 
 def _comments_in(area: Node, now: datetime) -> list[Comment]:
+    # (a <template> holds the markup of a comment to come: "{{name}}", not a comment)
     cands = [el for el in area.iter() if isinstance(el.tag, str) and is_item(el)
-             and not any(a.tag == "form" for a in el.iterancestors())]
+             and not any(a.tag in ("form", "template") for a in el.iterancestors())]
     # an item inside another that shows no author or date of its own is a part of that
     # comment (its text field, a quote), not a reply: it stays in its parent's text
     inner = set(cands)
@@ -165,9 +188,10 @@ def _comments_in(area: Node, now: datetime) -> list[Comment]:
             owner = parent_of[owner]  # climb to the outermost wrapper of this comment
         replies = {k for k in children[c]}
         pair = _dl_pair(c)
-        if pair is not None and c is pair[1] and pair[0] in cand_set:
-            continue  # the <dt> candidate stands for this pair
-        info = fields_of(c, replies, now) if pair is None else _pair_fields(*pair, now)
+        if pair is not None and c is not pair[0] and (pair[0] in cand_set
+                                                      or c is not pair[1][0]):
+            continue  # the <dt> candidate (or the pair's first <dd>) stands for this pair
+        info = fields_of(c, replies, now) if pair is None else _pair_fields(*pair, replies, now)
         if not info["text"] or _only_date(info["text"]) or (
                 parent_of.get(owner) is not None and not info["author"]
                 and not info["published_at"] and parent_of[owner] not in rep):
