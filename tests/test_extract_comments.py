@@ -258,3 +258,42 @@ def test_template_markup_is_not_a_comment() -> None:
     rec, _ = run(html)
     assert [(c.id, c.author, c.text) for c in rec.comments] == [
         ("5", "Vera", "A real one."), ("6", "Wim", "Another.")]
+
+
+NEXT_DATA = """<div id="__next"><div class="placeholder">Loading…</div></div>
+<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{
+ "article":{"id":7,"title":"Headline","commentsEnabled":true},
+ "recentComments":[{"id":"r1","author":{"name":"X"},"createdAt":"2023-01-01","body":"Elsewhere."}],
+ "comments":{"total":2,"items":[
+  {"id":"c-901","author":{"displayName":"Mara K."},"createdAt":"2023-09-14T08:30:00Z",
+   "body":"<p>This happened in our town too.</p><p>Twice.</p>",
+   "replies":[{"id":"c-902","author":{"displayName":"Tom"},"createdAt":"2023-09-14T09:00:00Z",
+               "body":"Same here."}]},
+  {"id":"c-903","author":{"displayName":"Ilse"},"createdAt":1694772000000,
+   "body":"Thanks &amp; well done."}]}}}}</script>"""
+
+
+def test_comments_from_a_json_state_blob() -> None:
+    rec, areas = run(NEXT_DATA)
+    assert [(c.id, c.parent_id, c.author, c.text) for c in rec.comments] == [
+        ("c-901", None, "Mara K.", "This happened in our town too.\nTwice."),
+        ("c-902", "c-901", "Tom", "Same here."),
+        ("c-903", None, "Ilse", "Thanks & well done.")]
+    assert rec.comments[0].published_at == "2023-09-14T08:30:00+00:00"
+    assert rec.comments[2].published_at == "2023-09-15T10:00:00+00:00"  # epoch milliseconds
+    assert rec.provenance["comments"] == "script-json" and areas == []
+
+
+def test_comments_from_a_js_assignment_and_not_from_templates() -> None:
+    html = """<div id="app"></div><script>window.__INITIAL_STATE__ = {"discussion":{
+      "comments":[{"commentId":55,"userName":"gerd_h","date":"2022-02-01T12:00:00+01:00",
+                   "text":"Endlich wird darüber berichtet."}]}};</script>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("55", "gerd_h", "2022-02-01T12:00:00+01:00", "Endlich wird darüber berichtet.")]
+    # markup comments win; a handlebars template or teasers without who/when are not comments
+    tpl = """<script type="text/x-handlebars">{"comments":[{"body":"{{text}}","date":"x"}]}
+      </script><script>var s = {"comments":[{"title":"Other story","body":"Teaser text"}],
+      "related":[]};</script>"""
+    rec, _ = run(tpl)
+    assert rec.comments == []

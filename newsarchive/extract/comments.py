@@ -24,6 +24,7 @@ from newsarchive.extract.comment_fields import (
     text_excluding,
     to_int,
 )
+from newsarchive.extract.comment_json import json_comments
 from newsarchive.extract.dates_local import find_date_text, parse_date
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
@@ -336,6 +337,9 @@ def fill_comments(doc: Document, rec: Record, profile: SiteProfile | None,
     if not rec.comments:
         rec.comments = _jsonld_comments(doc, now)
         layer = "json-ld"
+    if not rec.comments:
+        rec.comments = json_comments(doc, now)
+        layer = "script-json"
     rec.comment_count = _declared_count(doc, areas)
     if rec.comments or rec.comment_count is not None:
         rec.provenance["comments"] = layer
