@@ -2,7 +2,8 @@
 
 Layers: the site file's `fields.comments` table, then JSON-LD (`comment`, `commentCount`), then
 generic HTML: a comments area found by id/class words (generic.COMMENT_AREA), comment items in it
-by class/id/microdata, threads from nesting. Returns the areas so the body leaves them out.
+by class/id/microdata (<dt>/<dd> pairs read as one), threads from nesting; last a JSON state blob
+in a <script> (comment_json). Returns the areas so the body leaves them out.
 """
 
 from __future__ import annotations
