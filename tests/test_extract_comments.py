@@ -129,6 +129,12 @@ def test_declared_counts_in_many_languages() -> None:
     assert parse("12 Kommentare") == 12
     assert parse("One thought on “X”") == 1
     assert parse("Schreibe einen Kommentar") is None
+    # thousands groups, and "un"/"one" after a verb is an article, not a count
+    assert parse("1.977 commentaires") == 1977
+    assert parse("1,234 Comments") == 1234
+    assert parse("Ajouter un commentaire") is None
+    assert parse("Deja un comentario") is None
+    assert parse("Un commentaire sur « X »") == 1
 
 
 def test_jsonld_count_when_no_comments_rendered() -> None:
@@ -156,3 +162,138 @@ def test_site_layer() -> None:
 def test_no_comments_and_counter_link_not_an_area() -> None:
     rec, areas = run('<p><a class="comments-link" href="#respond">Leave a comment</a></p>')
     assert rec.comments == [] and areas == [] and rec.comment_count is None
+
+
+def test_definition_list_thread_pairs_header_and_text() -> None:
+    # Thesis-style themes: <dt> holds who/when, the following <dd> the text of one comment
+    html = """<div id="comments"><dl id="comment_list">
+      <dt class="comment depth-1" id="comment-501"><span class="comment_author">Nadia</span>
+        <span class="comment_time"><a href="#comment-501">March 3, 2016 at 9:12 am</a></span></dt>
+      <dd class="comment depth-1"><div class="format_text"><p>Where is the sequel??</p></div></dd>
+      <dt class="comment depth-1" id="comment-502"><span class="comment_author">Omar</span>
+        <span class="comment_time"><a href="#comment-502">March 4, 2016 at 1:40 pm</a></span></dt>
+      <dd><div class="format_text"><p>Agreed with every point of this, thanks.</p></div></dd>
+    </dl></div>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("501", "Nadia", "2016-03-03T09:12", "Where is the sequel??"),
+        ("502", "Omar", "2016-03-04T13:40", "Agreed with every point of this, thanks.")]
+
+
+def test_short_comment_is_text_not_author() -> None:
+    # an unmarked short line is a name only when something else is left as the text
+    html = """<div class="comment-list">
+      <div class="comment" id="comment-1"><div class="meta"><span>12.05.2021</span></div>
+        <p>Great read!</p></div>
+      <div class="comment" id="comment-2"><div class="meta"><span>13.05.2021</span></div>
+        <p>Thanks for the write-up, bookmarked it.</p></div></div>"""
+    rec, _ = run(html)
+    assert [(c.author, c.text) for c in rec.comments] == [
+        (None, "Great read!"), (None, "Thanks for the write-up, bookmarked it.")]
+
+
+def test_name_dash_date_header_and_short_marked_text() -> None:
+    # "Name - Le <date>" header; the marked text is short and must not be taken for the name
+    html = """<div class="petition-comments-list">
+      <div class="petition-comment-card"><div class="comment-infos">
+        <strong>Lucie - Le 22/01/2020 à 12:01:03</strong></div>
+        <div class="comment-content">Bravo !</div></div>
+      <div class="petition-comment-card"><div class="comment-infos">
+        <strong>Paul - Le 23/01/2020 à 08:15:00</strong></div>
+        <div class="comment-content">Je signe sans hésiter pour ce projet.</div></div></div>"""
+    rec, _ = run(html)
+    assert [(c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("Lucie", "2020-01-22T12:01:03", "Bravo !"),
+        ("Paul", "2020-01-23T08:15:00", "Je signe sans hésiter pour ce projet.")]
+
+
+def test_text_inside_the_author_block() -> None:
+    # a theme that prints the comment's paragraphs inside <div class="comment-author">
+    html = """<ol class="commentlist">
+      <li class="comment" id="comment-71"><div id="div-comment-71">
+        <div class="comment-author vcard"><img class="avatar" src="a.png"/>
+          <p>Happy new year to you too, see you soon!</p>
+          <p><cite>Comment by <span class="fn">Rita</span> &#8212; 2019-01-01 @ 00:45</cite>
+            <span class="reply"> | <a class="comment-reply-link" href="#">Reply</a></span></p>
+        </div></div></li>
+      <li class="comment" id="comment-72"><div id="div-comment-72">
+        <div class="comment-author vcard"><img class="avatar" src="b.png"/>
+          <p>Thank you.</p>
+          <p><cite>Comment by <span class="fn">Sam</span> &#8212; 2019-01-02 @ 10:00</cite></p>
+        </div></div></li></ol>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("71", "Rita", "2019-01-01", "Happy new year to you too, see you soon!"),
+        ("72", "Sam", "2019-01-02", "Thank you.")]
+
+
+def test_classic_blogger_definition_list() -> None:
+    # <dt> "Name said...", <dd> the text, a second <dd> the footer with the date
+    html = """<div id="comments"><h4>2 comments:</h4><dl id="comments-block">
+      <dt class="comment-author" id="c1111"><a name="c1111"></a>
+        <a href="https://www.blogger.com/profile/1">Hannah</a> said...</dt>
+      <dd class="comment-body"><p>Lovely photos, the lake looks so calm.</p></dd>
+      <dd class="comment-footer"><span class="comment-timestamp">
+        <a href="#c1111">March 5, 2012 at 4:10 PM</a></span></dd>
+      <dt class="comment-author" id="c2222"><a name="c2222"></a>Anonymous said...</dt>
+      <dd class="comment-body"><p>Thanks!</p></dd>
+      <dd class="comment-footer"><span class="comment-timestamp">
+        <a href="#c2222">March 6, 2012 at 9:00 AM</a></span></dd></dl></div>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("1111", "Hannah", "2012-03-05T16:10", "Lovely photos, the lake looks so calm."),
+        ("2222", "Anonymous", "2012-03-06T09:00", "Thanks!")]
+    assert rec.comment_count == 2
+
+
+def test_template_markup_is_not_a_comment() -> None:
+    html = """<section class="comments"><template id="tpl"><div class="comment">
+        <span class="comment-author">{{name}}</span><p class="comment-text">{{text}}</p></div>
+      </template>
+      <div class="comment" id="comment-5"><span class="comment-author">Vera</span>
+        <time datetime="2020-01-01">1 Jan 2020</time><p class="comment-text">A real one.</p></div>
+      <div class="comment" id="comment-6"><span class="comment-author">Wim</span>
+        <time datetime="2020-01-02">2 Jan 2020</time><p class="comment-text">Another.</p></div>
+    </section>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.text) for c in rec.comments] == [
+        ("5", "Vera", "A real one."), ("6", "Wim", "Another.")]
+
+
+NEXT_DATA = """<div id="__next"><div class="placeholder">Loading…</div></div>
+<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{
+ "article":{"id":7,"title":"Headline","commentsEnabled":true},
+ "recentComments":[{"id":"r1","author":{"name":"X"},"createdAt":"2023-01-01","body":"Elsewhere."}],
+ "comments":{"total":2,"items":[
+  {"id":"c-901","author":{"displayName":"Mara K."},"createdAt":"2023-09-14T08:30:00Z",
+   "body":"<p>This happened in our town too.</p><p>Twice.</p>",
+   "replies":[{"id":"c-902","author":{"displayName":"Tom"},"createdAt":"2023-09-14T09:00:00Z",
+               "body":"Same here."}]},
+  {"id":"c-903","author":{"displayName":"Ilse"},"createdAt":1694772000000,
+   "body":"Thanks &amp; well done."}]}}}}</script>"""
+
+
+def test_comments_from_a_json_state_blob() -> None:
+    rec, areas = run(NEXT_DATA)
+    assert [(c.id, c.parent_id, c.author, c.text) for c in rec.comments] == [
+        ("c-901", None, "Mara K.", "This happened in our town too.\nTwice."),
+        ("c-902", "c-901", "Tom", "Same here."),
+        ("c-903", None, "Ilse", "Thanks & well done.")]
+    assert rec.comments[0].published_at == "2023-09-14T08:30:00+00:00"
+    assert rec.comments[2].published_at == "2023-09-15T10:00:00+00:00"  # epoch milliseconds
+    assert rec.provenance["comments"] == "script-json" and areas == []
+
+
+def test_comments_from_a_js_assignment_and_not_from_templates() -> None:
+    html = """<div id="app"></div><script>window.__INITIAL_STATE__ = {"discussion":{
+      "comments":[{"commentId":55,"userName":"gerd_h","date":"2022-02-01T12:00:00+01:00",
+                   "text":"Endlich wird darüber berichtet."}]}};</script>"""
+    rec, _ = run(html)
+    assert [(c.id, c.author, c.published_at, c.text) for c in rec.comments] == [
+        ("55", "gerd_h", "2022-02-01T12:00:00+01:00", "Endlich wird darüber berichtet.")]
+    # markup comments win; a handlebars template or teasers without who/when are not comments
+    tpl = """<script type="text/x-handlebars">{"comments":[{"body":"{{text}}","date":"x"}]}
+      </script><script>var s = {"comments":[{"title":"Other story","body":"Teaser text"}],
+      "related":[]};</script>"""
+    rec, _ = run(tpl)
+    assert rec.comments == []

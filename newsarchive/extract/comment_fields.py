@@ -22,6 +22,8 @@ SKIP_TAGS = {"script", "style", "form", "button", "input", "textarea", "select",
               "svg", "img", "iframe", "template"}
 _BLOCK = {"p", "div", "br", "li", "blockquote", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
           "pre", "section", "article", "footer", "header", "table", "tr"}
+# "Name | date", "Name — date", "Name - Le 22/01/2020": a header line of one comment
+_HEAD_SEP = re.compile(r"\s[|—–-]\s")
 
 def tokens(el: Node) -> list[str]:
     return f"{el.get('id') or ''} {el.get('class') or ''}".split()
@@ -86,12 +88,11 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
             inner = node.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ') "
                                "or @itemprop='name' or self::cite]")
             author_el = inner[0] if inner and inner[0] is not node else node
-            if author_el is not node and node.find(".//p") is not None \
-                    and len(text_of(node)) > 200:
+            if author_el is not node and (len(text_of(node)) > 200 and node.find(".//p")
+                                          is not None or _prose_beside(node, author_el)):
                 # a theme that puts the comment's paragraphs inside its author block
                 chrome.add(author_el)
-                stack.extend(c for c in reversed(node) if c is not author_el
-                             and author_el not in c.iterdescendants())
+                stack.extend(c for c in reversed(node) if c is not author_el)
                 continue
             chrome.add(node)
             continue
@@ -132,6 +133,7 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
                     chrome.add(node)
                     break
     author = None
+    cand: Node | None = None
     if author_el is not None:
         shown = text_of(author_el)
         if find_date_text(shown) or len(shown) > 60:
@@ -142,20 +144,29 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
             first = next((c for c in author_el.iter() if c is not author_el and text_of(c)
                           and c not in chrome), None)
             shown = text_of(first) if first is not None else (author_el.text or "").strip()
-        author = _clean_author(shown)
+        author = clean_author(shown)
     elif short:
         # unmarked author: the first short text before the date/text that is not a date
         # "Heidemarie Heim | Di, 21. April 2020 - 16:40" first, then a bare short name
         cand = next((n for n in short if find_date_text(text_of(n))
-                     and re.search(r"\s[|—–]\s", text_of(n))), None)
+                     and _HEAD_SEP.search(text_of(n))), None)
         if cand is None:
             cand = next((n for n in short if n is not date_el and not find_date_text(text_of(n))
                          and len(text_of(n).split()) <= 5), None)
-        if cand is not None and (text_el is None or _before(el, cand, text_el)):
-            author = _clean_author(text_of(cand))
+        # the name comes before the text, never inside it ("<div class=comment-content>Nice!")
+        if cand is not None and (text_el is None or (
+                _before(el, cand, text_el) and text_el not in cand.iterancestors())):
+            author = clean_author(text_of(cand))
             chrome.add(cand)
     skip = replies | chrome
     text = text_excluding(text_el, skip) if text_el is not None else text_excluding(el, skip)
+    if not text and cand is not None and author is not None and published is not None:
+        # a dated comment whose only short line is its text ("12.05.2021 / Great read!"): a
+        # comment always has a text, while an unmarked name is a guess (undated, it is more
+        # likely a button or a heading than a comment)
+        chrome.discard(cand)
+        author, skip = None, replies | chrome
+        text = text_excluding(text_el, skip) if text_el is not None else text_excluding(el, skip)
     if text_el is not None:  # a title the reader gave the comment ("<h5>Quantensprung?</h5>")
         title = _title(el, text_el, skip)
         if title and title != author and not text.startswith(title):
@@ -173,6 +184,19 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
             "text": text, "likes": likes}
 
 
+def _prose_beside(block: Node, author_el: Node) -> bool:
+    """An author block that also holds the comment's paragraphs: a <p> of a few words beside
+    the one with the name ("<div class=comment-author><img><p>Thanks!...</p><p><cite>")."""
+    for p in block.iter("p"):
+        if p is author_el or author_el in p.iterdescendants():
+            continue
+        shown = text_of(p)
+        if len(shown) >= 2 and not find_date_text(shown[:60]) and not g.COMMENT_LEAD.match(
+                shown) and not g.COMMENT_TAIL.match(shown) and not g.SAYS.match(shown):
+            return True
+    return False
+
+
 def _title(el: Node, text_el: Node, skip: set[Node]) -> str | None:
     for h in el.iter("h2", "h3", "h4", "h5", "h6"):
         if h in skip or text_el in h.iterancestors() or any(a in skip for a in h.iterancestors()):
@@ -184,10 +208,14 @@ def _title(el: Node, text_el: Node, skip: set[Node]) -> str | None:
     return None
 
 
-def _clean_author(shown: str) -> str | None:
-    """'Comment by Mirko Lange — 17.07, 2011 @ 13:04' -> 'Mirko Lange'; 'Ben says:' -> 'Ben'."""
+def clean_author(shown: str) -> str | None:
+    """'Comment by Mirko Lange — 17.07, 2011 @ 13:04' -> 'Mirko Lange'; 'Ben says:' -> 'Ben';
+    'Muriel - Le 22/01/2020 à 12:01' -> 'Muriel'."""
     shown = g.COMMENT_BY.sub("", shown)
-    shown = re.split(r"\s+[—–|]\s+|\s+-\s+(?=\d)", shown)[0]
+    parts = re.split(r"\s+[—–|]\s+|\s+-\s+(?=\d)", shown)
+    if len(parts) == 1 and find_date_text(shown):
+        parts = re.split(r"\s+-\s+", shown)  # "Name - On/Le/Am <date>": a word before the date
+    shown = parts[0]
     return g.SAYS.sub("", shown).strip(" :,") or None
 
 

@@ -2,7 +2,8 @@
 
 Layers: the site file's `fields.comments` table, then JSON-LD (`comment`, `commentCount`), then
 generic HTML: a comments area found by id/class words (generic.COMMENT_AREA), comment items in it
-by class/id/microdata, threads from nesting. Returns the areas so the body leaves them out.
+by class/id/microdata (<dt>/<dd> pairs read as one), threads from nesting; last a JSON state blob
+in a <script> (comment_json). Returns the areas so the body leaves them out.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from lxml import etree
 from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.comment_areas import find_areas, has_header, heading_items, is_item
-from newsarchive.extract.comment_fields import SKIP_TAGS, fields_of, text_excluding, to_int
+from newsarchive.extract.comment_fields import (
+    SKIP_TAGS,
+    clean_author,
+    fields_of,
+    text_excluding,
+    to_int,
+)
+from newsarchive.extract.comment_json import json_comments
 from newsarchive.extract.dates_local import find_date_text, parse_date
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
@@ -29,6 +37,10 @@ _WORD_NUMBERS = {"one": 1, "ein": 1, "eine": 1, "einen": 1, "un": 1, "une": 1, "
                  "uno": 1, "один": 1, "одна": 1, "одзін": 1}
 
 
+# 1.977 / 1,234 / 12 345 (narrow no-break space): thousands groups of a counter
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
+
+
 def _parse_count(text: str | None) -> int | None:
     """'Comments 4', 'Comments4', '4 comments', 'Комментарии (12)', 'One thought on' -> int."""
     if not text:
@@ -36,11 +48,16 @@ def _parse_count(text: str | None) -> int | None:
     text = " ".join(text.split())
     if len(text) > 120:
         return None
+    text = _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)  # "1.977" -> 1977
     m = g.COUNT_AFTER.search(text) or g.COUNT_BEFORE.search(text)
     if not m:
         return int(text) if text.isdigit() and len(text) < 7 else None
     raw = m.group(1).lower()
-    return int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
+    if raw.isdigit():
+        return int(raw)
+    # a word number counts only at the start ("One thought on", "Un commentaire"): after a
+    # verb it is an article ("Ajouter un commentaire", "Deja un comentario"), not a count
+    return None if re.search(r"[^\W\d_]", text[:m.start()]) else _WORD_NUMBERS.get(raw)
 
 
 def _site_id(el: Node) -> str | None:
@@ -93,9 +110,53 @@ def _repeated_children(area: Node) -> list[Node]:
     return best
 
 
+def _dl_pair(c: Node) -> tuple[Node, list[Node]] | None:
+    """A definition-list thread (<dt> who/when, then <dd> the text and maybe a <dd> footer
+    with the date: the Thesis theme, classic Blogger): (dt, its dds), or None."""
+    if c.tag == "dd":
+        sib = c.getprevious()
+        while sib is not None and (not isinstance(sib.tag, str) or sib.tag == "dd"):
+            sib = sib.getprevious()
+        if sib is None or sib.tag != "dt":
+            return None
+        c = sib
+    elif c.tag != "dt":
+        return None
+    dds: list[Node] = []
+    sib = c.getnext()
+    while sib is not None and (not isinstance(sib.tag, str) or sib.tag == "dd"):
+        if isinstance(sib.tag, str):
+            dds.append(sib)
+        sib = sib.getnext()
+    return (c, dds) if dds else None
+
+
+def _pair_fields(dt: Node, dds: list[Node], replies: set[Node],
+                 now: datetime) -> dict[str, Any]:
+    head = fields_of(dt, set(), now)
+    if not head["author"] and not head["text"].count("\n"):
+        # "<dt><a name=c12></a>Anonymous said...</dt>": the header line is the name
+        head["author"] = clean_author(head["text"].rstrip(" .…:")) \
+            if 0 < len(head["text"]) <= 60 and not find_date_text(head["text"]) else None
+    parts = [fields_of(dd, replies, now) for dd in dds]
+    texts = []
+    for info in parts:
+        if info["author"] and info["author"] != head["author"]:
+            # the header is the <dt>: a short line of a <dd> is its text, not a name
+            info["text"] = f"{info['author']}\n{info['text']}".strip()
+        if info["text"] and not _only_date(info["text"]):
+            texts.append(info["text"])
+    dated = next((p for p in (head, *parts) if p["published_at"]), head)
+    out = parts[0]
+    out.update(author=head["author"], published_at=dated["published_at"],
+               published_raw=dated["published_raw"], text="\n".join(texts))
+    return out
+
+
 def _comments_in(area: Node, now: datetime) -> list[Comment]:
+    # (a <template> holds the markup of a comment to come: "{{name}}", not a comment)
     cands = [el for el in area.iter() if isinstance(el.tag, str) and is_item(el)
-             and not any(a.tag == "form" for a in el.iterancestors())]
+             and not any(a.tag in ("form", "template") for a in el.iterancestors())]
     # an item inside another that shows no author or date of its own is a part of that
     # comment (its text field, a quote), not a reply: it stays in its parent's text
     inner = set(cands)
@@ -128,12 +189,16 @@ def _comments_in(area: Node, now: datetime) -> list[Comment]:
         while parent_of.get(owner) is not None and rep.get(parent_of[owner]) is owner:
             owner = parent_of[owner]  # climb to the outermost wrapper of this comment
         replies = {k for k in children[c]}
-        info = fields_of(c, replies, now)
+        pair = _dl_pair(c)
+        if pair is not None and c is not pair[0] and (pair[0] in cand_set
+                                                      or c is not pair[1][0]):
+            continue  # the <dt> candidate (or the pair's first <dd>) stands for this pair
+        info = fields_of(c, replies, now) if pair is None else _pair_fields(*pair, replies, now)
         if not info["text"] or _only_date(info["text"]) or (
                 parent_of.get(owner) is not None and not info["author"]
                 and not info["published_at"] and parent_of[owner] not in rep):
             continue  # a part of a comment (a quote, a body div), not a comment of its own
-        sid = _site_id(c) or _site_id(owner)
+        sid = _site_id(c) or _site_id(owner) or (_site_id(pair[0]) if pair else None)
         cid = sid or _hash_id(info["author"], info["published_at"], info["text"])
         ids[c] = cid
         for w in (owner, *[a for a in c.iterancestors() if a in rep and rep[a] is c]):
@@ -273,6 +338,9 @@ def fill_comments(doc: Document, rec: Record, profile: SiteProfile | None,
     if not rec.comments:
         rec.comments = _jsonld_comments(doc, now)
         layer = "json-ld"
+    if not rec.comments:
+        rec.comments = json_comments(doc, now)
+        layer = "script-json"
     rec.comment_count = _declared_count(doc, areas)
     if rec.comments or rec.comment_count is not None:
         rec.provenance["comments"] = layer
