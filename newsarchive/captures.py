@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from scrapy import Spider, signals
@@ -42,9 +42,6 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsarchive import __version__
-
-if TYPE_CHECKING:
-    from newsarchive.archive import Archive
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_GZIP_LEVEL = 6
@@ -185,25 +182,20 @@ class CaptureMiddleware:
 
     def __init__(self, crawler: Crawler, db_path: str, directory: Path, max_bytes: int,
                  gzip_level: int = DEFAULT_GZIP_LEVEL) -> None:
-        self.crawler = crawler
-        base = Path(db_path).resolve().parent
-        self.rotator = WarcRotator(directory.resolve(), base, max_bytes, gzip_level)
-        # The one thread that touches the rotator and this connection (see process_response).
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
-        sync = str(crawler.settings.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "NORMAL")).upper()
-        self.archive = self.writer.submit(self._open_archive, db_path, sync).result()
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @staticmethod
-    def _open_archive(db_path: str, sync: str) -> Archive:
         from newsarchive.archive import Archive  # the archive imports nothing of Scrapy's
 
-        archive = Archive(db_path)
+        self.crawler = crawler
+        self.archive = Archive(db_path)
         # The store's durability (pipelines.py) rather than SQLite's default FULL, which costs
         # an fsync per response: under WAL a killed crawl still loses no committed row.
+        sync = str(crawler.settings.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "NORMAL")).upper()
         if sync in ("OFF", "NORMAL", "FULL", "EXTRA"):
-            archive.db.execute(f"PRAGMA synchronous = {sync}")
-        return archive
+            self.archive.db.execute(f"PRAGMA synchronous = {sync}")
+        base = Path(db_path).resolve().parent
+        self.rotator = WarcRotator(directory.resolve(), base, max_bytes, gzip_level)
+        # The only thread that touches the rotator (see process_response).
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -220,34 +212,29 @@ class CaptureMiddleware:
                                spider: Spider | None = None) -> Response:
         if "cached" in response.flags:  # HTTPCACHE replays: captured when first fetched
             return response
-        job = self.writer.submit(self._capture, request, response, datetime.now(UTC))
-        # Serializing, digesting and deflating a record pair and committing its row (~4-5 ms
-        # of an 85 KB page) run in the writer thread while the reactor goes on; zlib, hashlib
-        # and SQLite release the GIL, so that work can use a second core.
-        capture_id = await asyncio.wrap_future(job) if is_asyncio_reactor_installed() \
-            else job.result()
-        request.meta[META_KEY] = capture_id
-        self.crawler.stats.inc_value("newsarchive/captures")
-        return response
-
-    def _capture(self, request: Request, response: Response, fetched_at: datetime) -> int:
-        """In the writer thread, one job at a time in arrival order: records are appended one
-        after the other as before, and the `captures` row is committed only once its records
-        are in the file, so a killed crawl leaves at most one partial record, at the end,
-        referenced by no row."""
-        ref = self.rotator.write(request, response, fetched_at)
+        fetched_at = datetime.now(UTC)
+        if is_asyncio_reactor_installed():
+            # Serializing, digesting and deflating a record pair (~3-4 ms for an 85 KB page)
+            # run in the one writer thread while the reactor goes on; zlib and hashlib
+            # release the GIL, so that work can use a second core. One thread, jobs in
+            # arrival order: records are appended one after the other as before, and the
+            # `captures` row (below) is written only once its records are in the file, so a
+            # killed crawl still leaves at most one partial record, at the end, referenced
+            # by no row.
+            ref = await asyncio.wrap_future(
+                self.writer.submit(self.rotator.write, request, response, fetched_at))
+        else:
+            ref = self.rotator.write(request, response, fetched_at)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        return self.archive.add_capture({
+        request.meta[META_KEY] = self.archive.add_capture({
             "url": response.url, "fetched_at": fetched_at.isoformat(timespec="seconds"),
             "status": response.status, "content_type": ctype, "warc_file": ref.warc_file,
             "offset": ref.offset, "length": ref.length, "payload_digest": ref.payload_digest,
             "record_id": ref.record_id})
-
-    def _close(self) -> None:
-        self.rotator.close()
-        self.archive.close()
+        self.crawler.stats.inc_value("newsarchive/captures")
+        return response
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        # Nothing is pending (every response was processed); closed in the thread that owns them.
-        self.writer.submit(self._close).result()
-        self.writer.shutdown(wait=True)
+        self.writer.shutdown(wait=True)  # nothing is pending: every response was processed
+        self.rotator.close()
+        self.archive.close()
