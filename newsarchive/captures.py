@@ -21,10 +21,8 @@ Records are therefore serialized uncompressed by warcio and deflated here, one g
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -36,7 +34,6 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
-from scrapy.utils.reactor import is_asyncio_reactor_installed
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -193,8 +190,6 @@ class CaptureMiddleware:
             self.archive.db.execute(f"PRAGMA synchronous = {sync}")
         base = Path(db_path).resolve().parent
         self.rotator = WarcRotator(directory.resolve(), base, max_bytes, gzip_level)
-        # The only thread that touches the rotator (see process_response).
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -208,23 +203,12 @@ class CaptureMiddleware:
         level = settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL)
         return cls(crawler, str(db_path), Path(directory), max_bytes, level)
 
-    async def process_response(self, request: Request, response: Response,
-                               spider: Spider | None = None) -> Response:
+    def process_response(self, request: Request, response: Response,
+                         spider: Spider | None = None) -> Response:
         if "cached" in response.flags:  # HTTPCACHE replays: captured when first fetched
             return response
         fetched_at = datetime.now(UTC)
-        if is_asyncio_reactor_installed():
-            # Serializing, digesting and deflating a record pair (~3-4 ms for an 85 KB page)
-            # run in the one writer thread while the reactor goes on; zlib and hashlib
-            # release the GIL, so that work can use a second core. One thread, jobs in
-            # arrival order: records are appended one after the other as before, and the
-            # `captures` row (below) is written only once its records are in the file, so a
-            # killed crawl still leaves at most one partial record, at the end, referenced
-            # by no row.
-            ref = await asyncio.wrap_future(
-                self.writer.submit(self.rotator.write, request, response, fetched_at))
-        else:
-            ref = self.rotator.write(request, response, fetched_at)
+        ref = self.rotator.write(request, response, fetched_at)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         request.meta[META_KEY] = self.archive.add_capture({
             "url": response.url, "fetched_at": fetched_at.isoformat(timespec="seconds"),
@@ -235,6 +219,5 @@ class CaptureMiddleware:
         return response
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        self.writer.shutdown(wait=True)  # nothing is pending: every response was processed
         self.rotator.close()
         self.archive.close()
