@@ -52,12 +52,12 @@ def write_jsonl(path: Path, n: int) -> None:
 def ours(jsonl: Path, db: Path) -> float:
     with Archive(db) as arc:
         arc.db.execute("PRAGMA synchronous = NORMAL")  # as `newsarchive import`
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with open(jsonl, encoding="utf-8") as fh:
             report = import_lines(arc, fh, batch=CHUNK)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     assert not report.bad, report.bad[:3]
-    return seconds
+    return seconds, cpu
 
 
 def table_rows(db: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
@@ -86,15 +86,15 @@ def raw(rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], db: Path) -> f
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for chunk in chunks:
         conn.execute("BEGIN IMMEDIATE")
         for t in TABLES:
             conn.executemany(sql[t], chunk[t])
         conn.execute("COMMIT")
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     conn.close()
-    return seconds
+    return seconds, cpu
 
 
 def import_vs_raw(n: int, repeat: int) -> dict[str, Any]:
@@ -105,17 +105,21 @@ def import_vs_raw(n: int, repeat: int) -> dict[str, Any]:
         write_jsonl(jsonl, n)
         for k in range(repeat):
             ours_db, raw_db = tmp / f"ours{k}.db", tmp / f"raw{k}.db"
-            ours_s = ours(jsonl, ours_db)
+            ours_s, ours_cpu = ours(jsonl, ours_db)
             rows = table_rows(ours_db)
-            raw_s = raw(rows, raw_db)
+            raw_s, raw_cpu = raw(rows, raw_db)
             # exactly the same rows (rowids of tables without an integer key aside)
             assert {t: sorted(r[1], key=repr) for t, r in table_rows(raw_db).items()} == {
                 t: sorted(r[1], key=repr) for t, r in rows.items()}
             total = sum(len(r[1]) for r in rows.values())
             runs.append({"rows": total, "ours_rows_s": total / ours_s,
-                         "raw_rows_s": total / raw_s, "ratio": raw_s / ours_s})
+                         "raw_rows_s": total / raw_s, "ratio": raw_s / ours_s,
+                         # CPU seconds of this process: other sessions' load moves wall
+                         # time by 2x between the two halves of one run, CPU time far less
+                         "cpu_ratio": raw_cpu / ours_cpu})
     return {"records": n, "runs": runs,
-            "median_ratio": statistics.median(r["ratio"] for r in runs)}
+            "median_ratio": statistics.median(r["ratio"] for r in runs),
+            "median_cpu_ratio": statistics.median(r["cpu_ratio"] for r in runs)}
 
 
 def pipeline_costs(n: int, sizes: tuple[int, ...] = (1, 5, 10, 25, 50)) -> dict[int, float]:

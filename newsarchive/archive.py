@@ -25,10 +25,9 @@ from sqlite_utils import Database
 
 from newsarchive import revisions as revs
 from newsarchive.archive_batch import URL_SQL, BatchWriter, NewRows, url_kind
+from newsarchive.archive_children import _normalized, write_images_and_related
 from newsarchive.archive_children import page_url as _page_url
-from newsarchive.archive_children import write_images_and_related
 from newsarchive.clusters import Clusters
-from newsarchive.extract.urls import normalize_url
 from newsarchive.migrations import MIGRATIONS, migrate, schema_version
 
 Outcome = Literal["new", "updated", "unchanged", "merged"]
@@ -62,7 +61,8 @@ def utcnow() -> str:
 
 def article_id(canonical_url: str) -> int:
     """Stable id of the article whose normalized canonical URL this is."""
-    digest = hashlib.sha1(normalize_url(canonical_url).encode()).digest()
+    # Callers pass an already normalized URL, which page_url() just cached: a hit, not w3lib.
+    digest = hashlib.sha1(_normalized(canonical_url).encode()).digest()
     return int.from_bytes(digest[:8], "big") % ID_SPACE or 1
 
 

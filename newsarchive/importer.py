@@ -63,6 +63,44 @@ def check(value: Any, node: dict[str, Any] | None = None, path: str = "$") -> It
             yield from check(item, node["items"], f"{path}[{i}]")
 
 
+def _compile(node: dict[str, Any]) -> Callable[[Any], bool]:
+    """`check(value, node)` yields nothing, as one closure per schema node: the generators and
+    path strings of `check` were ~9% of an import of valid records; `check` still explains
+    the records this rejects."""
+    names = node.get("type")
+    tests = tuple(_TYPES[t] for t in ([names] if isinstance(names, str) else names or ()))
+    required = tuple(node.get("required", ()))
+    props = tuple((k, _compile(sub)) for k, sub in node.get("properties", {}).items())
+    items = _compile(node["items"]) if "items" in node else None
+
+    def valid(value: Any) -> bool:  # plain loops: any()/all() over generators cost 2x
+        if tests:
+            for test in tests:
+                if test(value):
+                    break
+            else:
+                return False
+        if isinstance(value, dict):
+            for key in required:
+                if key not in value:
+                    return False
+            for key, sub in props:
+                if key in value and not sub(value[key]):
+                    return False
+        elif items is not None and isinstance(value, list):
+            for v in value:
+                if not items(v):
+                    return False
+        return True
+
+    return valid
+
+
+@cache
+def _valid() -> Callable[[Any], bool]:
+    return _compile(schema())
+
+
 @dataclass
 class ImportReport:
     lines: int = 0
@@ -86,7 +124,7 @@ def parse(line: str, number: int, site: str | None, seen_at: str | None
         return None, "not a JSON object"
     if site and not rec.get("site"):
         rec["site"] = site
-    problems = list(check(rec))
+    problems = [] if _valid()(rec) else list(check(rec))
     if problems:
         return None, "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
     rec["fetched_at"] = (rec.get("fetched_at") or rec.get("last_seen")

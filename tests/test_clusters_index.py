@@ -36,7 +36,11 @@ def test_signatures_and_banding_are_datasketch_s() -> None:
     from datasketch import MinHash
     from datasketch.lsh import _optimal_param
 
-    for text in (body(1), body(2, words=35), body(3, vocab=30)):
+    # signature() slices shingles out of one encoded string: multi-byte words (byte offsets
+    # differ from character offsets), upper case and repeated shingles must give the same.
+    accented = "Ünïcode Wörds straße İstanbul 東京 ǅemal señor NAÏVE café " * 6
+    for text in (body(1), body(2, words=35), body(3, vocab=30), accented,
+                 "Mixed ascii " + accented, body(5, words=40, vocab=3)):
         ref = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
         ref.update_batch(list(shingles(text)))
         assert np.array_equal(signature(text), ref.hashvalues)

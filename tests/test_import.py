@@ -16,7 +16,7 @@ from test_archive_batch import dump
 from newsarchive.archive import Archive
 from newsarchive.cli import main
 from newsarchive.export import records, write_jsonl
-from newsarchive.importer import SCHEMA_FILE, check
+from newsarchive.importer import SCHEMA_FILE, _valid, check
 
 BODY = ("The council voted on Tuesday to extend the tram line to the northern districts, "
         "and construction is expected to start next spring. ") * 3
@@ -118,3 +118,4 @@ def test_check_agrees_with_jsonschema(schema: dict[str, Any]) -> None:
             else:
                 target[path[-1]] = rng.choice(values)
         assert (not list(check(rec))) == validator.is_valid(rec), rec
+        assert _valid()(rec) == validator.is_valid(rec), rec  # parse()'s compiled fast path
