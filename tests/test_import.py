@@ -119,3 +119,29 @@ def test_check_agrees_with_jsonschema(schema: dict[str, Any]) -> None:
                 target[path[-1]] = rng.choice(values)
         assert (not list(check(rec))) == validator.is_valid(rec), rec
         assert _valid()(rec) == validator.is_valid(rec), rec  # parse()'s compiled fast path
+
+
+def test_signatures_made_in_a_helper_process_give_the_same_archive(tmp_path: Path) -> None:
+    from newsarchive import clusters
+    from newsarchive.importer import import_lines
+
+    rng = random.Random(7)
+    words = "tram council budget river bridge school market harbour station court".split()
+    lines = []
+    for n in range(23):  # near copies among them, so clusters form across batches
+        body = " ".join(rng.choice(words) for _ in range(60)) if n % 4 else f"Story 1. {BODY}"
+        lines.append(json.dumps(record(n, body=f"{body} {n % 3}")))
+    dumps = []
+    for workers in (0, 1):
+        clusters._AHEAD.clear()  # process-wide: whatever earlier tests handed over
+        db = tmp_path / f"w{workers}.db"
+        with Archive(db) as arc:
+            report = import_lines(arc, lines, batch=4, workers=workers,
+                                  seen_at="2025-01-03T10:00:00+00:00")
+        assert report.lines == 23 and not report.bad
+        dumps.append(dump(db))
+    assert dumps[0] == dumps[1]
+    # What the store did not take are the bodies of exact copies (merged, never signed).
+    copies = {json.loads(line)["body"] for n, line in enumerate(lines) if n % 4 == 0}
+    assert set(clusters._AHEAD) <= copies
+    clusters._AHEAD.clear()
