@@ -39,7 +39,7 @@ from newsarchive.distributed import (
 from newsarchive.extract.urls import normalize_url
 from newsarchive.pipelines import EXTRACTION_ERROR, STORE_BATCH, is_fatal, rejection_reason
 from newsarchive.runner import CrawlResult
-from newsarchive.schedule import RevisitPolicy, born_of, parse_time, record_fetch, upsert_fetch
+from newsarchive.schedule import RevisitPolicy, born_of, record_fetch, record_item_fetches
 
 logger = logging.getLogger(__name__)
 RUNS = f"{PREFIX}:runs"  # worker run key -> crawl_runs id (a restarted store finds its rows)
@@ -206,15 +206,8 @@ class RedisStore:
         runs = {id(item): run for item, run in batch}
 
         def fetched(stored: list[tuple[Any, str]]) -> None:
-            conn, now = self.archive.db.conn, datetime.now(UTC)
-            for item, _ in stored:
-                if not (item.get("url") and item.get("fetch")):
-                    continue
-                fetch, url = item["fetch"], normalize_url(item["url"])
-                born = parse_time(item.get("published_at")) or born_of(conn, url)
-                upsert_fetch(conn, url, int(item.get("http_status") or 200), fetch.get("etag"),
-                             fetch.get("last_modified"),
-                             runs[id(item)].policy.next_visit(born, now, now), now)
+            record_item_fetches(self.archive.db.conn, [item for item, _ in stored],
+                                lambda item: runs[id(item)].policy)
 
         results = self.archive.store_many([item for item, _ in batch], fetched)
         fatal: ArchiveError | None = None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Spider, signals
@@ -27,9 +26,8 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from newsarchive.archive import OUTCOMES, Archive, ArchiveError
-from newsarchive.extract.urls import normalize_url
 from newsarchive.revisit import policy_from
-from newsarchive.schedule import born_of, parse_time, upsert_fetch
+from newsarchive.schedule import record_item_fetches
 
 logger = logging.getLogger(__name__)
 
@@ -212,16 +210,10 @@ class StorePipeline:
             done.callback(item)
 
     def _record_fetches(self, stored: list[tuple[Any, str]]) -> None:
-        # In the batch's transaction (see the class docstring); schedule.record_fetch's rules.
+        # In the batch's transaction (see the class docstring).
         assert self.archive is not None
-        conn, now = self.archive.db.conn, datetime.now(UTC)
-        for item, _ in stored:
-            if not (item.get("url") and item.get("fetch")):
-                continue
-            fetch, url = item["fetch"], normalize_url(item["url"])
-            born = parse_time(item.get("published_at")) or born_of(conn, url)
-            upsert_fetch(conn, url, int(item.get("http_status") or 200), fetch.get("etag"),
-                         fetch.get("last_modified"), self.policy.next_visit(born, now, now), now)
+        record_item_fetches(self.archive.db.conn, [item for item, _ in stored],
+                            lambda _item: self.policy)
 
     def _refused(self, exc: Exception) -> DropItem:
         self.store_errors += 1

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsarchive.extract.urls import normalize_url
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 DEFAULT_POLICY = {"1d": "1h", "7d": "1d", "30d": "7d", "older": "30d"}
 
@@ -179,3 +181,18 @@ def born_of(conn: sqlite3.Connection, url: str) -> datetime | None:
         "SELECT a.published_at, a.first_seen FROM article_urls au JOIN articles a"
         " ON a.id = au.article_id WHERE au.url = ?", [url]).fetchone()
     return (parse_time(row[0]) or parse_time(row[1])) if row else None
+
+
+def record_item_fetches(conn: sqlite3.Connection, items: list[Any],
+                        policy_of: Any) -> None:
+    """fetch_state of each stored item (url, http_status, fetch validators), in the caller's
+    transaction so a record and its state commit together; `policy_of(item)` gives the item's
+    RevisitPolicy."""
+    now = datetime.now(UTC)
+    for item in items:
+        if not (item.get("url") and item.get("fetch")):
+            continue
+        fetch, url = item["fetch"], normalize_url(item["url"])
+        born = parse_time(item.get("published_at")) or born_of(conn, url)
+        upsert_fetch(conn, url, int(item.get("http_status") or 200), fetch.get("etag"),
+                     fetch.get("last_modified"), policy_of(item).next_visit(born, now, now), now)
