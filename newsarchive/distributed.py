@@ -24,6 +24,7 @@ import logging
 import os
 import secrets
 import socket
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -121,6 +122,7 @@ class Frontier:
         self.crawl = crawl
         self.queue, self.inflight = key(crawl, "requests"), key(crawl, "inflight")
         self.seen, self.seeding = key(crawl, "dupefilter"), key(crawl, "seeding")
+        self.health = key(crawl, "health")  # "pages\tSITE" / "missing\tSITE\tFIELD" -> n
         self.worker = f"{socket.gethostname()}-{os.getpid()}-{crawl}-{secrets.token_hex(3)}"
         self.ttl = max(1, round(heartbeat))
         self.df: Any = None  # the scheduler's RFPDupeFilter
@@ -168,11 +170,16 @@ class Frontier:
             pipe.hdel(self.inflight, replaces)
         pipe.execute()
 
-    def commit(self, token: str | None, messages: list[str]) -> None:
-        """A page's records reach the store's list and its request leaves in-flight at once."""
+    def commit(self, token: str | None, messages: list[str],
+               health: Counter[str] | None = None) -> None:
+        """A page's records reach the store's list, their field counts the crawl's health
+        hash, and its request leaves in-flight, all at once: a page a killed worker held is
+        counted once, by the worker that fetches it again."""
         pipe = self.server.pipeline(transaction=True)
         if messages:
             pipe.lpush(ITEMS, *messages)
+        for name, n in (health or {}).items():
+            pipe.hincrby(self.health, name, n)
         if token:
             pipe.hdel(self.inflight, token)
         pipe.execute()
@@ -204,7 +211,8 @@ class Frontier:
             self.server.delete(self.seeding)
             return (f"a crawl of it is still running on Redis ({queued} queued, {inflight} in "
                     "flight): start `newsarchive worker` to finish it")
-        self.server.delete(self.seen)  # a new run: every URL may be fetched once again
+        # A new run: every URL may be fetched once again, every page counted again.
+        self.server.delete(self.seen, self.health)
         return None
 
     def mark_seen(self, urls: Iterable[str]) -> None:
@@ -220,6 +228,34 @@ class Frontier:
 
     def seeded(self) -> None:
         self.server.delete(self.seeding)
+
+    # --- broken-site detection (health.py) ---------------------------------------------------
+    @staticmethod
+    def count_fields(records: Iterable[dict[str, Any]]) -> Counter[str]:
+        """What the health check needs of a page's records: pages per site and, per site,
+        how many lack each field health.py watches (the seed picks the fields at the end)."""
+        from newsarchive.health import FIELDS, counted_site, has
+
+        out: Counter[str] = Counter()
+        for record in records:
+            site = counted_site(record)
+            if site is None:
+                continue
+            out[f"pages\t{site}"] += 1
+            out.update(f"missing\t{site}\t{f}" for f in FIELDS if not has(record, f))
+        return out
+
+    def field_counts(self) -> tuple[Counter[str], dict[str, Counter[str]]]:
+        """(pages per site, site -> missing count per field) of this run, from every worker."""
+        pages: Counter[str] = Counter()
+        missing: dict[str, Counter[str]] = {}
+        for raw, n in self.server.hgetall(self.health).items():
+            kind, site, *rest = raw.decode().split("\t")
+            if kind == "pages":
+                pages[site] += int(n)
+            elif rest:
+                missing.setdefault(site, Counter())[rest[0]] += int(n)
+        return pages, missing
 
 
 class TrackedQueue(PriorityQueue):
@@ -323,6 +359,8 @@ class PushPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.run = ""
+        self.seed = crawler.settings.get("NEWSARCHIVE_REDIS_ROLE") == "seed"
+        self.expected: dict[str, tuple[list[str], int]] = {}  # the seed's health baseline
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -343,15 +381,53 @@ class PushPipeline:
         revisit = self.crawler.settings.getdict("NEWSARCHIVE_REVISIT")
         front.commit(None, [message("run_start", self.run, spider=spider.name, args=args,
                                     revisit=revisit)])
+        if self.seed:  # before any record of this run can be stored, as on one machine
+            for site in _expected_sites(spider):
+                self.expected[site] = self._baseline(site)
+
+    def _baseline(self, site: str) -> tuple[list[str], int]:
+        from newsarchive.health import baseline
+
+        s = self.crawler.settings
+        return baseline(s.get("NEWSARCHIVE_DB"), site,
+                        s.getfloat("NEWSARCHIVE_BROKEN_BASELINE", 0.8),
+                        s.getint("NEWSARCHIVE_BROKEN_MIN_STORED", 10))
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, dict) and COMMIT in item:
             records = item["items"]
             self._frontier().commit(item[COMMIT], [message("item", self.run, item=r)
-                                                   for r in records])
+                                                   for r in records],
+                                    Frontier.count_fields(records))
             self.crawler.stats.inc_value("newsarchive/pushed", len(records))
             return {"page_records": len(records)}
         return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        """The seed judges the sites of the whole crawl (every worker's pages) once it is
+        done, with health.py's rules; the verdict goes to the store with run_end."""
+        if not self.seed:
+            return
+        try:
+            front = self._frontier()
+            if not front.done():  # stopped early: the run is not over, nothing to judge
+                return
+            pages, missing = front.field_counts()
+        except Exception as exc:
+            logger.error("could not read the crawl's field counts from Redis: %s", exc)
+            return
+        from newsarchive.health import describe, judge
+
+        for site in pages:
+            if site not in self.expected:  # a site the seed did not foresee: judged as well
+                self.expected[site] = self._baseline(site)
+        s = self.crawler.settings
+        broken = judge(pages, missing, self.expected,
+                       s.getfloat("NEWSARCHIVE_BROKEN_MISSING", 0.5),
+                       s.getint("NEWSARCHIVE_BROKEN_MIN_PAGES", 5),
+                       s.getfloat("NEWSARCHIVE_BROKEN_BASELINE", 0.8))
+        if broken:
+            self.crawler.stats.set_value("newsarchive/broken", describe(broken))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         from newsarchive.pipelines import _KEPT_STATS
@@ -364,3 +440,14 @@ class PushPipeline:
             self._frontier().retire()
         except Exception as exc:
             logger.error("could not report the end of this run to the store: %s", exc)
+
+
+def _expected_sites(spider: Spider) -> list[str]:
+    """The `site` of the records a crawl will make (extract: the site file's, else the page's
+    registrable domain)."""
+    profile = getattr(spider, "profile", None)
+    if profile is not None:
+        return [profile.site]
+    from newsarchive.extract.urls import registrable_domain
+
+    return sorted({registrable_domain(u) for u in getattr(spider, "start_pages", []) if u})

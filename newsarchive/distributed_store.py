@@ -89,6 +89,7 @@ def busy(server: Redis) -> bool:
 class Run:
     id: int
     policy: RevisitPolicy
+    spider: str = "?"
     outcomes: Counter[str] = field(default_factory=Counter)
     rejected: Counter[str] = field(default_factory=Counter)
     errors: int = 0
@@ -112,6 +113,7 @@ class RedisStore:
         self.batch = max(1, batch)
         self.runs: dict[str, Run] = {}
         self.totals: Counter[str] = Counter()
+        self.broken: list[str] = []  # "spider (site: fields)" of the crawls judged broken
         self.run_id = self.archive.start_run("store", {"redis": _safe(server)})
         self._items: list[tuple[dict[str, Any], Run]] = []  # waiting for their transaction
 
@@ -157,7 +159,7 @@ class RedisStore:
             policy = RevisitPolicy.from_mapping(msg.get("revisit") or None)
             rid = self.archive.start_run(str(msg.get("spider")), msg.get("args") or {})
             self.server.hset(RUNS, key, rid)
-            self.runs[key] = Run(rid, policy)
+            self.runs[key] = Run(rid, policy, str(msg.get("spider")))
             return
         run = self._run(key)
         if kind == "run_end":
@@ -166,13 +168,28 @@ class RedisStore:
             stats.update({f"newsarchive/stored/{o}": n for o, n in run.outcomes.items()})
             self.archive.finish_run(run.id, run.counts(stats), msg.get("reason"), stats)
             run.ended = True
+            if stats.get("newsarchive/broken"):  # the seed's verdict on the whole crawl
+                self.mark_broken(run, str(stats["newsarchive/broken"]))
         elif kind == "item" and isinstance(msg.get("item"), dict):
             self.store(msg["item"], run)
 
+    def mark_broken(self, run: Run, verdict: str) -> None:
+        """crawl_runs.broken of the seed's row, as SiteHealthPipeline writes it on one machine."""
+        self.broken.append(f"{run.spider} ({verdict})")
+        logger.error("crawl %s: site looks broken: %s", run.spider, verdict)
+        try:
+            with self.archive.db.conn:
+                self.archive.db.execute("UPDATE crawl_runs SET broken = ? WHERE id = ?",
+                                        [verdict, run.id])
+        except sqlite3.Error as exc:
+            logger.error("could not record the broken site in crawl_runs: %s", exc)
+
     def _run(self, key: str) -> Run:
         if key not in self.runs:  # started before this store did: find its row
-            rid = self.server.hget(RUNS, key)
-            self.runs[key] = Run(int(rid) if rid else self.run_id, RevisitPolicy.from_mapping(None))
+            rid = int(self.server.hget(RUNS, key) or self.run_id)
+            row = self.archive.db.execute("SELECT spider FROM crawl_runs WHERE id = ?",
+                                          [rid]).fetchone()
+            self.runs[key] = Run(rid, RevisitPolicy.from_mapping(None), row[0] if row else "?")
         return self.runs[key]
 
     def store(self, item: dict[str, Any], run: Run) -> None:

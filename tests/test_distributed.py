@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from unattended import env
+from unattended import env, fault_server, hits, logs
 
 redis = pytest.importorskip("redis", reason="the redis client is not installed (extra: redis)")
 
@@ -96,9 +96,11 @@ def article_hits(site: str) -> dict[str, list[str]]:
     return {p: a for p, a in site_hits(site).items() if p.startswith("/news/")}
 
 
-def na(tmp: Path, *argv: str, agent: str = "newsarchive-test") -> subprocess.Popen:
+def na(tmp: Path, *argv: str, agent: str = "newsarchive-test",
+       sets: tuple[str, ...] = ()) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "newsarchive", *argv, *FAST,
-                             "-s", f"USER_AGENT={agent}"], cwd=ROOT, env=env(tmp),
+                             "-s", f"USER_AGENT={agent}",
+                             *(x for s in sets for x in ("-s", s))], cwd=ROOT, env=env(tmp),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -212,3 +214,71 @@ def test_the_store_holds_the_archive_lock(tmp_path: Path, redis_server: Redis) -
     assert code == 2 and "another crawl is running" in out
     code, out = finish(store(tmp_path, "redis://127.0.0.1:1/0", db))
     assert code == 2 and "cannot reach Redis" in out
+
+
+SITE_FILE = """
+name = "harbour"
+hosts = ["127.0.0.1"]
+[sources]
+start_urls = ["{site}/"]
+[urls]
+article = ['/news/a-\\d+\\.html$']
+follow = ['/$']
+[fields]
+headline = "h1.headline::text"
+section = "span.kicker::text"
+authors = "span.byline a::text"
+published_at = "time.pub::attr(datetime)"
+body = "div.story p"
+"""
+
+
+def test_a_broken_site_is_reported_by_the_seed_and_in_crawl_runs(
+        tmp_path: Path, redis_server: Redis) -> None:
+    """issue #5's check over a distributed crawl: the pages of every worker count."""
+    db, url = tmp_path / "a.db", redis_server.url
+    with fault_server("--articles", "20") as site:
+        (tmp_path / "harbour.toml").write_text(SITE_FILE.format(site=site))
+        first = na(tmp_path, "crawl", "harbour", "--db", str(db), "--redis", url)
+        code, out = finish(first)
+        assert code == 0 and "BROKEN" not in out, out
+        code, out = finish(store(tmp_path, url, db))
+        assert code == 0 and "20 new" in out and "BROKEN" not in out, out
+    # 0.5 s a page, one at a time: the crawl outlasts the helper's start-up even on a
+    # loaded machine
+    with fault_server("--articles", "20", "--redesign", "--delay", "0.5") as site:
+        (tmp_path / "harbour.toml").write_text(SITE_FILE.format(site=site))
+        with sqlite3.connect(db) as conn:  # same URLs as the first server's articles
+            for table in ("article_urls", "articles"):
+                conn.execute(f"update {table} set url = replace(url, substr(url, 1, 22), ?)",
+                             [site[:22]])
+        seed = na(tmp_path, "crawl", "harbour", "--db", str(db), "--redis", url, "--refresh",
+                  agent="seed", sets=("CONCURRENT_REQUESTS=1",))  # >= 10 s alone
+        client = redis_server.client()  # the crawl is registered since the first run
+        wait_for(lambda: client.exists("newsarchive:harbour:seeding")
+                 or client.zcard("newsarchive:harbour:requests"), "the seed")
+        helper = na(tmp_path, "worker", "--redis", url, agent="worker")
+        writer = store(tmp_path, url, db)
+        results = {name: finish(p) for name, p in
+                   (("seed", seed), ("worker", helper), ("store", writer))}
+        agents = {a for p, e in hits(site).items() if p.startswith("/news/")
+                  for a in e["agents"]}
+    assert agents == {"seed", "worker"}, results["worker"]  # both fetched pages
+    code, out = results["seed"]
+    assert code == 1 and "BROKEN: harbour (" in out, out
+    verdict = out.split("BROKEN: harbour (", 1)[1]
+    assert "section" in verdict and "authors" in verdict
+    # The seed's ERROR line (in its log file) counts every worker's pages, each once.
+    assert "site 127.0.0.1 looks broken: authors missing in 20/20 pages" in logs(db)
+    assert results["worker"][0] == 0, results["worker"][1]
+    code, out = results["store"]
+    assert code == 1 and "BROKEN: harbour (" in out, out
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("select json_extract(args, '$.role'), broken,"
+                            " json_extract(stats, '$.\"newsarchive/broken\"') from crawl_runs"
+                            " where spider = 'harbour' order by id").fetchall()
+    assert runs[0] == ("seed", None, None)  # the first run
+    second = dict((r[0], r[1:]) for r in runs[1:])  # seed and helper (in either order)
+    assert len(runs) == 3 and second["worker"] == (None, None)
+    assert "section" in second["seed"][0] and "authors" in second["seed"][0]
+    assert second["seed"][1] == second["seed"][0]

@@ -37,11 +37,15 @@ def _finish(results: list, started: float, what: str) -> NoReturn:
     pages = sum(int(r.stats.get("response_received_count", 0)) for r in results)
     pushed = sum(int(r.stats.get("newsarchive/pushed", 0)) for r in results)
     errors = sum(int(r.stats.get("log_count/ERROR", 0)) for r in results)
-    code = 1 if errors else 0
+    # Only the seed judges a crawl (at its end, over every worker's pages): as `crawl`.
+    broken = [f"{r.spider} ({r.stats['newsarchive/broken']})" for r in results
+              if r.stats.get("newsarchive/broken")]
+    code = 1 if errors or broken else 0
     status = "ok" if code == 0 else "finished with errors"
     click.echo(f"newsarchive {what}: {status}: {len(results)} crawl(s), {pages} pages, "
                f"{pushed} records sent to the store, {errors} errors, "
-               f"{time.monotonic() - started:.0f}s")
+               f"{time.monotonic() - started:.0f}s"
+               + (f"; BROKEN: {'; '.join(broken)}" if broken else ""))
     sys.exit(code)
 
 
@@ -177,8 +181,9 @@ def store(redis_url: str, db: str, follow: bool, overrides: tuple[str, ...]) -> 
     click.echo(f"newsarchive store: {reason}: {t['new']} new, {t['updated']} updated, "
                f"{t['unchanged']} unchanged, {t['merged']} merged, {t['not modified']} not "
                f"modified, {t['rejected']} rejected, {t['errors']} errors, "
-               f"{time.monotonic() - started:.0f}s")
-    sys.exit(code or (1 if t["errors"] else 0))
+               f"{time.monotonic() - started:.0f}s"
+               + (f"; BROKEN: {'; '.join(st.broken)}" if st.broken else ""))
+    sys.exit(code or (1 if t["errors"] or st.broken else 0))
 
 
 COMMANDS = [worker, store]
