@@ -69,9 +69,15 @@ def crawl_id(spider: str, kwargs: dict[str, Any]) -> str:
     return "site-" + (urlsplit(kwargs.get("url") or "").hostname or "unknown")
 
 
-def crawl_settings(base: Settings, url: str, crawl: str, role: str) -> Settings:
-    """The settings that put one crawl on the shared frontier (scrapy-redis + our tracking)."""
+def crawl_settings(base: Settings, url: str, crawl: str, role: str,
+                   captures: bool = True) -> Settings:
+    """The settings that put one crawl on the shared frontier (scrapy-redis + our tracking).
+    `captures`: what the crawl's seed chose (`--no-captures`); this process may say no too."""
     s = base.copy()
+    middlewares = dict(base.getdict("DOWNLOADER_MIDDLEWARES"))
+    # Workers never touch SQLite: records and WARC captures go to Redis, for the store.
+    middlewares["newsarchive.captures.CaptureMiddleware"] = None
+    middlewares["newsarchive.distributed_captures.PushCaptureMiddleware"] = 950
     for name, value in {
         "SCHEDULER": "newsarchive.distributed.Scheduler",  # scrapy-redis', plus in-flight acks
         "SCHEDULER_QUEUE_CLASS": "newsarchive.distributed.TrackedQueue",
@@ -83,9 +89,9 @@ def crawl_settings(base: Settings, url: str, crawl: str, role: str) -> Settings:
         "NEWSARCHIVE_REDIS_URL": url,
         "NEWSARCHIVE_REDIS_CRAWL": crawl,
         "NEWSARCHIVE_REDIS_ROLE": role,
-        # Workers never touch SQLite: records go to Redis, captures are off (see docs).
         "ITEM_PIPELINES": {"newsarchive.distributed.PushPipeline": 100},
-        "NEWSARCHIVE_CAPTURES": False,
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "NEWSARCHIVE_CAPTURES": captures and base.getbool("NEWSARCHIVE_CAPTURES", True),
     }.items():
         s.set(name, value, priority="cmdline")
     return s

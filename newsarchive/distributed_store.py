@@ -28,6 +28,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsarchive.archive import OUTCOMES, Archive, ArchiveError
+from newsarchive.captures import DEFAULT_MAX_BYTES
 from newsarchive.distributed import (
     CRAWLS,
     ITEMS,
@@ -36,6 +37,7 @@ from newsarchive.distributed import (
     crawl_id,
     crawl_settings,
 )
+from newsarchive.distributed_captures import CAPTURE_TAG, CaptureWriter, unpack
 from newsarchive.extract.urls import normalize_url
 from newsarchive.pipelines import EXTRACTION_ERROR, STORE_BATCH, is_fatal, rejection_reason
 from newsarchive.runner import CrawlResult
@@ -46,13 +48,16 @@ RUNS = f"{PREFIX}:runs"  # worker run key -> crawl_runs id (a restarted store fi
 
 
 def run_distributed(jobs: list[tuple[str, dict]], settings: Settings, url: str,
-                    role: str) -> list[CrawlResult]:
-    """Like runner.run_crawls, each crawl on its own shared frontier (`crawl_id`)."""
+                    role: str, options: dict[str, dict] | None = None) -> list[CrawlResult]:
+    """Like runner.run_crawls, each crawl on its own shared frontier (`crawl_id`), with the
+    options its seed registered (`register`)."""
     process = CrawlerProcess(settings)
     crawlers = []
     for name, kwargs in jobs:
+        cid = crawl_id(name, kwargs)
+        captures = bool((options or {}).get(cid, {}).get("captures", True))
         # create_crawler takes the process settings: give it this crawl's for the moment.
-        process.settings = crawl_settings(settings, url, crawl_id(name, kwargs), role)
+        process.settings = crawl_settings(settings, url, cid, role, captures)
         crawler = process.create_crawler(name)
         process.crawl(crawler, **kwargs)
         crawlers.append((name, crawler))
@@ -61,17 +66,20 @@ def run_distributed(jobs: list[tuple[str, dict]], settings: Settings, url: str,
     return [CrawlResult(name, dict(c.stats.get_stats())) for name, c in crawlers]
 
 
-def register(server: Redis, jobs: list[tuple[str, dict]]) -> None:
+def register(server: Redis, jobs: list[tuple[str, dict]], captures: bool = True) -> None:
+    """What workers run: each crawl's spider, arguments and options (its seed's choices)."""
     for name, kwargs in jobs:
-        server.hset(CRAWLS, crawl_id(name, kwargs), json.dumps({"spider": name,
-                                                                 "kwargs": kwargs}))
+        server.hset(CRAWLS, crawl_id(name, kwargs), json.dumps(
+            {"spider": name, "kwargs": kwargs, "options": {"captures": captures}}))
 
 
-def registered(server: Redis) -> dict[str, tuple[str, dict]]:
+def registered(server: Redis) -> dict[str, tuple[str, dict, dict]]:
+    """crawl id -> (spider, arguments, options)."""
     out = {}
     for cid, raw in server.hgetall(CRAWLS).items():
         data = json.loads(raw)
-        out[cid.decode()] = (data["spider"], data.get("kwargs") or {})
+        out[cid.decode()] = (data["spider"], data.get("kwargs") or {},
+                             data.get("options") or {})
     return out
 
 
@@ -105,9 +113,11 @@ class Run:
 
 class RedisStore:
     def __init__(self, server: Redis, db: str, synchronous: str = "NORMAL",
-                 batch: int = STORE_BATCH) -> None:
+                 batch: int = STORE_BATCH, captures_dir: str | None = None,
+                 warc_max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.server = server
         self.archive = Archive(db)
+        self.captures = CaptureWriter(self.archive, captures_dir, warc_max_bytes)
         if synchronous.upper() in ("OFF", "NORMAL", "FULL", "EXTRA"):  # as StorePipeline
             self.archive.db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         self.batch = max(1, batch)
@@ -140,6 +150,12 @@ class RedisStore:
                 break
             taken.append(more)
         for one in taken:
+            if one.startswith(CAPTURE_TAG):  # a response's WARC records (binary)
+                try:
+                    self.captures.add(*unpack(one))
+                except ValueError:
+                    logger.error("dropped an unreadable capture: %r", one[:200])
+                continue
             try:
                 msg = json.loads(one)
             except ValueError:
@@ -216,10 +232,14 @@ class RedisStore:
         self._items.append((item, run))
 
     def flush(self) -> None:
-        """Store the queued records in one transaction, their fetch_state with them."""
+        """Store the queued records in one transaction, their fetch_state with them (the
+        captures they point at in the transaction before)."""
+        self.captures.flush()
         batch, self._items = self._items, []
         if not batch:
             return
+        for item, _ in batch:
+            self.captures.resolve(item)
         runs = {id(item): run for item, run in batch}
 
         def fetched(stored: list[tuple[Any, str]]) -> None:
@@ -243,6 +263,8 @@ class RedisStore:
             raise fatal
 
     def close(self, reason: str) -> None:
+        self.captures.close()  # every step ended with its flush: nothing is pending
+        self.totals["captures"] = self.captures.written
         for run in self.runs.values():  # runs whose end never came (a killed worker)
             if not run.ended and run.id != self.run_id:
                 self.archive.finish_run(run.id, run.counts({}), None)

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ redis = pytest.importorskip("redis", reason="the redis client is not installed (
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s",
         "CONCURRENT_REQUESTS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-        "-s", "NEWSARCHIVE_REDIS_HEARTBEAT=2", "-s", "NEWSARCHIVE_CAPTURES=False"]
+        "-s", "NEWSARCHIVE_REDIS_HEARTBEAT=2"]  # captures on, as by default
 IN_FLIGHT = 4 + 4  # CONCURRENT_REQUESTS downloading + responses being parsed, at most
 WAIT = 90  # seconds a process may take before the test fails (not a timing assertion)
 
@@ -129,6 +130,38 @@ def articles(db: Path) -> list[str]:
     return [u.split("/", 3)[3] for u in urls]  # the path: same site, same port
 
 
+def readable_captures(db: Path) -> int:
+    """Every WARC file of the archive is read by warcio (digests checked); each `captures`
+    row points at a response record of its URL and status. Returns the number of rows."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from newsarchive.captures import read_capture
+
+    files = sorted((db.parent / "captures").glob("newsarchive-*.warc.gz"))
+    records = 0
+    for path in files:
+        with open(path, "rb") as fh:
+            kinds = [r.rec_type for r in ArchiveIterator(fh, check_digests=True)]
+        assert kinds[0] == "warcinfo" and kinds[1:] == ["response", "request"] * (
+            len(kinds) // 2)
+        records += len(kinds) // 2
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("select url, status, warc_file, offset from captures").fetchall()
+    for url, status, warc, offset in rows:
+        cap = read_capture(db.parent / warc, offset)
+        assert (cap.url, cap.status) == (url, status)
+    assert records >= len(rows)  # equal unless a killed store wrote a record twice
+    return len(rows)
+
+
+def linked_captures(db: Path) -> int:
+    """Articles whose capture is a stored response of theirs (captures.article_id too)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select count(*) from articles a join captures c on c.id ="
+                            " a.capture_id and c.article_id = a.id and c.status = 200"
+                            " and c.url = a.url").fetchone()[0]
+
+
 def test_workers_share_one_frontier_and_a_killed_worker_loses_nothing(
         tmp_path: Path, redis_server: Redis) -> None:
     base, dist = tmp_path / "single.db", tmp_path / "dist.db"
@@ -175,6 +208,10 @@ def test_workers_share_one_frontier_and_a_killed_worker_loses_nothing(
     assert runs[0] == ("store", None, 1)
     assert sorted(r[1] for r in runs[1:]) == ["seed", "worker", "worker"]
     assert new == (60,)  # each record counted in the run of the worker that fetched it
+    # Worker A's captures that reached Redis are kept; each article points at its own.
+    assert readable_captures(dist) >= sum(len(a) for p, a in every.items()
+                                          if not p.startswith("/_") and "worker-a" not in a)
+    assert linked_captures(dist) == 60
 
 
 @pytest.mark.parametrize("redis_server", [True], indirect=True)  # append-only file
@@ -282,3 +319,93 @@ def test_a_broken_site_is_reported_by_the_seed_and_in_crawl_runs(
     assert len(runs) == 3 and second["worker"] == (None, None)
     assert "section" in second["seed"][0] and "authors" in second["seed"][0]
     assert second["seed"][1] == second["seed"][0]
+
+
+def test_a_distributed_crawl_keeps_raw_captures_in_the_archive(
+        tmp_path: Path, redis_server: Redis) -> None:
+    db, url = tmp_path / "a.db", redis_server.url
+    with loop_site("--articles", "30", "--delay", "0.3") as site:
+        seed = na(tmp_path, "crawl", site + "/", "--db", str(db), "--redis", url, agent="seed",
+                  sets=("CONCURRENT_REQUESTS=1",))  # leaves pages to the worker
+        wait_for(lambda: redis_server.client().hlen("newsarchive:crawls"), "the seed")
+        helper = na(tmp_path, "worker", "--redis", url, agent="worker")
+        writer = store(tmp_path, url, db)
+        results = {name: finish(p) for name, p in
+                   (("seed", seed), ("worker", helper), ("store", writer))}
+        every = site_hits(site)
+        pages = {}
+        for path in every:  # what the site serves, for comparing payloads
+            if not path.startswith("/_"):
+                try:
+                    with urllib.request.urlopen(site + path, timeout=10) as resp:
+                        pages[site + path] = resp.read()
+                except urllib.error.HTTPError as exc:  # robots.txt: 404
+                    pages[site + path] = exc.read()
+        site_hits(site, "/_reset")
+        # Captures are the seed's choice for every worker of its crawl.
+        again = [na(tmp_path, "crawl", site + "/", "--db", str(db), "--redis", url,
+                    "--refresh", "--no-captures", sets=("CONCURRENT_REQUESTS=1",))]
+        client = redis_server.client()
+        wait_for(lambda: client.exists("newsarchive:site-127.0.0.1:seeding")
+                 or client.zcard("newsarchive:site-127.0.0.1:requests"), "the second seed")
+        again += [na(tmp_path, "worker", "--redis", url, agent="worker"),
+                  store(tmp_path, url, db)]
+        second = [finish(p) for p in again]
+        assert "worker" in {a for agents in site_hits(site).values() for a in agents}
+    for name, (code, out) in results.items():
+        assert code == 0, f"{name}: {out}"
+    assert "30 new" in results["store"][1]
+    assert {a for p, agents in every.items() for a in agents if p.startswith("/news/")} == {
+        "seed", "worker"}
+    # One capture per response any process received (robots.txt: one per process).
+    responses = sum(len(a) for p, a in every.items() if not p.startswith("/_"))
+    assert readable_captures(db) == responses
+    assert f"{responses} captures" in results["store"][1]
+    assert linked_captures(db) == 30
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from revisions where capture_id is null"
+                            ).fetchone() == (0,)
+        rows = conn.execute("select url, warc_file, offset from captures").fetchall()
+    from newsarchive.captures import read_capture
+
+    for page_url, warc, offset in rows:  # the payload is the page the site serves
+        assert read_capture(db.parent / warc, offset).body == pages[page_url]
+    for code, out in second:
+        assert code == 0, out
+    assert "0 captures" in second[2][1] and "30 unchanged" in second[2][1]
+    assert readable_captures(db) == responses
+
+
+def test_the_store_files_a_capture_once_when_its_messages_come_again(
+        tmp_path: Path, redis_server: Redis) -> None:
+    """A store killed after its commit, before dropping the messages, gets them again."""
+    from datetime import UTC, datetime
+
+    from scrapy.http import HtmlResponse, Request
+
+    from newsarchive.distributed import ITEMS, PROCESSING, message
+    from newsarchive.distributed_captures import build, pack
+    from newsarchive.distributed_store import RedisStore
+
+    page = "<html><body><h1>Dredging</h1><p>The channel is deeper now.</p></body></html>"
+    req = Request("http://a.example/news/1.html")
+    resp = HtmlResponse(req.url, body=page.encode(), request=req,
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+    header, members = build(req, resp, datetime.now(UTC), tmp_path)
+    item = {"url": req.url, "site": "a.example", "headline": "Dredging",
+            "body": "The channel is deeper now.", "seen_urls": [req.url],
+            "capture_id": header["record_id"]}
+    db, client = tmp_path / "a.db", redis_server.client()
+    messages = [pack(header, members), message("item", "w1", item=item).encode()]
+
+    first = RedisStore(client, str(db))
+    client.lpush(ITEMS, *messages)
+    assert first.step(0.1)
+    first.close("finished")
+    client.lpush(PROCESSING, *reversed(messages))  # as if the LTRIM never happened
+    second = RedisStore(client, str(db))
+    assert second.recover() == 2 and second.step(0.1)
+    second.close("finished")
+    assert readable_captures(db) == 1 and linked_captures(db) == 1
+    assert first.captures.written == 1 and second.captures.written == 0
+    assert second.totals["unchanged"] == 1
