@@ -15,6 +15,7 @@ row), item (one record, attributed to its run), run_end (the worker's page and e
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import sqlite3
@@ -29,6 +30,7 @@ from scrapy.settings import Settings
 
 from newsarchive.archive import OUTCOMES, Archive, ArchiveError
 from newsarchive.captures import DEFAULT_MAX_BYTES
+from newsarchive.clusters import NUM_PERM, remember
 from newsarchive.distributed import (
     CRAWLS,
     ITEMS,
@@ -144,11 +146,11 @@ class RedisStore:
         if raw is None:
             return False
         taken = [raw]
-        while len(taken) < self.batch:
-            more = self.server.lmove(ITEMS, PROCESSING, "RIGHT", "LEFT")
-            if more is None:
-                break
-            taken.append(more)
+        if self.batch > 1:  # the rest of the batch in one round trip (each LMOVE atomic)
+            pipe = self.server.pipeline(transaction=False)
+            for _ in range(self.batch - 1):
+                pipe.lmove(ITEMS, PROCESSING, "RIGHT", "LEFT")
+            taken += [m for m in pipe.execute() if m is not None]
         for one in taken:
             if one.startswith(CAPTURE_TAG):  # a response's WARC records (binary)
                 try:
@@ -187,7 +189,7 @@ class RedisStore:
             if stats.get("newsarchive/broken"):  # the seed's verdict on the whole crawl
                 self.mark_broken(run, str(stats["newsarchive/broken"]))
         elif kind == "item" and isinstance(msg.get("item"), dict):
-            self.store(msg["item"], run)
+            self.store(msg["item"], run, msg.get("sig"))
 
     def mark_broken(self, run: Run, verdict: str) -> None:
         """crawl_runs.broken of the seed's row, as SiteHealthPipeline writes it on one machine."""
@@ -208,8 +210,9 @@ class RedisStore:
             self.runs[key] = Run(rid, RevisitPolicy.from_mapping(None), row[0] if row else "?")
         return self.runs[key]
 
-    def store(self, item: dict[str, Any], run: Run) -> None:
-        """Queue one record for the next flush (304s and rejections are handled at once)."""
+    def store(self, item: dict[str, Any], run: Run, sig: str | None = None) -> None:
+        """Queue one record for the next flush (304s and rejections are handled at once);
+        `sig`: its body's MinHash signature from the worker (base64), else computed here."""
         if item.get("not_modified"):
             self.flush()  # in message order
             conn = self.archive.db.conn
@@ -229,6 +232,15 @@ class RedisStore:
             run.rejected[reason[0]] += 1
             self.totals["rejected"] += 1
             return
+        if sig and isinstance(item.get("body"), str):
+            try:
+                raw = base64.b64decode(sig, validate=True)
+            except ValueError:
+                raw = b""
+            if len(raw) == NUM_PERM * 4:  # uint32 each
+                remember(item["body"], raw)  # taken by the store's near-duplicate index
+            else:
+                logger.warning("ignored an unreadable signature for %s", item.get("url"))
         self._items.append((item, run))
 
     def flush(self) -> None:
