@@ -2,15 +2,17 @@
 
 `RedisStore` is the only writer of the SQLite archive in a distributed crawl. It moves the
 messages waiting (up to `batch`, default NEWSARCHIVE_STORE_BATCH's 50) from `newsarchive:items`
-to `newsarchive:items:processing` (LMOVE), applies them with the single-machine rules
-(ValidatePipeline's `rejection_reason`, `Archive.store_many` dedup in one transaction per batch
-with each record's fetch_state, 304s recorded), and only then drops them from the processing
-list. Killed in between, the messages are still in the processing list and are put back first
-on the next start: at worst a record is stored twice, which the archive's deduplication turns
-into "unchanged".
+to `newsarchive:items:processing` (LMOVEs in one round trip), applies them with the
+single-machine rules (ValidatePipeline's `rejection_reason`, `Archive.store_many` dedup in one
+transaction per batch with each record's fetch_state, 304s recorded), and only then drops them
+from the processing list. Killed in between, the messages are still in the processing list and
+are put back first on the next start: at worst a record is stored twice, which the archive's
+deduplication turns into "unchanged".
 
-Messages (JSON, pushed by distributed.PushPipeline): run_start (a worker run: one crawl_runs
-row), item (one record, attributed to its run), run_end (the worker's page and error counts).
+Messages (JSON, pushed by distributed_push.PushPipeline): run_start (a worker run: one crawl_runs
+row), item (one record, attributed to its run, with its body's MinHash signature), run_end (the
+worker's page and error counts; the seed's also its broken-site verdict, health.py). Binary
+messages starting with CAPTURE_TAG are a response's WARC records (distributed_captures.py).
 """
 
 from __future__ import annotations

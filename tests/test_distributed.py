@@ -383,8 +383,9 @@ def test_the_store_files_a_capture_once_when_its_messages_come_again(
 
     from scrapy.http import HtmlResponse, Request
 
-    from newsarchive.distributed import ITEMS, PROCESSING, message
+    from newsarchive.distributed import ITEMS, PROCESSING
     from newsarchive.distributed_captures import build, pack
+    from newsarchive.distributed_push import message
     from newsarchive.distributed_store import RedisStore
 
     page = "<html><body><h1>Dredging</h1><p>The channel is deeper now.</p></body></html>"
@@ -417,7 +418,8 @@ def test_the_store_takes_the_body_signature_computed_by_the_worker(
     import base64
 
     from newsarchive.clusters import signature
-    from newsarchive.distributed import ITEMS, _signature, message
+    from newsarchive.distributed import ITEMS
+    from newsarchive.distributed_push import _signature, message
     from newsarchive.distributed_store import RedisStore
 
     def item(n: int) -> dict:
