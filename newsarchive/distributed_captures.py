@@ -194,7 +194,10 @@ class CaptureWriter:
         if known is not None:  # filed before a restart of the store
             self._remember(rid, known)
             return
-        warc_file, offset = self.files.append(members)
+        try:
+            warc_file, offset = self.files.append(members)
+        except OSError as exc:  # a full disk, no permission: the store stops, loses nothing
+            raise ArchiveError(f"could not write WARC captures: {exc}") from exc
         self.pending.append({**{c: header.get(c) for c in COLUMNS}, "warc_file": warc_file,
                              "offset": offset})
 

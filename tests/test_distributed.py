@@ -442,3 +442,30 @@ def test_the_store_takes_the_body_signature_computed_by_the_worker(
                                  " on a.id = m.article_id").fetchall())
     assert sigs[sent["url"]] == fake
     assert sigs[item(2)["url"]] == signature(item(2)["body"]).tobytes()  # computed here
+
+
+def test_a_store_that_cannot_write_captures_stops_and_loses_nothing(
+        tmp_path: Path, redis_server: Redis) -> None:
+    from datetime import UTC, datetime
+
+    from scrapy.http import HtmlResponse, Request
+
+    from newsarchive.archive import ArchiveError
+    from newsarchive.distributed import ITEMS
+    from newsarchive.distributed_captures import build, pack
+    from newsarchive.distributed_store import RedisStore
+
+    req = Request("http://a.example/news/1.html")
+    resp = HtmlResponse(req.url, body=b"<html><body><p>Low tide.</p></body></html>",
+                        request=req, headers={"Content-Type": "text/html"})
+    client, db = redis_server.client(), tmp_path / "a.db"
+    client.lpush(ITEMS, pack(*build(req, resp, datetime.now(UTC), tmp_path)))
+    (tmp_path / "not-a-folder").write_text("")
+    st = RedisStore(client, str(db), captures_dir=str(tmp_path / "not-a-folder"))
+    with pytest.raises(ArchiveError, match="could not write WARC captures"):
+        st.step(0.1)
+    st.archive.close()
+    again = RedisStore(client, str(db))  # the next start, with a usable folder
+    assert again.recover() == 1 and again.step(0.1)
+    again.close("finished")
+    assert readable_captures(db) == 1
