@@ -19,6 +19,7 @@ the messages wait for the store, and their bytes: records vs WARC members) and t
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -95,6 +96,8 @@ def run(workers: int, pages: int, redis_url: str, tmp: Path,
         memory = int(client.info("memory")["used_memory"]) - memory0
         sizes = waiting(client)
         store_s, new = float("nan"), 0
+        if measure_store and captures:  # what the store variants replay (--store-repeat)
+            DUMP[:] = client.lrange("newsarchive:items", 0, -1)
         if measure_store:  # once: it does not depend on how many workers fetched the pages
             from newsarchive.distributed_store import RedisStore
 
@@ -113,6 +116,59 @@ def run(workers: int, pages: int, redis_url: str, tmp: Path,
             "ms_per_article": store_s * 1000 / max(new, 1),
             "redis_mb": memory / 2**20, "redis_kb_per_page": memory / 1024 / max(fetched, 1),
             **sizes}
+
+
+DUMP: list[bytes] = []  # the messages of the first crawl with captures, oldest last
+
+
+def store_variants(url: str, tmp: Path, repeat: int) -> None:
+    """The same messages stored again and again into fresh archives, the variants alternating
+    within each round (machine load hits them alike); medians of ms per stored article."""
+    import statistics
+
+    import redis
+
+    from newsarchive.distributed import ITEMS
+    from newsarchive.distributed_captures import CAPTURE_TAG
+    from newsarchive.distributed_store import RedisStore
+
+    def strip_sig(msg: bytes) -> bytes:
+        if msg.startswith(CAPTURE_TAG):
+            return msg
+        data = json.loads(msg)
+        data.pop("sig", None)
+        return json.dumps(data).encode()
+
+    variants = {
+        "captures on, signatures from workers": DUMP,
+        "captures off, signatures from workers": [m for m in DUMP
+                                                  if not m.startswith(CAPTURE_TAG)],
+        "captures off, signatures computed by the store (as before)": [
+            strip_sig(m) for m in DUMP if not m.startswith(CAPTURE_TAG)],
+    }
+    client = redis.Redis.from_url(url)
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for r in range(repeat):
+        for name, messages in variants.items():
+            client.flushall()
+            for i in range(0, len(messages), 500):  # same order as the workers pushed them
+                client.rpush(ITEMS, *messages[i:i + 500])
+            db = tmp / f"store-{r}-{len(times[name])}-{abs(hash(name))}.db"
+            store = RedisStore(client, str(db))
+            started = time.monotonic()
+            while store.step(0.05):
+                pass
+            seconds = time.monotonic() - 0.05 - started
+            times[name].append(seconds * 1000 / max(store.totals["new"], 1))
+            store.close("finished")
+    print(f"store, {repeat} rounds of {sum(1 for m in DUMP if not m.startswith(CAPTURE_TAG))}"
+          f" records (+ {sum(1 for m in DUMP if m.startswith(CAPTURE_TAG))} captures):")
+    print("| store variant | ms/article (median) | runs | vs captures off |")
+    print("|---|---|---|---|")
+    base = statistics.median(times["captures off, signatures from workers"])
+    for name, ms in times.items():
+        print(f"| {name} | {statistics.median(ms):.2f} | "
+              f"{', '.join(f'{x:.1f}' for x in ms)} | {statistics.median(ms) / base:.2f}x |")
 
 
 def single(pages: int, tmp: Path) -> dict[str, float]:
@@ -138,6 +194,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--captures", default="on",
                         help="on, off or on,off: raw WARC captures (the seed's --no-captures)")
+    parser.add_argument("--store-repeat", type=int, default=0, metavar="N",
+                        help="then store the first crawl's messages N times per variant "
+                             "(captures on/off, signatures from workers or not)")
     args = parser.parse_args()
     modes = [m.strip() == "on" for m in args.captures.split(",")]
     if shutil.which("redis-server") is None:
@@ -156,6 +215,8 @@ def main() -> None:
                     rows.append(run(int(n), args.pages, f"redis://127.0.0.1:{port}/0", tmp,
                                     i == 0, captures))
                     print(rows[-1], flush=True)
+            if args.store_repeat and DUMP:
+                store_variants(f"redis://127.0.0.1:{port}/0", tmp, args.store_repeat)
         finally:
             server.kill()
         one = single(args.pages, tmp)
