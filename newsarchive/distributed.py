@@ -39,7 +39,7 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 logger = logging.getLogger(__name__)
 
 PREFIX = "newsarchive"
-CRAWLS = f"{PREFIX}:crawls"  # hash: crawl id -> {"spider", "kwargs"} (what workers run)
+CRAWLS = f"{PREFIX}:crawls"  # crawl id -> {"spider", "kwargs", "options"} (what workers run)
 ITEMS = f"{PREFIX}:items"  # list of JSON messages for the store (LPUSH here, store pops right)
 PROCESSING = f"{PREFIX}:items:processing"  # the store's popped-but-not-committed message
 TOKEN = "na_frontier_token"  # request.meta: this request's entry in the in-flight hash
