@@ -19,11 +19,11 @@ heartbeat key expired go back to the queue: a killed worker's in-flight pages ar
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
 import socket
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -39,7 +39,7 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 logger = logging.getLogger(__name__)
 
 PREFIX = "newsarchive"
-CRAWLS = f"{PREFIX}:crawls"  # hash: crawl id -> {"spider", "kwargs"} (what workers run)
+CRAWLS = f"{PREFIX}:crawls"  # crawl id -> {"spider", "kwargs", "options"} (what workers run)
 ITEMS = f"{PREFIX}:items"  # list of JSON messages for the store (LPUSH here, store pops right)
 PROCESSING = f"{PREFIX}:items:processing"  # the store's popped-but-not-committed message
 TOKEN = "na_frontier_token"  # request.meta: this request's entry in the in-flight hash
@@ -68,9 +68,15 @@ def crawl_id(spider: str, kwargs: dict[str, Any]) -> str:
     return "site-" + (urlsplit(kwargs.get("url") or "").hostname or "unknown")
 
 
-def crawl_settings(base: Settings, url: str, crawl: str, role: str) -> Settings:
-    """The settings that put one crawl on the shared frontier (scrapy-redis + our tracking)."""
+def crawl_settings(base: Settings, url: str, crawl: str, role: str,
+                   captures: bool = True) -> Settings:
+    """The settings that put one crawl on the shared frontier (scrapy-redis + our tracking).
+    `captures`: what the crawl's seed chose (`--no-captures`); this process may say no too."""
     s = base.copy()
+    middlewares = dict(base.getdict("DOWNLOADER_MIDDLEWARES"))
+    # Workers never touch SQLite: records and WARC captures go to Redis, for the store.
+    middlewares["newsarchive.captures.CaptureMiddleware"] = None
+    middlewares["newsarchive.distributed_captures.PushCaptureMiddleware"] = 950
     for name, value in {
         "SCHEDULER": "newsarchive.distributed.Scheduler",  # scrapy-redis', plus in-flight acks
         "SCHEDULER_QUEUE_CLASS": "newsarchive.distributed.TrackedQueue",
@@ -82,9 +88,9 @@ def crawl_settings(base: Settings, url: str, crawl: str, role: str) -> Settings:
         "NEWSARCHIVE_REDIS_URL": url,
         "NEWSARCHIVE_REDIS_CRAWL": crawl,
         "NEWSARCHIVE_REDIS_ROLE": role,
-        # Workers never touch SQLite: records go to Redis, captures are off (see docs).
-        "ITEM_PIPELINES": {"newsarchive.distributed.PushPipeline": 100},
-        "NEWSARCHIVE_CAPTURES": False,
+        "ITEM_PIPELINES": {"newsarchive.distributed_push.PushPipeline": 100},
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "NEWSARCHIVE_CAPTURES": captures and base.getbool("NEWSARCHIVE_CAPTURES", True),
     }.items():
         s.set(name, value, priority="cmdline")
     return s
@@ -121,6 +127,7 @@ class Frontier:
         self.crawl = crawl
         self.queue, self.inflight = key(crawl, "requests"), key(crawl, "inflight")
         self.seen, self.seeding = key(crawl, "dupefilter"), key(crawl, "seeding")
+        self.health = key(crawl, "health")  # "pages\tSITE" / "missing\tSITE\tFIELD" -> n
         self.worker = f"{socket.gethostname()}-{os.getpid()}-{crawl}-{secrets.token_hex(3)}"
         self.ttl = max(1, round(heartbeat))
         self.df: Any = None  # the scheduler's RFPDupeFilter
@@ -168,11 +175,16 @@ class Frontier:
             pipe.hdel(self.inflight, replaces)
         pipe.execute()
 
-    def commit(self, token: str | None, messages: list[str]) -> None:
-        """A page's records reach the store's list and its request leaves in-flight at once."""
+    def commit(self, token: str | None, messages: list[str],
+               health: Counter[str] | None = None) -> None:
+        """A page's records reach the store's list, their field counts the crawl's health
+        hash, and its request leaves in-flight, all at once: a page a killed worker held is
+        counted once, by the worker that fetches it again."""
         pipe = self.server.pipeline(transaction=True)
         if messages:
             pipe.lpush(ITEMS, *messages)
+        for name, n in (health or {}).items():
+            pipe.hincrby(self.health, name, n)
         if token:
             pipe.hdel(self.inflight, token)
         pipe.execute()
@@ -204,7 +216,8 @@ class Frontier:
             self.server.delete(self.seeding)
             return (f"a crawl of it is still running on Redis ({queued} queued, {inflight} in "
                     "flight): start `newsarchive worker` to finish it")
-        self.server.delete(self.seen)  # a new run: every URL may be fetched once again
+        # A new run: every URL may be fetched once again, every page counted again.
+        self.server.delete(self.seen, self.health)
         return None
 
     def mark_seen(self, urls: Iterable[str]) -> None:
@@ -220,6 +233,34 @@ class Frontier:
 
     def seeded(self) -> None:
         self.server.delete(self.seeding)
+
+    # --- broken-site detection (health.py) ---------------------------------------------------
+    @staticmethod
+    def count_fields(records: Iterable[dict[str, Any]]) -> Counter[str]:
+        """What the health check needs of a page's records: pages per site and, per site,
+        how many lack each field health.py watches (the seed picks the fields at the end)."""
+        from newsarchive.health import FIELDS, counted_site, has
+
+        out: Counter[str] = Counter()
+        for record in records:
+            site = counted_site(record)
+            if site is None:
+                continue
+            out[f"pages\t{site}"] += 1
+            out.update(f"missing\t{site}\t{f}" for f in FIELDS if not has(record, f))
+        return out
+
+    def field_counts(self) -> tuple[Counter[str], dict[str, Counter[str]]]:
+        """(pages per site, site -> missing count per field) of this run, from every worker."""
+        pages: Counter[str] = Counter()
+        missing: dict[str, Counter[str]] = {}
+        for raw, n in self.server.hgetall(self.health).items():
+            kind, site, *rest = raw.decode().split("\t")
+            if kind == "pages":
+                pages[site] += int(n)
+            elif rest:
+                missing.setdefault(site, Counter())[rest[0]] += int(n)
+        return pages, missing
 
 
 class TrackedQueue(PriorityQueue):
@@ -311,56 +352,3 @@ class Scheduler(RedisScheduler):
         if getattr(self, "_beat", None) is not None and self._beat.running:
             self._beat.stop()
         super().close(reason)
-
-
-def message(kind: str, run: str, **fields: Any) -> str:
-    return json.dumps({"type": kind, "run": run, **fields}, default=str, ensure_ascii=False)
-
-
-class PushPipeline:
-    """The only item pipeline of a worker: records go to Redis, with run start and end."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.run = ""
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PushPipeline:
-        return cls(crawler)
-
-    def _frontier(self) -> Frontier:
-        return self.crawler.spider.frontier  # type: ignore[union-attr]
-
-    def open_spider(self, spider: Spider | None = None) -> None:
-        from newsarchive.pipelines import spider_args
-
-        spider = spider or self.crawler.spider
-        front = self._frontier()
-        self.run = front.worker
-        args = {**spider_args(spider), "worker": front.worker,
-                "role": self.crawler.settings.get("NEWSARCHIVE_REDIS_ROLE")}
-        revisit = self.crawler.settings.getdict("NEWSARCHIVE_REVISIT")
-        front.commit(None, [message("run_start", self.run, spider=spider.name, args=args,
-                                    revisit=revisit)])
-
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        if isinstance(item, dict) and COMMIT in item:
-            records = item["items"]
-            self._frontier().commit(item[COMMIT], [message("item", self.run, item=r)
-                                                   for r in records])
-            self.crawler.stats.inc_value("newsarchive/pushed", len(records))
-            return {"page_records": len(records)}
-        return item
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        from newsarchive.pipelines import _KEPT_STATS
-
-        stats = {k: v for k, v in (self.crawler.stats.get_stats() or {}).items()
-                 if k.startswith(_KEPT_STATS)}
-        try:
-            self._frontier().commit(None, [message("run_end", self.run, stats=stats,
-                                                   reason=reason)])
-            self._frontier().retire()
-        except Exception as exc:
-            logger.error("could not report the end of this run to the store: %s", exc)

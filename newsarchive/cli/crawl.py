@@ -51,7 +51,8 @@ def crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, quiet: bool,
     if redis_url:
         from newsarchive.cli.distributed import seed_and_crawl
 
-        seed_and_crawl(targets, all_sites, refresh, quiet, db, list(overrides), redis_url)
+        seed_and_crawl(targets, all_sites, refresh, quiet, db,
+                       _capture_flag(no_captures) + list(overrides), redis_url)
         return
     try:
         jobs = resolve_targets(targets, all_sites)

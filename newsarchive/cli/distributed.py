@@ -37,11 +37,15 @@ def _finish(results: list, started: float, what: str) -> NoReturn:
     pages = sum(int(r.stats.get("response_received_count", 0)) for r in results)
     pushed = sum(int(r.stats.get("newsarchive/pushed", 0)) for r in results)
     errors = sum(int(r.stats.get("log_count/ERROR", 0)) for r in results)
-    code = 1 if errors else 0
+    # Only the seed judges a crawl (at its end, over every worker's pages): as `crawl`.
+    broken = [f"{r.spider} ({r.stats['newsarchive/broken']})" for r in results
+              if r.stats.get("newsarchive/broken")]
+    code = 1 if errors or broken else 0
     status = "ok" if code == 0 else "finished with errors"
     click.echo(f"newsarchive {what}: {status}: {len(results)} crawl(s), {pages} pages, "
                f"{pushed} records sent to the store, {errors} errors, "
-               f"{time.monotonic() - started:.0f}s")
+               f"{time.monotonic() - started:.0f}s"
+               + (f"; BROKEN: {'; '.join(broken)}" if broken else ""))
     sys.exit(code)
 
 
@@ -70,11 +74,13 @@ def seed_and_crawl(targets: tuple[str, ...], all_sites: bool, refresh: bool, qui
                 other.seeded()
             _fail(f"cannot start {front.crawl} on {url}: {why}")
         claimed.append(front)
-    register(server, jobs)
+    captures = settings.getbool("NEWSARCHIVE_CAPTURES", True)  # --no-captures: every worker
+    register(server, jobs, captures)
     if refresh:
         settings.set("NEWSARCHIVE_REFRESH", True, priority="cmdline")
     setup_logging(settings, db, quiet)
-    _finish(run_distributed(jobs, settings, url, "seed"), started, "crawl")
+    options = {crawl_id(name, kwargs): {"captures": captures} for name, kwargs in jobs}
+    _finish(run_distributed(jobs, settings, url, "seed", options), started, "crawl")
 
 
 @click.command()
@@ -104,17 +110,18 @@ def worker(sites: tuple[str, ...], redis_url: str, overrides: tuple[str, ...],
     except UsageError as exc:
         _fail(str(exc))
     server = _connect(redis_url)
-    jobs = []
-    for cid, (spider, kwargs) in sorted(registered(server).items()):
+    jobs, options = [], {}
+    for cid, (spider, kwargs, opts) in sorted(registered(server).items()):
         if sites and cid not in sites and spider not in sites:
             continue
         if not Frontier(server, cid).done():
             jobs.append((spider, kwargs))
+            options[cid] = opts
     if not jobs:
         click.echo("newsarchive worker: nothing to do: no crawl is running on "
                    f"{redis_url}" + (f" for {', '.join(sites)}" if sites else ""))
         sys.exit(0)
-    _finish(run_distributed(jobs, settings, redis_url, "worker"), started, "worker")
+    _finish(run_distributed(jobs, settings, redis_url, "worker", options), started, "worker")
 
 
 @click.command()
@@ -136,6 +143,7 @@ def store(redis_url: str, db: str, follow: bool, overrides: tuple[str, ...]) -> 
     import logging
 
     from newsarchive.archive import ArchiveError
+    from newsarchive.captures import DEFAULT_MAX_BYTES
     from newsarchive.distributed import ITEMS
     from newsarchive.distributed_store import RedisStore, busy
     from newsarchive.lock import ArchiveLock, ArchiveLocked
@@ -156,7 +164,10 @@ def store(redis_url: str, db: str, follow: bool, overrides: tuple[str, ...]) -> 
         except UsageError as exc:
             _fail(str(exc))
         server = _connect(redis_url)
-        st = RedisStore(server, db, opts.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "NORMAL"))
+        st = RedisStore(server, db, opts.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "NORMAL"),
+                        captures_dir=opts.get("NEWSARCHIVE_CAPTURES_DIR"),
+                        warc_max_bytes=int(opts.get("NEWSARCHIVE_WARC_MAX_BYTES",
+                                                    DEFAULT_MAX_BYTES)))
         st.recover()
         try:
             while True:
@@ -177,8 +188,9 @@ def store(redis_url: str, db: str, follow: bool, overrides: tuple[str, ...]) -> 
     click.echo(f"newsarchive store: {reason}: {t['new']} new, {t['updated']} updated, "
                f"{t['unchanged']} unchanged, {t['merged']} merged, {t['not modified']} not "
                f"modified, {t['rejected']} rejected, {t['errors']} errors, "
-               f"{time.monotonic() - started:.0f}s")
-    sys.exit(code or (1 if t["errors"] else 0))
+               f"{t['captures']} captures, {time.monotonic() - started:.0f}s"
+               + (f"; BROKEN: {'; '.join(st.broken)}" if st.broken else ""))
+    sys.exit(code or (1 if t["errors"] or st.broken else 0))
 
 
 COMMANDS = [worker, store]
