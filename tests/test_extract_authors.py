@@ -264,3 +264,21 @@ def test_archive_link_text_gives_the_name() -> None:
 def test_press_contact_label_and_person_in_one_paragraph() -> None:
     after = "<p>Kontakt:<br>Ole Sand<br>E-Mail: presse@example.org</p>"
     assert authors(page(after=after)) == ["Ole Sand"]
+
+
+def test_copyright_holder_only_on_the_persons_own_site_or_signed_text() -> None:
+    footer = "<footer><p>© 2021 Lena Marquardt</p></footer>"
+    # the domain or a path segment spells the name: a personal site or profile page
+    assert authors(page(after=footer), "https://lenamarquardt.example/2021/05/notes") == [
+        "Lena Marquardt"]
+    assert authors(page(after=footer), "https://writers.example/lena-marquardt/") == [
+        "Lena Marquardt"]
+    # a news site's footer: no author (it names the company or a photographer)
+    assert authors(page(after=footer)) == []
+    for credit in ("© Getty Images", "© 2022 Fotoagentur Nord/Ole Hansen", "© KNA",
+                   "© Stadt Musterhausen", "© 2020 Landesverband Nord GmbH"):
+        assert authors(page(after=f"<footer><p>{credit}</p></footer>"),
+                       "https://musterhausen.example/news/1") == []
+    # "© 2019 Jane Doe" as the paragraph right after the text signs the text itself
+    signed = PARA + "<p>© 2019 Lena Marquardt</p>"
+    assert authors(page(body=f"<div>{signed}</div>")) == ["Lena Marquardt"]

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Container
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from newsarchive.extract.generic import BYLINE_START, BYLINE_WORDS
 from newsarchive.extract.text import clean, fold, looks_like_name, split_names
+from newsarchive.extract.urls import registrable_domain
 
 if TYPE_CHECKING:
     from newsarchive.extract.document import Document
@@ -316,8 +319,51 @@ def press_contact(scan: TextScan) -> list[str]:
     return []
 
 
+# a person's name: capitalized words of letters (no "/" of a photo credit "Jane Doe/Agency",
+# no acronym "LBV", no initial "J" left from a cut "David J.")
+_PERSON_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*[^\W\d_]")
+
+
+def _person_name(name: str, publishers: Container[str]) -> bool:
+    words = name.split()
+    return (2 <= len(words) <= 3 and looks_like_name(name) and not ORG_WORDS.search(name)
+            and name not in publishers and "copyright" not in name.lower() and all(
+                _PERSON_WORD.fullmatch(w) and not w.isupper() for w in words))
+
+
+def _ascii_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\W_]+", "", folded)
+
+
+def _named_in_url(name: str, url: str) -> bool:
+    """A name the site's domain spells, first and last name ("gregoryszorc.com"), or a path
+    segment of the page names ("/team/andre-loibl/", "/blog/johannes/"): the site or the page
+    is the person's own. One word of the domain is not enough: "Stadt Stuttgart" on
+    stuttgart.de is the site's owner, not a writer."""
+    words = [_ascii_key(w) for w in name.split()]
+    domain = _ascii_key(registrable_domain(url).split(".")[0])
+    if all(len(w) >= 3 and w in domain for w in (words[0], words[-1])):
+        return True
+    segments = {_ascii_key(s) for s in urlsplit(url).path.split("/") if s}
+    return bool(segments & {*words, "".join(words)} - {""})
+
+
+def _signed_paragraph(text: Any) -> bool:
+    """"<p>© 2019 Jane Doe</p>" right after the article's paragraphs: the text's own
+    copyright line, not the site's footer."""
+    para = text.getparent()
+    if para is None or para.tag != "p" or clean(para.text_content()) != clean(str(text)):
+        return False
+    before = para.getprevious()
+    return before is not None and before.tag == "p" and len(clean(before.text_content())) > 80
+
+
 def copyright_holder(doc: Document, publishers: Container[str]) -> list[str]:
-    """A person named as the copyright holder: the author of a personal site."""
+    """A person named as the copyright holder: the author of a personal site (the name is in
+    its host or the page's path) or of a text signed with its own copyright line. Footer
+    lines elsewhere name companies, agencies and photographers ("© Getty Images", "©
+    Procter & Gamble", "© PP Mannheim") far more often than the writer."""
     for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "
                                "contains(., 'Copyright') or contains(., 'COPYRIGHT') or "
                                "contains(., '(C)')]")[-3:]:
@@ -327,8 +373,7 @@ def copyright_holder(doc: Document, publishers: Container[str]) -> list[str]:
         name = clean(m.group(1))
         if name.isupper():
             name = name.title()
-        words = name.split()
-        if (2 <= len(words) <= 3 and looks_like_name(name) and not ORG_WORDS.search(name)
-                and name not in publishers):
+        if _person_name(name, publishers) and (
+                _named_in_url(name, doc.url) or _signed_paragraph(text)):
             return [name]
     return []
