@@ -282,3 +282,24 @@ def test_copyright_holder_only_on_the_persons_own_site_or_signed_text() -> None:
     # "© 2019 Jane Doe" as the paragraph right after the text signs the text itself
     signed = PARA + "<p>© 2019 Lena Marquardt</p>"
     assert authors(page(body=f"<div>{signed}</div>")) == ["Lena Marquardt"]
+
+
+def test_template_placeholders_and_bare_labels_are_no_names() -> None:
+    # a script's JSON state with the field's placeholder, a byline holding only its label
+    state = '<script>var cfg = {"author": "Name", "lang": "de"};</script>'
+    assert authors(page(body=state)) == []
+    assert authors(page(body='<div class="byline">Article by</div>')) == []
+    # a link to the members' directory is no author page's link
+    assert authors(page(body='<a href="/members/list">Member List</a>')) == []
+    assert authors(page(body='<div class="byline">By Ines Vogt</div>')) == ["Ines Vogt"]
+
+
+def test_bold_line_above_a_list_or_of_commas_is_no_signature() -> None:
+    url = "https://n.example.com/s"
+    body = ("<div>" + PARA + "<p><strong>Example costs</strong></p>"
+            "<ul><li>Price: 20 EUR</li></ul></div>")
+    assert authors(page(body=body), url) == []
+    body = "<div>" + PARA + "<p><b>Monday, Sunday, Thursday</b></p></div>"
+    assert authors(page(body=body), url) == []
+    body = "<div>" + PARA + "<p><b>Ines Vogt</b></p></div>"
+    assert authors(page(body=body), url) == ["Ines Vogt"]

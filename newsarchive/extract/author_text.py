@@ -108,8 +108,21 @@ def byline_names(values: list[str]) -> list[str]:
     if any("/" in v for v in out):
         # "dpa/lno", "AFP/The Local": one credit (desk and agency), as the page prints it
         out = [_CREDIT_SLASH.sub(_join_credit, v) for v in out]
-        return [n.replace(_SLASH, "/") for n in split_names(out) if not _DEGREE.fullmatch(n)]
-    return [n for n in split_names(out) if not _DEGREE.fullmatch(n)]
+        return [n.replace(_SLASH, "/") for n in split_names(out) if _kept(n)]
+    return [n for n in split_names(out) if _kept(n)]
+
+
+# What a template prints where no name was filled in: a field placeholder ("Name", "Your
+# name"), the label alone ("Article by", "Ein Beitrag von"), a link to the list of members
+_PLACEHOLDER = re.compile(r"(?:your |ihr |votre |su )?name|vorname nachname|first ?name "
+                          r"last ?name|(?:member|author|user)s? list|(?:mitglieder|autoren)liste|"
+                          r"all (?:authors|members)|alle (?:autoren|mitglieder)", re.I)
+_LABEL_ONLY = re.compile(r"\s(?:by|von|par|por|door)$", re.I)
+
+
+def _kept(name: str) -> bool:
+    return not (_DEGREE.fullmatch(name) or _PLACEHOLDER.fullmatch(name)
+                or _LABEL_ONLY.search(name))
 
 
 # "04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", "06.11.2023 13:30 von Jane Doe"
@@ -264,6 +277,7 @@ def script_author(doc: Document) -> list[str]:
 
 
 _EMPHASIS = {"strong", "b", "em", "i"}
+_TEXT_BLOCKS = {"p", "ul", "ol", "dl", "table", "blockquote", "pre"}
 
 
 _SOURCE_LABEL = re.compile(r"^(?:quelle|source|fuente)\s*:\s*", re.I)
@@ -283,13 +297,15 @@ def signature(doc: Document) -> list[str]:
             continue
         # "Quelle: dpa/ls" signed under the article: the agency credit is the byline
         text = _SOURCE_LABEL.sub("", clean(para.text_content()))
-        if not 2 <= len(text.split()) <= 3 or DIGIT.search(text) or excluded(para):
+        # a comma separates items ("Monday, Sunday, Thursday"), not a first and last name
+        if (not 2 <= len(text.split()) <= 3 or DIGIT.search(text) or "," in text
+                or excluded(para)):
             continue
         later = para.getnext()
         while later is not None and not clean(later.text_content()):
             later = later.getnext()
-        if later is not None and later.tag == "p":
-            continue  # more text follows: a subheading, not a signature
+        if later is not None and later.tag in _TEXT_BLOCKS:
+            continue  # more text follows: a subheading ("<b>Example costs</b><ul>"), no signature
         name = text.title() if text.isupper() else text
         if looks_like_name(name) and not ORG_WORDS.search(name):
             return [name]
