@@ -303,3 +303,16 @@ def test_bold_line_above_a_list_or_of_commas_is_no_signature() -> None:
     assert authors(page(body=body), url) == []
     body = "<div>" + PARA + "<p><b>Ines Vogt</b></p></div>"
     assert authors(page(body=body), url) == ["Ines Vogt"]
+
+
+def test_author_meta_holding_the_sites_address_or_a_phrase_yields_to_the_byline() -> None:
+    byline = '<p class="byline">Von Ines Vogt</p>'
+    for value in ("Tagesblatt.de GmbH, Munich, Germany", "deinen Hochzeitsbloggern"):
+        head = f'<meta name="author" content="{value}">'
+        assert authors(page(head, byline)) == ["Ines Vogt"]
+    # with nothing else named, the meta value is still what the page has
+    assert authors(page('<meta name="author" content="deinen Hochzeitsbloggern">')) == [
+        "deinen Hochzeitsbloggern"]
+    # a list of people is no address
+    head = '<meta name="author" content="Mara Quist, Olle Brandt">'
+    assert authors(page(head, byline)) == ["Mara Quist", "Olle Brandt"]

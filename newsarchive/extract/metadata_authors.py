@@ -230,6 +230,28 @@ class _Publishers:
         return all(n in self for n in names)
 
 
+_DOMAIN_NAME = re.compile(r"\w\.(?:[a-z]{2,3}|info|online)\b", re.I)
+
+
+def _site_address(value: str, publishers: _Publishers) -> bool:
+    """"Example.de GmbH, Munich, Germany", "Example News, London": the site and where it is,
+    written into the author meta by a template; no list of people."""
+    head, *rest = [clean(x) for x in value.split(",")]
+    return bool(rest) and all(len(x.split()) == 1 for x in rest) and bool(
+        head in publishers or ORG_WORDS.search(head) or _DOMAIN_NAME.search(head))
+
+
+def _prose(name: str) -> bool:
+    """"deinen Hochzeitsbloggern" ("your wedding bloggers"): words of a sentence, no name."""
+    words = name.split()
+    return len(words) > 1 and words[0].islower() and words[0] not in _LOWER_START
+
+
+# names that may start in lower case: particles ("van der Berg") and agency credits
+_LOWER_START = {"von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos",
+                "ten", "ter", "zu", "al", "bin", "dpa", "afp", "apa", "kna", "epd", "sda"}
+
+
 def _refine(names: list[str], bylines: list[str], structured: bool = False) -> list[str]:
     """Structured names checked against the visible byline: a byline naming the same people
     and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
@@ -292,7 +314,8 @@ def authors(p: _Page) -> Found:
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(n in publishers or ORG_WORDS.search(n) for n in names):
+            if all(n in publishers or ORG_WORDS.search(n) or _prose(n) for n in names) or any(
+                    _site_address(v, publishers) for v in values):
                 # the site's own or a company name: another author meta may name a person
                 fallback = fallback or (names, "meta")
                 continue
