@@ -316,3 +316,12 @@ def test_author_meta_holding_the_sites_address_or_a_phrase_yields_to_the_byline(
     # a list of people is no address
     head = '<meta name="author" content="Mara Quist, Olle Brandt">'
     assert authors(page(head, byline)) == ["Mara Quist", "Olle Brandt"]
+
+
+def test_author_meta_naming_the_json_ld_author_and_more_completes_the_list() -> None:
+    obj = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Mara Quist"}}
+    head = ld(obj) + '<meta name="author" content="Mara Quist, Olle Brandt">'
+    assert authors(page(head)) == ["Mara Quist", "Olle Brandt"]
+    # a meta naming someone else does not add to the structured author
+    head = ld(obj) + '<meta name="author" content="Olle Brandt">'
+    assert authors(page(head)) == ["Mara Quist"]

@@ -295,7 +295,10 @@ def authors(p: _Page) -> Found:
     ld_names = {fold(n) for n in names}
     if names:
         if person and not publishers.all(names):
-            return _refine(names, bylines, structured=True), "json-ld"
+            # an author meta listing the same people and more completes the list too
+            metas = [v for key in AUTHOR_META[1:] for v in doc.meta.get(key, [])
+                     if "://" not in v]
+            return _refine(names, bylines + metas, structured=True), "json-ld"
         fallback = names, "json-ld"  # an Organization: look for a person's byline first
     og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
     if names := _names(og):
