@@ -325,3 +325,20 @@ def test_author_meta_naming_the_json_ld_author_and_more_completes_the_list() -> 
     # a meta naming someone else does not add to the structured author
     head = ld(obj) + '<meta name="author" content="Olle Brandt">'
     assert authors(page(head)) == ["Mara Quist"]
+
+
+def test_agency_credited_by_the_opening_dateline() -> None:
+    url = "https://regional.example.de/hamburg/fronten-verhaertet"
+    body = ("<div><p>Kiel (dpa/lno) – Nach dem Treffen bleiben die Fronten verhärtet. "
+            + "Die Gespräche gehen weiter. " * 8 + "</p></div>")
+    assert authors(page(body=body), url) == ["dpa/lno"]
+    body = "<div><p>WASHINGTON (AP) — The Senate passed the bill late on Tuesday.</p></div>"
+    assert authors(page(body=body), url) == ["AP"]
+    # a teaser in a related block, or a bracket that is no credit, names nobody
+    body = ('<div class="related"><p>Kiel (dpa/lno) – Der Zug fällt aus.</p></div>'
+            "<div><p>Die Stadt (rund 250.000 Einwohner) plant neu.</p></div>")
+    assert authors(page(body=body), url) == []
+    # a byline wins over the dateline
+    body = ('<p class="byline">Von Ines Vogt</p><div><p>Kiel (dpa/lno) – Nach dem Treffen '
+            "bleiben die Fronten verhärtet.</p></div>")
+    assert authors(page(body=body), url) == ["Ines Vogt"]

@@ -312,6 +312,26 @@ def signature(doc: Document) -> list[str]:
     return []
 
 
+# "Hamburg (dpa/lno) – ...", "WASHINGTON (AP) — ...", "Paris (AFP) - ...": the dateline that
+# opens an agency report credits the agency (a place of one to three words, the credit in
+# parentheses, a dash)
+_DATELINE = re.compile(r"^[^\W\d_][\w.'’-]*(?:[ -][^\W\d_][\w.'’-]*){0,2}\s*"
+                       r"\((?P<credit>[^\W\d_][\w-]{1,11}(?:\s?/\s?[^\W\d_][\w-]{1,11}){0,2})\)"
+                       r"\s*[-–—]\s")
+
+
+def dateline_agency(doc: Document) -> list[str]:
+    """The agency an article's opening dateline credits, among the page's first paragraphs
+    (not a teaser's in a related or sidebar block)."""
+    for n, para in enumerate(doc.tree.iter("p")):
+        if n >= 60:
+            break
+        text = clean(para.text_content())[:80]
+        if (m := _DATELINE.match(text)) and not excluded(para):
+            return [m.group("credit").replace(" ", "")]
+    return []
+
+
 # from the label's element on, the label first: its tail and what follows, or its own text,
 # its children's ("<p>Kontakt:<br>Jane Doe<br>Tel. ...</p>") and what follows
 _AFTER_TAIL = etree.XPath("following::text()[normalize-space()][position() <= 5]")

@@ -26,6 +26,7 @@ from newsarchive.extract.author_text import (
     TextScan,
     after_label,
     copyright_holder,
+    dateline_agency,
     excluded,
     press_contact,
     script_author,
@@ -340,7 +341,8 @@ def authors(p: _Page) -> Found:
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := signature(doc) or press_contact(scan)):
+    if not fallback and (names := signature(doc) or press_contact(scan)
+                         or dateline_agency(doc)):
         return names, "generic"
     if fallback:
         return fallback
