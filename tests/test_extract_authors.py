@@ -342,3 +342,12 @@ def test_agency_credited_by_the_opening_dateline() -> None:
     body = ('<p class="byline">Von Ines Vogt</p><div><p>Kiel (dpa/lno) – Nach dem Treffen '
             "bleiben die Fronten verhärtet.</p></div>")
     assert authors(page(body=body), url) == ["Ines Vogt"]
+
+
+def test_caption_label_and_a_trailing_date_are_no_byline() -> None:
+    url = "https://n.example.com/s"
+    body = ("<div><p>Bild: Logo des <em>Finanzpreises</em> von <em>Bankblatt</em>, "
+            "<em>Versichern</em> und Morgen</p></div>")
+    assert authors(page(body=body), url) == []
+    body = "<div><p>Autorin: Ines Vogt, IFZ, Oktober 2008</p></div>"
+    assert authors(page(body=body), url) == ["Ines Vogt", "IFZ"]

@@ -120,9 +120,13 @@ _PLACEHOLDER = re.compile(r"(?:your |ihr |votre |su )?name|vorname nachname|firs
 _LABEL_ONLY = re.compile(r"\s(?:by|von|par|por|door)$", re.I)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def _kept(name: str) -> bool:
+    # a year is no part of a name: "Jane Doe, IFZ, Oktober 2008" ends with the date
     return not (_DEGREE.fullmatch(name) or _PLACEHOLDER.fullmatch(name)
-                or _LABEL_ONLY.search(name))
+                or _LABEL_ONLY.search(name) or _YEAR.search(name))
 
 
 # "04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", "06.11.2023 13:30 von Jane Doe"
@@ -211,6 +215,9 @@ def _name_after(text: Any, label: str) -> str:
     return label
 
 
+# a caption's label: what follows describes a picture ("Bild: Logo des Preises von <em>X")
+_CAPTION_LABEL = re.compile(r"(?:bild|foto|photo|image|abb\.?|abbildung|grafik|illustration)"
+                            r"\s*:", re.I)
 _META_CLASS = re.compile(r"meta|byline|author|posted|entry-info|post-info", re.I)
 _USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{3,30}")
 
@@ -232,8 +239,9 @@ def after_label(scan: TextScan) -> list[str]:
         value = clean(str(text))
         if text.is_tail and (holder := parent.getparent()) is not None:
             whole = clean(holder.text_content())
-            if _NOT_AUTHOR_LABEL.search(whole[:max(whole.find(value), 0)][-40:]):
-                continue  # "Theme: <a>Wilson</a> by Themegraphy"
+            before = whole[:max(whole.find(value), 0)]
+            if _NOT_AUTHOR_LABEL.search(before[-40:]) or _CAPTION_LABEL.match(before):
+                continue  # "Theme: <a>Wilson</a> by Themegraphy", "Bild: Logo des X von <em>Y"
             if value[:1].islower() and (len(whole) > 300 or holder.tag in _HEADINGS):
                 continue  # "<h2>Vorteile beim <b>Leasing</b> von Firmenwagen</h2>": prose
         if m := _DATE_THEN_NAME.match(value):
