@@ -335,6 +335,8 @@ def test_agency_credited_by_the_opening_dateline() -> None:
     body = "<div><p>WASHINGTON (AP) — The Senate passed the bill late on Tuesday.</p></div>"
     assert authors(page(body=body), url) == ["AP"]
     # a teaser in a related block, or a bracket that is no credit, names nobody
+    body = "<div><p>Paris (France) – The city hosts the games this summer.</p></div>"
+    assert authors(page(body=body), url) == []
     body = ('<div class="related"><p>Kiel (dpa/lno) – Der Zug fällt aus.</p></div>'
             "<div><p>Die Stadt (rund 250.000 Einwohner) plant neu.</p></div>")
     assert authors(page(body=body), url) == []

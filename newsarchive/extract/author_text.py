@@ -335,9 +335,17 @@ def dateline_agency(doc: Document) -> list[str]:
         if n >= 60:
             break
         text = clean(para.text_content())[:80]
-        if (m := _DATELINE.match(text)) and not excluded(para):
+        if (m := _DATELINE.match(text)) and _agency_code(m.group("credit")) and not excluded(
+                para):
             return [m.group("credit").replace(" ", "")]
     return []
+
+
+def _agency_code(credit: str) -> bool:
+    """"dpa/lno", "AFP", "dpa-AFX", "epdÖ": agency codes are written in lower or upper case;
+    "Berlin (Germany) – ..." or "Python (Software) – ..." explain a word instead."""
+    return all(piece.islower() or piece.isupper() or (piece[:-1].islower() and piece[-1].isupper())
+               for piece in re.split(r"\s?[/-]\s?", credit))
 
 
 # from the label's element on, the label first: its tail and what follows, or its own text,
