@@ -282,6 +282,9 @@ def test_copyright_holder_only_on_the_persons_own_site_or_signed_text() -> None:
     # "© 2019 Jane Doe" as the paragraph right after the text signs the text itself
     signed = PARA + "<p>© 2019 Lena Marquardt</p>"
     assert authors(page(body=f"<div>{signed}</div>")) == ["Lena Marquardt"]
+    # ... but "© Getty Images" under a picture there is a photo credit
+    credit = PARA + "<p>© Getty Images</p>"
+    assert authors(page(body=f"<div>{credit}</div>")) == []
 
 
 def test_template_placeholders_and_bare_labels_are_no_names() -> None:

@@ -376,9 +376,15 @@ def press_contact(scan: TextScan) -> list[str]:
 _PERSON_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*[^\W\d_]")
 
 
+# picture agencies named in a photo's copyright line
+_PICTURE_WORDS = re.compile(r"\b(?:images?|photos?|fotos?|pictures?|bilder|stock|getty|imago|"
+                            r"shutterstock|istock|alamy|picture-alliance)\b", re.I)
+
+
 def _person_name(name: str, publishers: Container[str]) -> bool:
     words = name.split()
     return (2 <= len(words) <= 3 and looks_like_name(name) and not ORG_WORDS.search(name)
+            and not _PICTURE_WORDS.search(name)
             and name not in publishers and "copyright" not in name.lower() and all(
                 _PERSON_WORD.fullmatch(w) and not w.isupper() for w in words))
 
