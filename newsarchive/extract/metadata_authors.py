@@ -8,8 +8,9 @@ Order: site file; JSON-LD Person (a byline that names the same people and more c
 byline showing the display name of a JSON-LD user name replaces it); article:author; microdata;
 author meta (a value naming the site or its publisher only falls back); byline-classed elements;
 text that opens with a byline word ("By", "Von", ...) or follows a label; links to an author
-page; JSON state in scripts; a signature; then organizations; a person named as the copyright
-holder (personal sites). The text rules live in author_text. At every layer a value naming only
+page; JSON state in scripts; a signature, a press contact or an agency dateline; then
+organizations; a person named as the copyright holder (personal sites, signed texts). The text
+rules live in author_text, the last resorts in author_signed. At every layer a value naming only
 the site itself (its og:site_name, publisher or domain, however spelled) falls back instead.
 """
 
@@ -20,17 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from newsarchive.extract.author_signed import copyright_holder, dateline_agency, signature
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
     TextScan,
     after_label,
-    copyright_holder,
-    dateline_agency,
     excluded,
     press_contact,
     script_author,
-    signature,
 )
 from newsarchive.extract.author_text import byline_names as _names
 from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX
