@@ -264,3 +264,95 @@ def test_archive_link_text_gives_the_name() -> None:
 def test_press_contact_label_and_person_in_one_paragraph() -> None:
     after = "<p>Kontakt:<br>Ole Sand<br>E-Mail: presse@example.org</p>"
     assert authors(page(after=after)) == ["Ole Sand"]
+
+
+def test_copyright_holder_only_on_the_persons_own_site_or_signed_text() -> None:
+    footer = "<footer><p>© 2021 Lena Marquardt</p></footer>"
+    # the domain or a path segment spells the name: a personal site or profile page
+    assert authors(page(after=footer), "https://lenamarquardt.example/2021/05/notes") == [
+        "Lena Marquardt"]
+    assert authors(page(after=footer), "https://writers.example/lena-marquardt/") == [
+        "Lena Marquardt"]
+    # a news site's footer: no author (it names the company or a photographer)
+    assert authors(page(after=footer)) == []
+    for credit in ("© Getty Images", "© 2022 Fotoagentur Nord/Ole Hansen", "© KNA",
+                   "© Stadt Musterhausen", "© 2020 Landesverband Nord GmbH"):
+        assert authors(page(after=f"<footer><p>{credit}</p></footer>"),
+                       "https://musterhausen.example/news/1") == []
+    # "© 2019 Jane Doe" as the paragraph right after the text signs the text itself
+    signed = PARA + "<p>© 2019 Lena Marquardt</p>"
+    assert authors(page(body=f"<div>{signed}</div>")) == ["Lena Marquardt"]
+    # ... but "© Getty Images" under a picture there is a photo credit
+    credit = PARA + "<p>© Getty Images</p>"
+    assert authors(page(body=f"<div>{credit}</div>")) == []
+
+
+def test_template_placeholders_and_bare_labels_are_no_names() -> None:
+    # a script's JSON state with the field's placeholder, a byline holding only its label
+    state = '<script>var cfg = {"author": "Name", "lang": "de"};</script>'
+    assert authors(page(body=state)) == []
+    assert authors(page(body='<div class="byline">Article by</div>')) == []
+    # a link to the members' directory is no author page's link
+    assert authors(page(body='<a href="/members/list">Member List</a>')) == []
+    assert authors(page(body='<div class="byline">By Ines Vogt</div>')) == ["Ines Vogt"]
+
+
+def test_bold_line_above_a_list_or_of_commas_is_no_signature() -> None:
+    url = "https://n.example.com/s"
+    body = ("<div>" + PARA + "<p><strong>Example costs</strong></p>"
+            "<ul><li>Price: 20 EUR</li></ul></div>")
+    assert authors(page(body=body), url) == []
+    body = "<div>" + PARA + "<p><b>Monday, Sunday, Thursday</b></p></div>"
+    assert authors(page(body=body), url) == []
+    body = "<div>" + PARA + "<p><b>Ines Vogt</b></p></div>"
+    assert authors(page(body=body), url) == ["Ines Vogt"]
+
+
+def test_author_meta_holding_the_sites_address_or_a_phrase_yields_to_the_byline() -> None:
+    byline = '<p class="byline">Von Ines Vogt</p>'
+    for value in ("Tagesblatt.de GmbH, Munich, Germany", "deinen Hochzeitsbloggern"):
+        head = f'<meta name="author" content="{value}">'
+        assert authors(page(head, byline)) == ["Ines Vogt"]
+    # with nothing else named, the meta value is still what the page has
+    assert authors(page('<meta name="author" content="deinen Hochzeitsbloggern">')) == [
+        "deinen Hochzeitsbloggern"]
+    # a list of people is no address
+    head = '<meta name="author" content="Mara Quist, Olle Brandt">'
+    assert authors(page(head, byline)) == ["Mara Quist", "Olle Brandt"]
+
+
+def test_author_meta_naming_the_json_ld_author_and_more_completes_the_list() -> None:
+    obj = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Mara Quist"}}
+    head = ld(obj) + '<meta name="author" content="Mara Quist, Olle Brandt">'
+    assert authors(page(head)) == ["Mara Quist", "Olle Brandt"]
+    # a meta naming someone else does not add to the structured author
+    head = ld(obj) + '<meta name="author" content="Olle Brandt">'
+    assert authors(page(head)) == ["Mara Quist"]
+
+
+def test_agency_credited_by_the_opening_dateline() -> None:
+    url = "https://regional.example.de/hamburg/fronten-verhaertet"
+    body = ("<div><p>Kiel (dpa/lno) – Nach dem Treffen bleiben die Fronten verhärtet. "
+            + "Die Gespräche gehen weiter. " * 8 + "</p></div>")
+    assert authors(page(body=body), url) == ["dpa/lno"]
+    body = "<div><p>WASHINGTON (AP) — The Senate passed the bill late on Tuesday.</p></div>"
+    assert authors(page(body=body), url) == ["AP"]
+    # a teaser in a related block, or a bracket that is no credit, names nobody
+    body = "<div><p>Paris (France) – The city hosts the games this summer.</p></div>"
+    assert authors(page(body=body), url) == []
+    body = ('<div class="related"><p>Kiel (dpa/lno) – Der Zug fällt aus.</p></div>'
+            "<div><p>Die Stadt (rund 250.000 Einwohner) plant neu.</p></div>")
+    assert authors(page(body=body), url) == []
+    # a byline wins over the dateline
+    body = ('<p class="byline">Von Ines Vogt</p><div><p>Kiel (dpa/lno) – Nach dem Treffen '
+            "bleiben die Fronten verhärtet.</p></div>")
+    assert authors(page(body=body), url) == ["Ines Vogt"]
+
+
+def test_caption_label_and_a_trailing_date_are_no_byline() -> None:
+    url = "https://n.example.com/s"
+    body = ("<div><p>Bild: Logo des <em>Finanzpreises</em> von <em>Bankblatt</em>, "
+            "<em>Versichern</em> und Morgen</p></div>")
+    assert authors(page(body=body), url) == []
+    body = "<div><p>Autorin: Ines Vogt, IFZ, Oktober 2008</p></div>"
+    assert authors(page(body=body), url) == ["Ines Vogt", "IFZ"]

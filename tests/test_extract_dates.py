@@ -176,3 +176,39 @@ def test_a_dated_byline_naming_the_modified_day_picks_it() -> None:
     body = body.replace("20. März", "18. März")
     rec = run(page(head, body, lang="de"), "https://tv.example.de/bericht-123")
     assert rec.published_at == "2021-03-16T17:16:10+01:00"
+
+
+def test_shown_modified_itemprop_is_an_update_not_the_publication() -> None:
+    # a shop's blog prints the hidden dateModified before the published stamp
+    body = ('<div><h1>Headline of the story</h1><time itemprop="dateModified" class="hidden">'
+            '2018-08-29 14:15:57</time><time itemprop="datePublished" datetime="2018-06-22 '
+            '10:20:00">22.06.2018 10:20</time></div>')
+    rec = run(page(body=body, lang="de"), "https://shop.example.de/blog-eintrag")
+    assert rec.published_at[:10] == "2018-06-22"
+
+
+def test_a_date_in_the_article_element_wins_over_a_generic_meta_date() -> None:
+    head = '<meta name="date" content="2021-12-20T11:02:44+01:00">'
+    body = ('<div class="article" itemscope itemtype="http://schema.org/Article">'
+            '<h2>Riesling posts win</h2><span class="date">27.01.2022</span></div>')
+    rec = run(page(head, body, lang="de"), "https://wein.example.de/meldungen/riesling")
+    assert (rec.published_at, rec.provenance["published_at"]) == ("2022-01-27", "generic")
+    # the page header's "today" box beside the logo is not the article's date
+    body = ('<header><h1><a href="/">Radiofunk</a></h1><span class="site-date">'
+            'Mittwoch, 26.02.2020</span></header>')
+    rec = run(page(head, body, lang="de"), "https://www.radiofunk.de/sendung-1")
+    assert rec.published_at == "2021-12-20T11:02:44+01:00"
+
+
+def test_first_written_date_naming_the_modified_day_picks_it() -> None:
+    # microdata says published 2004 and modified 2019; the page only shows the 2019 day
+    body = ('<div itemscope itemtype="http://schema.org/Recipe">'
+            '<meta itemprop="datePublished" content="01/01/2004">'
+            '<meta itemprop="dateModified" content="06/13/2019">'
+            '<div><div><header><h1>Easy upside-down cake</h1></header></div></div><p>'
+            + "A cake for every day. " * 10 + '</p></div><div><p>Updated June 13, 2019</p></div>')
+    rec = run(page(body=body), "https://recipes.example.com/cake")
+    assert rec.published_at == "2019-06-13"
+    # a written day naming no declared date changes nothing
+    rec = run(page(body=body.replace("June 13", "June 14")), "https://recipes.example.com/cake")
+    assert rec.published_at == "2004-01-01"

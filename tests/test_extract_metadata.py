@@ -328,7 +328,10 @@ def test_site_name_in_author_meta_yields_to_a_person_byline() -> None:
 
 def test_copyright_holder_on_a_personal_site_is_the_last_resort() -> None:
     body = '<footer><p>Copyright (c) 2012- Gregory Szorc. All rights reserved.</p></footer>'
-    assert run(page(body=body)).authors == ["Gregory Szorc"]
+    assert run(page(body=body), "https://gregoryszorc.example/blog/2020/01/13/post"
+               ).authors == ["Gregory Szorc"]
+    # on a news site the footer's holder is a company or a photographer, not the writer
+    assert run(page(body=body)).authors == []
     body = '<footer><p>© 2024 Example Media GmbH</p></footer>'
     assert run(page(body=body)).authors == []
 

@@ -1,6 +1,6 @@
 """Authors in running text: the names under labels ("By", "Ein Beitrag von", "Redaktion:",
-"责任编辑："), signed under the article, in a script's JSON state or a copyright line; and the
-helpers every author rule shares (where names are not the article's, splitting a byline).
+"责任编辑："), a press release's contact, a script's JSON state; and the helpers every author
+rule shares (where names are not the article's, splitting a byline).
 
 These rules read text, not structure: metadata_authors asks them when structured data and
 byline-classed elements named nobody.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -30,9 +29,6 @@ _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 DIGIT = re.compile(r"\d")
 _TEXTS = etree.XPath("//body//text()")
 _HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:\(c\)|©)?\s*(?:\d{4}\s*(?:[-–]\s*(?:\d{4})?)?\s*)?(?:by\s+)?"
-    r"([^\W\d_][^|•·.,©\d]{2,40}?)\s*(?:$|[|•·.,]|\d|all rights|alle rechte)", re.I)
 ORG_WORDS = re.compile(r"\b(?:gmbh|ag|inc|ltd|llc|verlag|media|medien|news|zeitung|group|"
                        r"gruppe|e\.?\s?v|s\.?a|press|presse|online|magazin|redaktion|team)\b",
                        re.I)
@@ -105,8 +101,25 @@ def byline_names(values: list[str]) -> list[str]:
     if any("/" in v for v in out):
         # "dpa/lno", "AFP/The Local": one credit (desk and agency), as the page prints it
         out = [_CREDIT_SLASH.sub(_join_credit, v) for v in out]
-        return [n.replace(_SLASH, "/") for n in split_names(out) if not _DEGREE.fullmatch(n)]
-    return [n for n in split_names(out) if not _DEGREE.fullmatch(n)]
+        return [n.replace(_SLASH, "/") for n in split_names(out) if _kept(n)]
+    return [n for n in split_names(out) if _kept(n)]
+
+
+# What a template prints where no name was filled in: a field placeholder ("Name", "Your
+# name"), the label alone ("Article by", "Ein Beitrag von"), a link to the list of members
+_PLACEHOLDER = re.compile(r"(?:your |ihr |votre |su )?name|vorname nachname|first ?name "
+                          r"last ?name|(?:member|author|user)s? list|(?:mitglieder|autoren)liste|"
+                          r"all (?:authors|members)|alle (?:autoren|mitglieder)", re.I)
+_LABEL_ONLY = re.compile(r"\s(?:by|von|par|por|door)$", re.I)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _kept(name: str) -> bool:
+    # a year is no part of a name: "Jane Doe, IFZ, Oktober 2008" ends with the date
+    return not (_DEGREE.fullmatch(name) or _PLACEHOLDER.fullmatch(name)
+                or _LABEL_ONLY.search(name) or _YEAR.search(name))
 
 
 # "04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", "06.11.2023 13:30 von Jane Doe"
@@ -195,6 +208,9 @@ def _name_after(text: Any, label: str) -> str:
     return label
 
 
+# a caption's label: what follows describes a picture ("Bild: Logo des Preises von <em>X")
+_CAPTION_LABEL = re.compile(r"(?:bild|foto|photo|image|abb\.?|abbildung|grafik|illustration)"
+                            r"\s*:", re.I)
 _META_CLASS = re.compile(r"meta|byline|author|posted|entry-info|post-info", re.I)
 _USER_NAME = re.compile(r"[a-z][a-z0-9_.-]{3,30}")
 
@@ -216,8 +232,9 @@ def after_label(scan: TextScan) -> list[str]:
         value = clean(str(text))
         if text.is_tail and (holder := parent.getparent()) is not None:
             whole = clean(holder.text_content())
-            if _NOT_AUTHOR_LABEL.search(whole[:max(whole.find(value), 0)][-40:]):
-                continue  # "Theme: <a>Wilson</a> by Themegraphy"
+            before = whole[:max(whole.find(value), 0)]
+            if _NOT_AUTHOR_LABEL.search(before[-40:]) or _CAPTION_LABEL.match(before):
+                continue  # "Theme: <a>Wilson</a> by Themegraphy", "Bild: Logo des X von <em>Y"
             if value[:1].islower() and (len(whole) > 300 or holder.tag in _HEADINGS):
                 continue  # "<h2>Vorteile beim <b>Leasing</b> von Firmenwagen</h2>": prose
         if m := _DATE_THEN_NAME.match(value):
@@ -260,39 +277,6 @@ def script_author(doc: Document) -> list[str]:
     return []
 
 
-_EMPHASIS = {"strong", "b", "em", "i"}
-
-
-_SOURCE_LABEL = re.compile(r"^(?:quelle|source|fuente)\s*:\s*", re.I)
-
-
-def signature(doc: Document) -> list[str]:
-    """A name signed under the article: the last paragraph of its block holding only a
-    bold or italic two- or three-word name ("<p><strong>Jane Doe</strong></p>"). Read only
-    when no other rule found an author."""
-    for para in doc.tree.iter("p"):
-        if len(para) != 1 or (para.text or "").strip() or (para[0].tail or "").strip():
-            continue
-        inner = para[0]
-        while inner.tag in _EMPHASIS and len(inner) == 1 and not (inner.text or "").strip():
-            inner = inner[0]
-        if inner.tag not in _EMPHASIS:
-            continue
-        # "Quelle: dpa/ls" signed under the article: the agency credit is the byline
-        text = _SOURCE_LABEL.sub("", clean(para.text_content()))
-        if not 2 <= len(text.split()) <= 3 or DIGIT.search(text) or excluded(para):
-            continue
-        later = para.getnext()
-        while later is not None and not clean(later.text_content()):
-            later = later.getnext()
-        if later is not None and later.tag == "p":
-            continue  # more text follows: a subheading, not a signature
-        name = text.title() if text.isupper() else text
-        if looks_like_name(name) and not ORG_WORDS.search(name):
-            return [name]
-    return []
-
-
 # from the label's element on, the label first: its tail and what follows, or its own text,
 # its children's ("<p>Kontakt:<br>Jane Doe<br>Tel. ...</p>") and what follows
 _AFTER_TAIL = etree.XPath("following::text()[normalize-space()][position() <= 5]")
@@ -313,22 +297,4 @@ def press_contact(scan: TextScan) -> list[str]:
                     and not ORG_WORDS.search(line)
                     and any(_PHONE_OR_MAIL.search(rest) for rest in following[j + 1:])):
                 return [line]
-    return []
-
-
-def copyright_holder(doc: Document, publishers: Container[str]) -> list[str]:
-    """A person named as the copyright holder: the author of a personal site."""
-    for text in doc.tree.xpath("//body//text()[contains(., '©') or contains(., '(c)') or "
-                               "contains(., 'Copyright') or contains(., 'COPYRIGHT') or "
-                               "contains(., '(C)')]")[-3:]:
-        m = _COPYRIGHT.search(clean(str(text)))
-        if not m:
-            continue
-        name = clean(m.group(1))
-        if name.isupper():
-            name = name.title()
-        words = name.split()
-        if (2 <= len(words) <= 3 and looks_like_name(name) and not ORG_WORDS.search(name)
-                and name not in publishers):
-            return [name]
     return []

@@ -8,8 +8,9 @@ Order: site file; JSON-LD Person (a byline that names the same people and more c
 byline showing the display name of a JSON-LD user name replaces it); article:author; microdata;
 author meta (a value naming the site or its publisher only falls back); byline-classed elements;
 text that opens with a byline word ("By", "Von", ...) or follows a label; links to an author
-page; JSON state in scripts; a signature; then organizations; a person named as the copyright
-holder (personal sites). The text rules live in author_text. At every layer a value naming only
+page; JSON state in scripts; a signature, a press contact or an agency dateline; then
+organizations; a person named as the copyright holder (personal sites, signed texts). The text
+rules live in author_text, the last resorts in author_signed. At every layer a value naming only
 the site itself (its og:site_name, publisher or domain, however spelled) falls back instead.
 """
 
@@ -20,16 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from newsarchive.extract.author_signed import copyright_holder, dateline_agency, signature
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
     TextScan,
     after_label,
-    copyright_holder,
     excluded,
     press_contact,
     script_author,
-    signature,
 )
 from newsarchive.extract.author_text import byline_names as _names
 from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX
@@ -230,6 +230,28 @@ class _Publishers:
         return all(n in self for n in names)
 
 
+_DOMAIN_NAME = re.compile(r"\w\.(?:[a-z]{2,3}|info|online)\b", re.I)
+
+
+def _site_address(value: str, publishers: _Publishers) -> bool:
+    """"Example.de GmbH, Munich, Germany", "Example News, London": the site and where it is,
+    written into the author meta by a template; no list of people."""
+    head, *rest = [clean(x) for x in value.split(",")]
+    return bool(rest) and all(len(x.split()) == 1 for x in rest) and bool(
+        head in publishers or ORG_WORDS.search(head) or _DOMAIN_NAME.search(head))
+
+
+def _prose(name: str) -> bool:
+    """"deinen Hochzeitsbloggern" ("your wedding bloggers"): words of a sentence, no name."""
+    words = name.split()
+    return len(words) > 1 and words[0].islower() and words[0] not in _LOWER_START
+
+
+# names that may start in lower case: particles ("van der Berg") and agency credits
+_LOWER_START = {"von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos",
+                "ten", "ter", "zu", "al", "bin", "dpa", "afp", "apa", "kna", "epd", "sda"}
+
+
 def _refine(names: list[str], bylines: list[str], structured: bool = False) -> list[str]:
     """Structured names checked against the visible byline: a byline naming the same people
     and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
@@ -273,7 +295,10 @@ def authors(p: _Page) -> Found:
     ld_names = {fold(n) for n in names}
     if names:
         if person and not publishers.all(names):
-            return _refine(names, bylines, structured=True), "json-ld"
+            # an author meta listing the same people and more completes the list too
+            metas = [v for key in AUTHOR_META[1:] for v in doc.meta.get(key, [])
+                     if "://" not in v]
+            return _refine(names, bylines + metas, structured=True), "json-ld"
         fallback = names, "json-ld"  # an Organization: look for a person's byline first
     og = [v for v in doc.meta.get("article:author", []) if "://" not in v]
     if names := _names(og):
@@ -292,7 +317,8 @@ def authors(p: _Page) -> Found:
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(n in publishers or ORG_WORDS.search(n) for n in names):
+            if all(n in publishers or ORG_WORDS.search(n) or _prose(n) for n in names) or any(
+                    _site_address(v, publishers) for v in values):
                 # the site's own or a company name: another author meta may name a person
                 fallback = fallback or (names, "meta")
                 continue
@@ -314,7 +340,8 @@ def authors(p: _Page) -> Found:
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := signature(doc) or press_contact(scan)):
+    if not fallback and (names := signature(doc) or press_contact(scan)
+                         or dateline_agency(doc)):
         return names, "generic"
     if fallback:
         return fallback

@@ -120,9 +120,9 @@ def _stamp(p: _Page) -> tuple[str, str] | None:
     return None
 
 
-def _first_text(p: _Page) -> tuple[str, str] | None:
+def _first_text(p: _Page, in_article: bool = False) -> tuple[str, str] | None:
     """The first absolute date in a date-, byline- or meta-classed element."""
-    for raw in date_texts(p.doc):
+    for raw in date_texts(p.doc, in_article):
         if (iso := dates.parse(raw, p.now, lang=p.lang, slow=False)) and not is_relative(raw):
             return iso, raw
     return None
@@ -152,12 +152,17 @@ def published(p: _Page) -> Found:
             elif weak and not shown[2] and not is_relative(shown[1]):
                 return shown[:2], "generic"
         elif not shown:
-            if weak and (stamp := _stamp(p)) and stamp[0][:10] != best.day:
-                return stamp, "generic"
+            # the first <time> stamp, else the first date-classed text in the article's
+            # element ("<div itemtype=.../Article>...<span class=date>")
+            if weak and (seen := _stamp(p) or _first_text(p, in_article=True)) and (
+                    seen[0][:10] != best.day):
+                return seen, "generic"
             # no date at the headline, but the page's first <time> or dated byline names the
             # day of a declared modification: the site shows that one as its date
+            # (else the first date written in the text: "Updated June 13, 2019" on a recipe)
             mods = {c.day for c in cands if not c.published} - {c.day for c in pubs}
-            if mods and (seen := _stamp(p) or _first_text(p)) and seen[0][:10] in mods:
+            if mods and (seen := _stamp(p) or _first_text(p) or first_date(
+                    p.doc, p.now, p.lang)) and seen[0][:10] in mods:
                 best = next(c for c in cands if c.day == seen[0][:10])
         fixed = dates.reconcile_with_url(best.iso, p.doc.url)
         if fixed != best.iso:

@@ -183,10 +183,18 @@ def _joined(node: etree._Element) -> str:
     return out
 
 
-def date_texts(doc: Document) -> Iterator[str]:
-    """Short texts of date-, byline- and meta-classed elements that hold a digit."""
+_IN_ARTICLE = etree.XPath("ancestor::*[self::article or self::main or @role='main' or "
+                         "contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]")
+
+
+def date_texts(doc: Document, in_article: bool = False) -> Iterator[str]:
+    """Short texts of date-, byline- and meta-classed elements that hold a digit (only those
+    inside the article's element when `in_article`: a page header's "Mittwoch, 26.02.2020"
+    is the day the page was rendered)."""
     n = 0
     for node in doc.tree.xpath(_DATE_CLASS):
+        if in_article and not _IN_ARTICLE(node):
+            continue
         text = clean(_joined(node))
         if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text) \
                 and not _MEMBER.search(text):
@@ -249,8 +257,9 @@ def shown_date(doc: Document, now: datetime,
                     break
                 if piece and len(piece) <= 120 and _DIGIT.search(piece):
                     found = dates.find_in_text(piece.strip(), now, lang)
-                    # an element's own text is labelled by its class too (hAtom "updated")
-                    label = f"{node.get('class')} {piece}" if own else piece
+                    # an element's own text is labelled by its class and itemprop too (hAtom
+                    # "updated", <time itemprop="dateModified">2018-08-29</time>)
+                    label = f"{node.get('class')} {node.get('itemprop')} {piece}" if own else piece
             if not found or _in_menu(node):
                 continue
             if not _UPDATE.search(label[:60]):
