@@ -26,6 +26,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from newsarchive.archive import OUTCOMES, Archive, ArchiveError
+from newsarchive.captures import capture_id
 from newsarchive.revisit import policy_from
 from newsarchive.schedule import record_item_fetches
 
@@ -198,6 +199,9 @@ class StorePipeline:
         if self.archive is None:  # closed under them: not stored
             results: list[Any] = [ArchiveError("the archive was closed")] * len(batch)
         else:
+            for item, _ in batch:  # their captures rows commit first (captures.py)
+                if "capture_id" in item:
+                    item["capture_id"] = capture_id(item["capture_id"])
             results = self.archive.store_many([it for it, _ in batch], self._record_fetches)
             logger.debug("committed a batch of %d item(s)", len(batch))
         for (item, done), result in zip(batch, results, strict=True):
