@@ -183,10 +183,16 @@ class StorePipeline:
     def _backing_out(self) -> bool:
         # Scrapy stops fetching while the responses being processed exceed
         # SCRAPER_SLOT_MAX_ACTIVE_SIZE (5 MB); items waiting for a batch hold theirs, so with
-        # big pages a batch would only ever be completed by the timer: commit now instead.
+        # big pages a batch would only ever be completed by the timer: commit now when the
+        # batch holds at least half of those responses. Not sooner: when most of them are
+        # pages still being extracted (a worker slower than the downloads, the usual case),
+        # their items come next, and committing each alone (611 of 700 batches in a 1,000-page
+        # bench crawl) costs the store ~3x per record what batches of 25-50 do.
         scraper = getattr(self._engine(), "scraper", None)
         slot = getattr(scraper, "slot", None)
-        return bool(slot is not None and slot.needs_backout())
+        if slot is None or not slot.needs_backout():
+            return False
+        return 2 * len(self._pending) >= len(getattr(slot, "active", ()))
 
     def flush(self) -> None:
         """Commit the pending items in one transaction and release them."""
