@@ -57,6 +57,11 @@ DOWNLOADER_MIDDLEWARES = {
     "newsarchive.middlewares.RedirectLoopMiddleware": 610,  # outside RedirectMiddleware (600)
     # Raw WARC captures of every response (newsarchive/captures.py), next to the downloader.
     "newsarchive.captures.CaptureMiddleware": 950,
+    # Scrapy's, cheaper per response (middlewares.py), in their places.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsarchive.middlewares.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "newsarchive.middlewares.HttpProxyMiddleware": 750,
 }
 NEWSARCHIVE_CAPTURES = True  # off: NEWSARCHIVE_CAPTURES=False or --no-captures
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
