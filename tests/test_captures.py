@@ -192,3 +192,19 @@ def test_capture_rows_commit_in_batches_before_the_article_needs_them(tmp_path: 
     mw.process_response(req, HtmlResponse(req.url, body=b"", request=req))
     mw.spider_closed(None, "finished")  # type: ignore[arg-type]
     assert len(rows()) == 9 and isinstance(capture_id(req.meta[META_KEY]), int)
+
+
+def test_a_capture_batch_that_cannot_be_written_leaves_items_unlinked(tmp_path: Path,
+                                                                       caplog) -> None:
+    db = tmp_path / "a.db"
+    crawler = get_crawler(settings_dict={"NEWSARCHIVE_DB": str(db),
+                                         "NEWSARCHIVE_CAPTURE_BATCH_SECONDS": "0"})
+    mw = CaptureMiddleware.from_crawler(crawler)
+    req = Request("http://a.example/1")
+    mw.process_response(req, HtmlResponse(req.url, body=b"<p>x</p>", request=req))
+    mw.archive.db.execute("ALTER TABLE captures RENAME TO captures_gone")  # writes now fail
+    assert capture_id(req.meta[META_KEY]) is None  # stored without a link, not lost
+    assert crawler.stats.get_value("newsarchive/capture_errors") == 1
+    assert "could not record 1 capture(s)" in caplog.text
+    assert repr(req.meta[META_KEY]) == "PendingCapture(id=None)"
+    mw.spider_closed(None, "finished")  # type: ignore[arg-type]
