@@ -186,7 +186,7 @@ class StorePipeline:
         # big pages a batch would only ever be completed by the timer: commit now when the
         # batch holds at least half of those responses. Not sooner: when most of them are
         # pages still being extracted (a worker slower than the downloads, the usual case),
-        # their items come next, and committing each alone (611 of 700 batches in a 1,000-page
+        # their items come next, and committing each alone (611 of ~660 batches in a 1,000-page
         # bench crawl) costs the store ~3x per record what batches of 25-50 do.
         scraper = getattr(self._engine(), "scraper", None)
         slot = getattr(scraper, "slot", None)

@@ -31,7 +31,8 @@ COOKIES_ENABLED = False
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks per response to handle its callback's output
 # (default 100: ~2 ms of the reactor per page here). A page yields one item at most, which may
 # wait for its store batch (pipelines.py), and its new links: two tasks let the links go on
-# while the item waits (8 -> 2: ~0.1 ms less per page, paired bench runs).
+# while the item waits (8 -> 2: crawl process 5.25 -> 5.12 ms/page, medians of 4 paired
+# bench runs under load: within the noise; 6 fewer tasks made per page).
 CONCURRENT_ITEMS = 2
 # Parse + extract in worker processes: a number, 0 (in this process) or "auto" (see pages.py).
 NEWSARCHIVE_EXTRACT_PROCESSES = "auto"
