@@ -8,6 +8,10 @@ or an HTTP date), else an exponential backoff: NEWSARCHIVE_RETRY_BACKOFF seconds
 doubled per attempt. A wait longer than NEWSARCHIVE_RETRY_AFTER_MAX (default 120 s) is not
 worth holding the request for: the page is given up with that reason (the next run gets it).
 Only this request waits; other requests and other hosts go on.
+
+Two of Scrapy's own, made cheaper per response with the same behaviour: `MetaRefreshMiddleware`
+(decodes every HTML page to look for a refresh tag) and `HttpProxyMiddleware` (re-reads the
+environment on every request whenever any *_proxy variable, no_proxy included, is set).
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from urllib.request import proxy_bypass
 
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware as _HttpProxyMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as _MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 logger = logging.getLogger(__name__)
@@ -126,3 +134,54 @@ class RedirectLoopMiddleware:
             self.crawler.stats.inc_value("newsarchive/redirect_loops")
             raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
+
+
+# Scrapy's meta refresh looks at the first 4,096 characters of the decoded text: at most 16 KB of
+# bytes in any ASCII-compatible encoding (UTF-8: 4 bytes a character at most).
+_REFRESH_WINDOW = 4 * 4096
+
+
+class MetaRefreshMiddleware(_MetaRefreshMiddleware):
+    """Scrapy's, which decodes every HTML page (and detects its encoding) to look for a
+    `<meta http-equiv="refresh">` (0.07-0.15 ms per bench page); a page whose first 16 KB do
+    not hold the word "refresh" has none, so it is passed on undecoded. Pages with NUL bytes
+    there (UTF-16/32: the word would not show as ASCII) still go through Scrapy's check."""
+
+    def process_response(self, request: Request, response: Response,
+                         spider: Any = None) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            head = response.body[:_REFRESH_WINDOW]
+            if b"\x00" not in head and b"refresh" not in head.lower():
+                return response
+        return super().process_response(request, response)
+
+
+class HttpProxyMiddleware(_HttpProxyMiddleware):
+    """Scrapy's, with urllib's `proxy_bypass(host)` answer kept per host: it re-reads the whole
+    environment on each call (~60 us), and Scrapy asks it for every request whenever a proxy
+    variable is set (no_proxy alone is enough). The proxies themselves are read once at
+    start by Scrapy too, so a host's answer does not change during a crawl."""
+
+    _MAX_HOSTS = 10_000
+
+    def __init__(self, auth_encoding: str | None = "latin-1") -> None:
+        super().__init__(auth_encoding)
+        self._bypass: dict[str, bool] = {}
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        if "proxy" not in request.meta and self.proxies:
+            parsed = urlparse_cached(request)
+            host = parsed.hostname
+            if parsed.scheme in ("http", "https") and host:
+                bypass = self._bypass.get(host)
+                if bypass is None:
+                    if len(self._bypass) >= self._MAX_HOSTS:
+                        self._bypass.clear()
+                    bypass = self._bypass[host] = bool(proxy_bypass(host))
+                creds, proxy_url, scheme = None, None, None
+                if not bypass and parsed.scheme in self.proxies:
+                    scheme = parsed.scheme
+                    creds, proxy_url = self.proxies[scheme]
+                self._set_proxy_and_creds(request, proxy_url, creds, scheme)
+                return None
+        return super().process_request(request)

@@ -308,7 +308,8 @@ class SiteSpider(scrapy.Spider):
 
     def _seen_urls(self, response: Response) -> list[str]:
         urls = list(response.meta.get("redirect_urls", [])) + [response.url]
-        urls += sorted(self._aliases.pop(normalize_url(response.request.url), ()))
+        if self._aliases:  # (normalizing the URL costs more than the rest of this item)
+            urls += sorted(self._aliases.pop(normalize_url(response.request.url), ()))
         return list(dict.fromkeys(urls))
 
     def _item(self, res: PageResult, response: Response) -> dict[str, Any]:

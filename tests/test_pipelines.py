@@ -222,3 +222,32 @@ def test_batched_items_wait_for_their_commit_with_their_fetch_state(tmp_path: Pa
     with Archive(db) as arc:
         assert arc.db["articles"].count == 3
         assert arc.summary()["last_run"]["new"] == 3
+
+
+def test_a_backed_out_scraper_commits_only_when_the_batch_holds_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrapy stops downloading while its scraper holds too many response bytes. Items waiting
+    for a batch hold theirs: when they are most of it, the batch commits at once; when the
+    scraper is full of pages still being extracted, their items come next (no 1-item batches)."""
+    timers: list[Any] = []
+    monkeypatch.setattr("newsarchive.pipelines.call_later",  # no event loop here: noted only
+                        lambda *a: timers.append(a) or type("T", (), {"cancel": lambda _: None})())
+    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=50)
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    slot = type("Slot", (), {})()
+    slot.active = set(range(10))  # 10 responses in the scraper, all over the limit
+    slot.needs_backout = lambda: True
+    crawler.engine = type("Engine", (), {"scraper": type("S", (), {"slot": slot})()})()
+    waiting = [store.process_item(article(n)) for n in range(4)]  # 4 of 10: wait
+    assert all(hasattr(w, "__await__") for w in waiting)
+    assert store.process_item(article(4)) is not None and not store._pending  # 5 of 10: commit
+    for w in waiting:
+        w.close()
+    slot.needs_backout = lambda: False
+    last = store.process_item(article(5))
+    assert hasattr(last, "__await__") and timers  # no back-out: the batch waits for its timer
+    store.close_spider()
+    last.close()
+    with Archive(tmp_path / "db" / "archive.db") as arc:
+        assert arc.db["articles"].count == 6
