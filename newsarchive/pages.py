@@ -53,6 +53,7 @@ class PageJob:
     want_article: bool
     feeds: bool  # list <link rel=alternate> feeds too (generic crawls)
     fetched_at: datetime
+    listed_published: str | None = None  # the date a sitemap or feed gave the URL
 
 
 @dataclass
@@ -76,7 +77,8 @@ def page_work(job: PageJob, profile: SiteProfile | None) -> PageResult:
     out = PageResult(base=doc.base_url)
     if job.want_article:
         try:
-            rec = extract_document(doc, profile=profile, fetched_at=job.fetched_at)
+            rec = extract_document(doc, profile=profile, fetched_at=job.fetched_at,
+                                   listed_published=job.listed_published)
             out.record = rec.to_dict()
             sig = signature(out.record.get("body"))
             out.signature = None if sig is None else sig.tobytes()

@@ -11,7 +11,7 @@ from typing import Any
 
 # Names of the layers that can give a field, most specific first (see `Record.provenance`).
 LAYERS = ("site", "json-ld", "opengraph", "microdata", "meta", "generic", "trafilatura", "url",
-          "htmldate")
+          "listing", "htmldate")
 
 
 @dataclass

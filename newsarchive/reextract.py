@@ -95,8 +95,8 @@ class Reextractor:
         return self.profiles.get(name) if name in self.profiles else find_by_url(
             url, self.profiles)
 
-    def _extract(self, capture_id: int, profile_name: str | None,
-                 fetched_at: str | None) -> dict[str, Any] | None:
+    def _extract(self, capture_id: int, profile_name: str | None, fetched_at: str | None,
+                 listed: str | None = None) -> dict[str, Any] | None:
         row = self.db.execute("SELECT warc_file, offset FROM captures WHERE id = ?",
                               [capture_id]).fetchone()
         if row is None:
@@ -105,12 +105,15 @@ class Reextractor:
         cap = read_capture(path, row[1])
         when = datetime.fromisoformat(fetched_at) if fetched_at else None
         rec = extract(cap.body, cap.url, profile=self._profile(profile_name, cap.url),
-                      headers=cap.headers, fetched_at=when)
+                      headers=cap.headers, fetched_at=when, listed_published=listed)
         return rec.to_dict()
 
     def _article_changes(self, aid: int, report: Report) -> _Changes:
         art = next(self.db.query("SELECT * FROM articles WHERE id = ?", [aid]))
         changes = _Changes(aid)
+        # a date the sitemap or feed gave is not in the capture: hand it to extraction again
+        listed = art["published_raw"] if json.loads(art["provenance"] or "{}").get(
+            "published_at") == "listing" else None
         for rev in list(self.db.query(
                 "SELECT id, revision, fetched_at, capture_id, content FROM revisions "
                 "WHERE article_id = ? ORDER BY revision", [aid])):
@@ -118,7 +121,8 @@ class Reextractor:
             if rev["capture_id"] is None:
                 report.no_capture += 1
                 continue
-            item = self._extract(rev["capture_id"], art["site_profile"], rev["fetched_at"])
+            item = self._extract(rev["capture_id"], art["site_profile"], rev["fetched_at"],
+                                 listed)
             if item is None:
                 report.no_capture += 1
                 continue
@@ -133,7 +137,7 @@ class Reextractor:
         if art["capture_id"] is None:
             report.no_capture += 1
             return changes
-        item = self._extract(art["capture_id"], art["site_profile"], art["fetched_at"])
+        item = self._extract(art["capture_id"], art["site_profile"], art["fetched_at"], listed)
         if item is None:
             report.no_capture += 1
             return changes

@@ -29,13 +29,13 @@ from scrapy.http import Request, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 from twisted.internet import defer
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
 from newsarchive.clusters import remember
 from newsarchive.extract.urls import absolutize, normalize_url
+from newsarchive.listings import NewsSitemap, feed_entries
 from newsarchive.pages import DEFAULT_TIMEOUT, PageJob, PagePool, PageResult, extract_processes
 from newsarchive.profiles import SiteProfile
 from newsarchive.schedule import Target, connect_readonly, known_urls, parse_time, targets
@@ -212,7 +212,7 @@ class SiteSpider(scrapy.Spider):
             except OSError as exc:
                 self.logger.warning("skipped sitemap %s: %s", response.url, exc)
                 return
-        sitemap = Sitemap(body)
+        sitemap = NewsSitemap(body)
         for entry in sitemap:
             loc = entry.get("loc")
             if not loc:
@@ -225,7 +225,7 @@ class SiteSpider(scrapy.Spider):
             if target and changed and (not target.last_fetched or changed > target.last_fetched):
                 yield self._revisit(target)  # the sitemap says it changed since our fetch
             else:
-                yield from self._follow(loc, response)
+                yield from self._follow(loc, response, listed=entry.get("publication_date"))
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         try:
@@ -235,11 +235,8 @@ class SiteSpider(scrapy.Spider):
             return
         if root is None:
             return
-        links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
-        links += root.xpath("//*[local-name()='entry']/*[local-name()='link']"
-                            "[not(@rel) or @rel='alternate']/@href")
-        for link in links:
-            yield from self._follow(link.strip(), response)
+        for link, published in feed_entries(root):
+            yield from self._follow(link, response, listed=published)
 
     async def parse_page(self, response: Response) -> list[Any]:
         """Parse, extract and list links (pages.py: maybe in a worker process), then route."""
@@ -248,7 +245,8 @@ class SiteSpider(scrapy.Spider):
                    for k, v in response.headers.items() if v}
         want = self._wants_article(response.url)
         res = await self._page_pool().run(PageJob(response.body, response.url, headers, want,
-                                                  self.profile is None, datetime.now(UTC)))
+                                                  self.profile is None, datetime.now(UTC),
+                                                  response.meta.get("na_listed")))
         if res.crash:
             stats.inc_value("newsarchive/extraction_crashes")
             self.logger.error("extraction failed on %s: %s", response.url, res.crash)
@@ -336,7 +334,10 @@ class SiteSpider(scrapy.Spider):
             return False
         return not parts.path.lower().endswith(_SKIP_EXT)
 
-    def _follow(self, url: str, response: Response, force: bool = False) -> Iterator[Request]:
+    def _follow(self, url: str, response: Response, force: bool = False,
+                listed: str | None = None) -> Iterator[Request]:
+        """A request for `url` unless it is out of scope, queued or stored; `listed` is the
+        publication date a sitemap or feed gives it (extraction's last resort for the date)."""
         if not self._in_scope(url):
             return
         prof = self.profile
@@ -360,6 +361,8 @@ class SiteSpider(scrapy.Spider):
                 self._aliases[key].add(url)
             return
         self._queued.add(key)
+        if listed:
+            meta["na_listed"] = listed
         if key != url and len(self._aliases) < _MAX_ALIASES:
             self._aliases.setdefault(key, set()).add(url)
         # dont_filter: `_queued` already dedupes what we request; Scrapy's filter would also

@@ -22,17 +22,23 @@ __all__ = ["Document", "PageError", "extract", "extract_document"]
 
 def extract(html: bytes | str, url: str, *, profile: SiteProfile | None = None,
             headers: Mapping[str, str] | None = None,
-            fetched_at: datetime | None = None) -> Record:
-    """Extract one record. Raises PageError (with a readable reason) for non-pages."""
+            fetched_at: datetime | None = None, listed_published: str | None = None) -> Record:
+    """Extract one record. Raises PageError (with a readable reason) for non-pages.
+    `listed_published`: the date a news sitemap or feed gave the URL, used only when the page
+    names none (provenance `listing`)."""
     if isinstance(html, str):
         doc = Document(html, url, "utf-8", headers)
     else:
         doc = Document.from_bytes(html, url, headers)
-    return extract_document(doc, profile=profile, fetched_at=fetched_at)
+    return extract_document(doc, profile=profile, fetched_at=fetched_at,
+                            listed_published=listed_published)
 
 
 def extract_document(doc: Document, *, profile: SiteProfile | None = None,
-                     fetched_at: datetime | None = None) -> Record:
+                     fetched_at: datetime | None = None,
+                     listed_published: str | None = None) -> Record:
+    if listed_published:
+        doc.listed_published = listed_published
     now = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     fields = fields_for(profile, doc.tree)
     rec = Record(

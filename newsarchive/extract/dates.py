@@ -11,12 +11,16 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 from newsarchive.extract.dates_local import find_date_text
 from newsarchive.extract.dates_local import parse_date as _fast_parse
 
 log = logging.getLogger(__name__)
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+# RFC 2822 with a zone, as RSS pubDate and some meta tags write it ("Tue, 11 Mar 2025 07:15 +0000")
+_RFC2822 = re.compile(r"^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}"
+                      r"(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)$")
 _HAS_DIGIT = re.compile(r"\d")
 _TIME_ONLY = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 _URL_DATE = re.compile(
@@ -130,6 +134,14 @@ def parse(raw: str | None, now: datetime, *, lang: str | None = None,
     raw = raw.strip()
     if not raw or not _HAS_DIGIT.search(raw) and not slow:
         return None
+    if _RFC2822.match(raw):  # feeds, HTTP-style meta: the offset matters, dateparser drops it
+        try:
+            dt = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            dt = None
+        if dt is not None:
+            iso = dt.replace(microsecond=0).isoformat()
+            return iso if _plausible(iso, now) else None
     if _EPOCH.match(raw):
         secs = int(raw[:10])
         iso = datetime.fromtimestamp(secs, UTC).replace(microsecond=0).isoformat()

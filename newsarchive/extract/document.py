@@ -111,6 +111,8 @@ class Document:
         self.text = text
         self.encoding = encoding
         self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+        # the publication date a sitemap or feed gave this URL (the date's last resort)
+        self.listed_published: str | None = None
         text = text.lstrip("\ufeff")
         if not text.strip():
             raise PageError("empty page")

@@ -9,7 +9,8 @@ declared dates are generic meta ones (<meta name=date>, dc.date), the shown day 
 UTC stamps are read in the publisher's own offset or zone before any day is compared.
 
 With nothing declared, the generic layers run from the surest to the last resort (headline
-date, hAtom, <time>, date-classed text, embedded JSON, URL, first written date, htmldate); a
+date, hAtom, <time>, date-classed text, embedded JSON, the URL's news sitemap or feed
+entry, URL, first written date, htmldate); a
 relative date ("vor 5 Stunden", read against the fetch time) yields to any absolute one.
 """
 
@@ -204,6 +205,10 @@ def _generic_dates(p: _Page, shown: tuple[str, str, bool] | None
             yield (iso, raw), "generic"
     if found := script_date(p.doc, p.now):
         yield found, "generic"
+    # the publisher's own date for the URL in its news sitemap or feed: surer than a date
+    # merely written in the page, and more precise than the URL's day
+    if (raw := p.doc.listed_published) and (iso := dates.parse(raw, p.now, lang=p.lang)):
+        yield (iso, raw), "listing"
     if found := dates.url_date_found(p.doc.url):
         yield found, "url"
     if found := first_date(p.doc, p.now, p.lang):
