@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from newsarchive.extract import body
-from newsarchive.extract.body_clean import block_text, clean_lines
+from newsarchive.extract.body_clean import block_text, clean_lines, drop_named_boxes
 from newsarchive.extract.document import Document
 from newsarchive.profiles import parse_profile
 from newsarchive.record import Record
@@ -278,3 +278,39 @@ def test_generic_body_leaves_out_a_factbox_inside_the_article() -> None:
     assert rec.provenance["body"] == "generic"
     assert "Paragraph 3 of the story" in (rec.body or "")
     assert "As many as a million" not in (rec.body or "")
+
+
+BOXED = f"""<html><body><article>
+  <h1>Storm hits the coast</h1>
+  <section class="editorial-disclosure"><p>This post contains references to products from our
+  advertisers. We may receive compensation when you click on links to those products.</p>
+  </section>
+  {"".join(para(n) for n in range(1, 9))}
+  <div class="cbx-Author"><div class="cbx-Author_Info"><p>Jane Roe is an editor for the
+  business desk and writes about harbours, shipping and the weather on the coast.</p></div></div>
+  {para(9)}
+  <div class="newsletter-signup"><p>Get the morning briefing in your inbox every day: sign in
+  with your address and we send you the five stories you need before breakfast.</p></div>
+</article></body></html>"""
+
+
+def test_trafilatura_fallback_leaves_out_author_box_disclosure_and_newsletter_box() -> None:
+    doc, rec = make(BOXED)
+    found = body._trafilatura(doc, [], rec.headline, [])
+    assert found is not None
+    text = found[0]
+    for n in range(1, 10):
+        assert f"Paragraph {n} of the story" in text
+    for junk in ("may receive compensation", "Jane Roe is an editor", "morning briefing"):
+        assert junk not in text
+
+
+def test_drop_named_boxes_keeps_a_wrapper_named_author_that_holds_the_article() -> None:
+    tree = lxml.html.fromstring(
+        f"<html><body><div class='post author-jane'><h1>T</h1>{para(1)}{para(2)}</div>"
+        "<div class='about-author'><p>Jane writes about storms.</p></div>after</body></html>")
+    drop_named_boxes(tree)
+    text = tree.text_content()
+    assert "Paragraph 1" in text and "Paragraph 2" in text
+    assert "Jane writes" not in text
+    assert text.endswith("after")  # the text after a removed box stays

@@ -21,6 +21,7 @@ from newsarchive.extract import site
 from newsarchive.extract.body_clean import (
     block_text,
     clean_lines,
+    drop_named_boxes,
     find_article_node,
     map_nodes,
     recover_lead,
@@ -110,6 +111,7 @@ def _trafilatura(doc: Document, exclude: list[Node], headline: str | None,
         parent = node.getparent()
         if parent is not None:
             parent.remove(node)
+    drop_named_boxes(tree)
     url = doc.url if "://" in doc.url else None
     result = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     text = getattr(result, "text", None) if result is not None else None

@@ -100,7 +100,7 @@ BOILERPLATE_CLASS = re.compile(
     r"comment|disqus|tags?-?list|post-?tags|\btags\b|signup|sign-up|cookie|consent|"
     r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
     r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer|"
-    r"fact-?box|info-?box",
+    r"fact-?box|info-?box|disclosure|disclaimer|\bauthor\b|\bautor\b|autor-?box",
     re.I)
 # Class/id fragments of the element holding the article text (WordPress entry-content, common
 # CMS and theme names; cf. trafilatura's BODY_XPATH): such a container scores higher.
@@ -110,10 +110,6 @@ CONTENT_CLASS = re.compile(
     r"text[-_]?content|field[-_]?(?:name[-_]?)?body|content[-_]?(?:body|main)|main[-_]?content|"
     r"rich[-_]?text|single[-_]?content|blog[-_]?content|wysiwyg|article__content",
     re.I)
-# Elements dropped before the text extractor sees them.
-PRUNE_TAGS = ("figure", "figcaption", "aside", "nav", "footer", "form", "button", "noscript",
-              "iframe", "svg", "template", "dialog", "select", "textarea", "input", "label")
-
 # Lines dropped from the extracted text: photo credits and captions in text form.
 CREDIT_LINE = re.compile(
     r"^\s*(?:\(?\s*(?:photo|foto|fotos|photos|фото|фота|bild|image|picture|credit|"
