@@ -314,3 +314,35 @@ def test_drop_named_boxes_keeps_a_wrapper_named_author_that_holds_the_article() 
     assert "Paragraph 1" in text and "Paragraph 2" in text
     assert "Jane writes" not in text
     assert text.endswith("after")  # the text after a removed box stays
+
+
+def linked_para(n: int) -> str:
+    return (f"<p>Entry {n}: the <a href='/w/a{n}'>spell</a> was taught at the "
+            f"<a href='/w/s{n}'>school</a> by <a href='/w/t{n}'>the teacher</a> in the "
+            f"<a href='/w/c{n}'>charms class</a> of the <a href='/w/y{n}'>sixth year</a>.</p>")
+
+
+@pytest.mark.parametrize("container", ["div class='entry-content'", "div class='mw-parser-output'",
+                                       "div itemprop='articleBody'"])
+def test_link_rich_body_named_as_content_is_not_left_out_as_a_related_block(
+        container: str) -> None:
+    # wiki and glossary pages link every other word: the related-block finder may take the
+    # whole text for a link list, but a container named as the article body is the article
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><h1>Storm hits the coast</h1>"
+            f"<{container}>{''.join(linked_para(n) for n in range(1, 9))}</div>"
+            "<ul class='site-map'>"
+            + "".join(f"<li><a href='/p{n}'>Another page of the site, number {n}</a></li>"
+                      for n in range(60)) + "</ul></body></html>")
+    doc, rec = make(html)
+    node = doc.tree.xpath("//h1/following-sibling::div")[0]
+    body.fill_body(doc, rec, None, {}, [node])
+    assert "Entry 1: the spell" in (rec.body or "") and "Entry 8" in (rec.body or "")
+
+
+def test_a_related_block_is_still_left_out() -> None:
+    html = (f"<html><body><h1>Storm hits the coast</h1><div class='story'>"
+            f"{''.join(para(n) for n in range(1, 6))}</div><div class='more-stories'>"
+            f"{''.join(linked_para(n) for n in range(1, 4))}</div></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, doc.tree.xpath("//div[@class='more-stories']"))
+    assert "Paragraph 5" in (rec.body or "") and "Entry 1" not in (rec.body or "")

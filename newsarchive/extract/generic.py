@@ -108,7 +108,8 @@ CONTENT_CLASS = re.compile(
     r"article[-_]?(?:body|content|text)|articlebody|entry[-_]?(?:content|body)|"
     r"post[-_]?(?:body|content|text|entry)|story[-_]?(?:body|content|text)|body[-_]?text|"
     r"text[-_]?content|field[-_]?(?:name[-_]?)?body|content[-_]?(?:body|main)|main[-_]?content|"
-    r"rich[-_]?text|single[-_]?content|blog[-_]?content|wysiwyg|article__content",
+    r"rich[-_]?text|single[-_]?content|blog[-_]?content|wysiwyg|article__content|"
+    r"mw-parser-output|mw-content-text",  # MediaWiki (Wikipedia, Fandom and other wikis)
     re.I)
 # Lines dropped from the extracted text: photo credits and captions in text form.
 CREDIT_LINE = re.compile(
