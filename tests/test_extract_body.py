@@ -346,3 +346,17 @@ def test_a_related_block_is_still_left_out() -> None:
     doc, rec = make(html)
     body.fill_body(doc, rec, None, {}, doc.tree.xpath("//div[@class='more-stories']"))
     assert "Paragraph 5" in (rec.body or "") and "Entry 1" not in (rec.body or "")
+
+
+def test_generic_body_keeps_a_pull_quote_in_a_cms_widget_block() -> None:
+    html = (f"<html><body><h1>Storm hits the coast</h1><div class='story'>"
+            f"{para(1)}{para(2)}<div class='widget quote'><h6>«We had never seen the water "
+            "come up so fast», said the harbour master on Wednesday morning.</h6></div>"
+            f"{para(3)}<div class='widget click-to-tweet-quote'><p>Tweet this: the water came "
+            f"up so fast that nobody had time to move the boats.</p></div>{para(4)}"
+            "</div></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    text = rec.body or ""
+    assert "We had never seen the water come up so fast" in text
+    assert "Paragraph 4" in text and "Tweet this" not in text
