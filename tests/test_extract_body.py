@@ -360,3 +360,27 @@ def test_generic_body_keeps_a_pull_quote_in_a_cms_widget_block() -> None:
     text = rec.body or ""
     assert "We had never seen the water come up so fast" in text
     assert "Paragraph 4" in text and "Tweet this" not in text
+
+
+@pytest.mark.parametrize("line", [
+    "View this post on Instagram", "A post shared by Harbour Watch (@harbourwatch)",
+    "Sieh dir diesen Beitrag auf Instagram an", "Ein Beitrag geteilt von Jane Roe (@janeroe)",
+    "Tags: storm, coast, harbour", "Schlagwörter: Sturm Küste Hafen",
+    "Filed under: Weather | Tags: storm", "Kategorie: Wetter", "Seite 1 von 12 1 2 3 » Letzte »",
+    "Page 2 of 5", "Facebook Twitter WhatsApp E-Mail", "Teilen:", "twitter",
+])
+def test_clean_lines_drops_embed_placeholders_taxonomy_pagination_and_share_names(
+        line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+@pytest.mark.parametrize("line", [
+    "The mayor posted a video of the flooded pier on Instagram on Wednesday.",
+    "Tags on the boats were checked by the harbour police after the storm.",
+    "Page 3 of the report lists every damaged house.",
+    "Twitter users shared pictures of the waves all night.",
+])
+def test_clean_lines_keeps_sentences_that_mention_networks_tags_or_pages(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert line in clean_lines(text)

@@ -88,6 +88,23 @@ _PITCH = re.compile(
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
     r"support (?:our|us)|unterstütze|would you consider supporting", re.I)
 
+_SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|telegram|e-?mail|"
+           r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
+# Page furniture that reaches the text as a line of its own: embed placeholders ("View this
+# post on Instagram", "A post shared by X (@x)"), taxonomy lines ("Tags: ...", "Abgelegt
+# unter: ..."), pagination ("Seite 1 von 35 1 2 3 »") and share bars that are only network
+# names. Whole-line matches of short lines: a sentence about Instagram or page 3 stays.
+_UI_LINE = re.compile(
+    r"^(?:view this post on instagram|sieh dir diesen beitrag auf instagram an|"
+    r"voir cette publication sur instagram|ver esta publicación en instagram|"
+    r"visualizza questo post su instagram|a post shared by|ein beitrag geteilt von|"
+    r"une publication partagée par|una publicación compartida por|un post condiviso da|"
+    r"(?:[^|:]{0,40}\|\s*)?(?:tags?|schlagwörter|schlagworte|stichwörter|kategorien?|"
+    r"categories|category|catégories?|categorías?|etiquetas|filed under|posted in|"
+    r"abgelegt unter|veröffentlicht in|themen)\s*:|"
+    r"(?:seite|page|página|pagina|strona)\s+\d+\s+(?:von|of|de|di|z|sur)\s+\d+\b|"
+    + _SOCIAL + r"(?:[\s,|·•/]+" + _SOCIAL + r")*\W*$)", re.I)
+
 
 def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` without re.I, for lower-cased text (its literals must be lower case)."""
@@ -96,12 +113,13 @@ def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 
 # The line filters below, as they run: (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE,
-# _CREDIT_IN_LINE, _PITCH, NOTICE_LINE). A line of Latin letters (U+0000-U+024F) without µ, İ,
-# ı, ſ gets the same answers from the re.I-free twins run on line.lower(): there str.lower()
-# is the simple lower case re.I compares and no letter has another re.I twin (checked over
-# those code points against re._casefix). 2-6x faster (NOTICE_LINE 18.6 -> 5.5 us a line).
-_FILTERS_I = (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE, _CREDIT_IN_LINE, _PITCH,
-              NOTICE_LINE)
+# _UI_LINE, _CREDIT_IN_LINE, _PITCH, NOTICE_LINE). A line of Latin letters (U+0000-U+024F)
+# without µ, İ, ı, ſ gets the same answers from the re.I-free twins run on line.lower(): there
+# str.lower() is the simple lower case re.I compares and no letter has another re.I twin
+# (checked over those code points against re._casefix). 2-6x faster (NOTICE_LINE 18.6 -> 5.5
+# us a line).
+_FILTERS_I = (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE, _UI_LINE, _CREDIT_IN_LINE,
+              _PITCH, NOTICE_LINE)
 _FILTERS_LOW = tuple(_lowered(p) for p in _FILTERS_I)
 _NOT_LATIN = re.compile("[^\x00-\u024f]|[\u00b5\u0130\u0131\u017f]")
 
@@ -126,12 +144,12 @@ def clean_lines(text: str, links: bool = False) -> str:
                 probe, filters = line, _FILTERS_I
             else:
                 probe, filters = line.lower(), _FILTERS_LOW
-            tail, credit, promo, date_only, credit_in, pitch, notice = filters
+            tail, credit, promo, date_only, ui, credit_in, pitch, notice = filters
             if len(line) <= 60 and tail.match(probe) and i >= 0.5 * len(lines) \
                     and len(out) >= 2:
                 break
             if len(line) <= 200 and (credit.match(probe) or promo.match(probe)
-                                     or date_only.match(probe)):
+                                     or date_only.match(probe) or ui.match(probe)):
                 continue
             if credit_in.search(probe) or pitch.search(probe) or notice.search(probe):
                 continue
