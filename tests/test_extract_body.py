@@ -384,3 +384,25 @@ def test_clean_lines_drops_embed_placeholders_taxonomy_pagination_and_share_name
 def test_clean_lines_keeps_sentences_that_mention_networks_tags_or_pages(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
     assert line in clean_lines(text)
+
+
+@pytest.mark.parametrize("line", [
+    "Photo Source: Jane Roe from Pexels.", "Photocredits HARBOURCO: Jane Roe", "Bildnachweis:",
+    "Beitragsbild via Unsplash.", "Photo by Jane Roe on Unsplash", "(Symbolbild)",
+    "Der Hafen nach dem Sturm. (Symbolfoto) Bildrechte: IMAGO",
+    "Der Hafen am Mittwochmorgen / picture alliance", "Illustrationen / Fotos: Jane Roe",
+])
+def test_clean_lines_drops_image_credits(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+@pytest.mark.parametrize("line", [
+    "Die Bildrechte an den Fotos vom Sturm liegen bei den Lesern, sagte die Redaktion.",
+    "The photo by the harbour master shows the pier under water.",
+    "Die Agentur dpa meldete am Abend weitere Schäden an der Küste.",
+    "Bilder von der überfluteten Promenade zeigen das Ausmaß der Schäden.",
+])
+def test_clean_lines_keeps_sentences_about_photos_and_agencies(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert line in clean_lines(text)

@@ -79,10 +79,21 @@ _MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
 # A line that is one link with headline-length text (not an address, not mailto:).
 _ONLY_LINK = re.compile(
     r"^[-•*·>\s]*\[(?!https?:|www\.)([^\[\]]{12,160})\]\((?!mailto:)[^)]*\)[\s|·•]*$")
-# A credit or a caption marker anywhere in a short line: "... (Foto: X)", "© AFP / X".
+# A credit or a caption marker anywhere in a short line: "... (Foto: X)", "© AFP / X",
+# "(Symbolbild)", "Photo Source: X from Pexels", "... / picture alliance", "Bild via Unsplash",
+# "Illustrationen / Fotos: X".
 _CREDIT_IN_LINE = re.compile(
     r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|fuente|"
-    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$", re.I)
+    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
+    r"(?:^|[\s(])(?:symbolbild|symbolfoto|bildrechte|bildnachweis|bildquelle|fotonachweis|"
+    r"image credits?|photo ?credits?)\s*(?:[:)]|$)|"
+    r"^(?:photo|foto|image|bild)[- ]?(?:credits?|source|quelle|nachweis)\b|"
+    r"^(?:illustrationen?|fotos?|photos?|bilder?|grafik)(?:\s*/\s*(?:illustrationen?|fotos?|"
+    r"photos?|bilder?|grafik))+\s*:|"
+    r"\s/\s?(?:picture[- ]alliance|imago|dpa|getty ?images|istock(?:photo)?|shutterstock|"
+    r"adobe ?stock)\b[^.!?]{0,30}$|(?:via|from|on|auf|von|bei)\s+(?:unsplash|pexels|pixabay)\.?$|"
+    r"^(?:(?:beitrags|titel|header|cover)?bild(?:er)?|photos?|fotos?|images?)\s+(?:via|by)\s",
+    re.I)
 _PITCH = re.compile(
     r"newsletter|subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
