@@ -368,6 +368,7 @@ def test_generic_body_keeps_a_pull_quote_in_a_cms_widget_block() -> None:
     "Tags: storm, coast, harbour", "Schlagwörter: Sturm Küste Hafen",
     "Filed under: Weather | Tags: storm", "Kategorie: Wetter", "Seite 1 von 12 1 2 3 » Letzte »",
     "Page 2 of 5", "Facebook Twitter WhatsApp E-Mail", "Teilen:", "twitter",
+    "Warning: Undefined variable $x in /var/www/html/wp-content/themes/a/single.php on line 12",
 ])
 def test_clean_lines_drops_embed_placeholders_taxonomy_pagination_and_share_names(
         line: str) -> None:

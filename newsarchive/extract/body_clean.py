@@ -103,8 +103,9 @@ _SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|tele
            r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
 # Page furniture that reaches the text as a line of its own: embed placeholders ("View this
 # post on Instagram", "A post shared by X (@x)"), taxonomy lines ("Tags: ...", "Abgelegt
-# unter: ..."), pagination ("Seite 1 von 35 1 2 3 »") and share bars that are only network
-# names. Whole-line matches of short lines: a sentence about Instagram or page 3 stays.
+# unter: ..."), pagination ("Seite 1 von 35 1 2 3 »"), PHP errors ("Warning: ... on line
+# 407") and share bars that are only network names. Whole-line matches of short lines: a
+# sentence about Instagram or page 3 stays.
 _UI_LINE = re.compile(
     r"^(?:view this post on instagram|sieh dir diesen beitrag auf instagram an|"
     r"voir cette publication sur instagram|ver esta publicación en instagram|"
@@ -114,6 +115,8 @@ _UI_LINE = re.compile(
     r"categories|category|catégories?|categorías?|etiquetas|filed under|posted in|"
     r"abgelegt unter|veröffentlicht in|themen)\s*:|"
     r"(?:seite|page|página|pagina|strona)\s+\d+\s+(?:von|of|de|di|z|sur)\s+\d+\b|"
+    r"(?:warning|notice|deprecated|fatal error|parse error|strict standards):\s.*"
+    r"\son line \d+\W*$|"  # a PHP error printed into the page
     + _SOCIAL + r"(?:[\s,|·•/]+" + _SOCIAL + r")*\W*$)", re.I)
 
 
