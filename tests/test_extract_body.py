@@ -407,3 +407,13 @@ def test_clean_lines_drops_image_credits(line: str) -> None:
 def test_clean_lines_keeps_sentences_about_photos_and_agencies(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
     assert line in clean_lines(text)
+
+
+def test_generic_body_leaves_out_mediawiki_edit_links() -> None:
+    html = ("<html><body><h1>Storm hits the coast</h1><div class='mw-parser-output'>"
+            f"{para(1)}<h2><span class='mw-headline'>Effects</span><span class='mw-editsection'>"
+            f"<span>[</span><a href='/w?action=edit'>edit</a><span>]</span></span></h2>"
+            f"{para(2)}{para(3)}</div></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    assert "Effects" in (rec.body or "").split("\n\n") and "[edit]" not in (rec.body or "")

@@ -100,7 +100,8 @@ BOILERPLATE_CLASS = re.compile(
     r"comment|disqus|tags?-?list|post-?tags|\btags\b|signup|sign-up|cookie|consent|"
     r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
     r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer|"
-    r"fact-?box|info-?box|disclosure|disclaimer|\bauthor\b|\bautor\b|autor-?box",
+    r"fact-?box|info-?box|disclosure|disclaimer|\bauthor\b|\bautor\b|autor-?box|"
+    r"mw-editsection",  # MediaWiki's "[edit]" links in headings
     re.I)
 # Class/id fragments of the element holding the article text (WordPress entry-content, common
 # CMS and theme names; cf. trafilatura's BODY_XPATH): such a container scores higher.
