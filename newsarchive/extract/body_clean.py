@@ -57,10 +57,13 @@ def drop_named_boxes(tree: Node) -> None:
     total = max(1, _text_len(body))
     doomed: list[Node] = []
     for node in body.xpath(".//*[@class or @id]"):
-        label = (node.get("class") or "") + " " + (node.get("id") or "")
-        if _BOX_CLASS.search(label) and node.find(".//h1") is None \
-                and _text_len(node) < 0.1 * total \
-                and not any(a in doomed for a in node.iterancestors()):
+        label = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        # substring tests first: the regex on every labelled node cost ~1 ms a page
+        if not ("aut" in label or "discl" in label or "newsletter" in label) \
+                or not _BOX_CLASS.search(label):
+            continue
+        if not any(a in doomed for a in node.iterancestors()) \
+                and node.find(".//h1") is None and _text_len(node) < 0.1 * total:
             doomed.append(node)
     for node in doomed:
         parent = node.getparent()
