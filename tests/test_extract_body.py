@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from newsarchive.extract import body
-from newsarchive.extract.body_clean import block_text, clean_lines
+from newsarchive.extract.body_clean import block_text, clean_lines, drop_named_boxes
 from newsarchive.extract.document import Document
 from newsarchive.profiles import parse_profile
 from newsarchive.record import Record
@@ -278,3 +278,142 @@ def test_generic_body_leaves_out_a_factbox_inside_the_article() -> None:
     assert rec.provenance["body"] == "generic"
     assert "Paragraph 3 of the story" in (rec.body or "")
     assert "As many as a million" not in (rec.body or "")
+
+
+BOXED = f"""<html><body><article>
+  <h1>Storm hits the coast</h1>
+  <section class="editorial-disclosure"><p>This post contains references to products from our
+  advertisers. We may receive compensation when you click on links to those products.</p>
+  </section>
+  {"".join(para(n) for n in range(1, 9))}
+  <div class="cbx-Author"><div class="cbx-Author_Info"><p>Jane Roe is an editor for the
+  business desk and writes about harbours, shipping and the weather on the coast.</p></div></div>
+  {para(9)}
+  <div class="newsletter-signup"><p>Get the morning briefing in your inbox every day: sign in
+  with your address and we send you the five stories you need before breakfast.</p></div>
+</article></body></html>"""
+
+
+def test_trafilatura_fallback_leaves_out_author_box_disclosure_and_newsletter_box() -> None:
+    doc, rec = make(BOXED)
+    found = body._trafilatura(doc, [], rec.headline, [])
+    assert found is not None
+    text = found[0]
+    for n in range(1, 10):
+        assert f"Paragraph {n} of the story" in text
+    for junk in ("may receive compensation", "Jane Roe is an editor", "morning briefing"):
+        assert junk not in text
+
+
+def test_drop_named_boxes_keeps_a_wrapper_named_author_that_holds_the_article() -> None:
+    tree = lxml.html.fromstring(
+        f"<html><body><div class='post author-jane'><h1>T</h1>{para(1)}{para(2)}</div>"
+        "<div class='about-author'><p>Jane writes about storms.</p></div>after</body></html>")
+    drop_named_boxes(tree)
+    text = tree.text_content()
+    assert "Paragraph 1" in text and "Paragraph 2" in text
+    assert "Jane writes" not in text
+    assert text.endswith("after")  # the text after a removed box stays
+
+
+def linked_para(n: int) -> str:
+    return (f"<p>Entry {n}: the <a href='/w/a{n}'>spell</a> was taught at the "
+            f"<a href='/w/s{n}'>school</a> by <a href='/w/t{n}'>the teacher</a> in the "
+            f"<a href='/w/c{n}'>charms class</a> of the <a href='/w/y{n}'>sixth year</a>.</p>")
+
+
+@pytest.mark.parametrize("container", ["div class='entry-content'", "div class='mw-parser-output'",
+                                       "div itemprop='articleBody'"])
+def test_link_rich_body_named_as_content_is_not_left_out_as_a_related_block(
+        container: str) -> None:
+    # wiki and glossary pages link every other word: the related-block finder may take the
+    # whole text for a link list, but a container named as the article body is the article
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><h1>Storm hits the coast</h1>"
+            f"<{container}>{''.join(linked_para(n) for n in range(1, 9))}</div>"
+            "<ul class='site-map'>"
+            + "".join(f"<li><a href='/p{n}'>Another page of the site, number {n}</a></li>"
+                      for n in range(60)) + "</ul></body></html>")
+    doc, rec = make(html)
+    node = doc.tree.xpath("//h1/following-sibling::div")[0]
+    body.fill_body(doc, rec, None, {}, [node])
+    assert "Entry 1: the spell" in (rec.body or "") and "Entry 8" in (rec.body or "")
+
+
+def test_a_related_block_is_still_left_out() -> None:
+    html = (f"<html><body><h1>Storm hits the coast</h1><div class='story'>"
+            f"{''.join(para(n) for n in range(1, 6))}</div><div class='more-stories'>"
+            f"{''.join(linked_para(n) for n in range(1, 4))}</div></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, doc.tree.xpath("//div[@class='more-stories']"))
+    assert "Paragraph 5" in (rec.body or "") and "Entry 1" not in (rec.body or "")
+
+
+def test_generic_body_keeps_a_pull_quote_in_a_cms_widget_block() -> None:
+    html = (f"<html><body><h1>Storm hits the coast</h1><div class='story'>"
+            f"{para(1)}{para(2)}<div class='widget quote'><h6>«We had never seen the water "
+            "come up so fast», said the harbour master on Wednesday morning.</h6></div>"
+            f"{para(3)}<div class='widget click-to-tweet-quote'><p>Tweet this: the water came "
+            f"up so fast that nobody had time to move the boats.</p></div>{para(4)}"
+            "</div></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    text = rec.body or ""
+    assert "We had never seen the water come up so fast" in text
+    assert "Paragraph 4" in text and "Tweet this" not in text
+
+
+@pytest.mark.parametrize("line", [
+    "View this post on Instagram", "A post shared by Harbour Watch (@harbourwatch)",
+    "Sieh dir diesen Beitrag auf Instagram an", "Ein Beitrag geteilt von Jane Roe (@janeroe)",
+    "Tags: storm, coast, harbour", "Schlagwörter: Sturm Küste Hafen",
+    "Filed under: Weather | Tags: storm", "Kategorie: Wetter", "Seite 1 von 12 1 2 3 » Letzte »",
+    "Page 2 of 5", "Facebook Twitter WhatsApp E-Mail", "Teilen:", "twitter",
+    "Warning: Undefined variable $x in /var/www/html/wp-content/themes/a/single.php on line 12",
+])
+def test_clean_lines_drops_embed_placeholders_taxonomy_pagination_and_share_names(
+        line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+@pytest.mark.parametrize("line", [
+    "The mayor posted a video of the flooded pier on Instagram on Wednesday.",
+    "Tags on the boats were checked by the harbour police after the storm.",
+    "Page 3 of the report lists every damaged house.",
+    "Twitter users shared pictures of the waves all night.",
+])
+def test_clean_lines_keeps_sentences_that_mention_networks_tags_or_pages(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert line in clean_lines(text)
+
+
+@pytest.mark.parametrize("line", [
+    "Photo Source: Jane Roe from Pexels.", "Photocredits HARBOURCO: Jane Roe", "Bildnachweis:",
+    "Beitragsbild via Unsplash.", "Photo by Jane Roe on Unsplash", "(Symbolbild)",
+    "Der Hafen nach dem Sturm. (Symbolfoto) Bildrechte: IMAGO",
+    "Der Hafen am Mittwochmorgen / picture alliance", "Illustrationen / Fotos: Jane Roe",
+])
+def test_clean_lines_drops_image_credits(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+@pytest.mark.parametrize("line", [
+    "Die Bildrechte an den Fotos vom Sturm liegen bei den Lesern, sagte die Redaktion.",
+    "The photo by the harbour master shows the pier under water.",
+    "Die Agentur dpa meldete am Abend weitere Schäden an der Küste.",
+    "Bilder von der überfluteten Promenade zeigen das Ausmaß der Schäden.",
+])
+def test_clean_lines_keeps_sentences_about_photos_and_agencies(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert line in clean_lines(text)
+
+
+def test_generic_body_leaves_out_mediawiki_edit_links() -> None:
+    html = ("<html><body><h1>Storm hits the coast</h1><div class='mw-parser-output'>"
+            f"{para(1)}<h2><span class='mw-headline'>Effects</span><span class='mw-editsection'>"
+            f"<span>[</span><a href='/w?action=edit'>edit</a><span>]</span></span></h2>"
+            f"{para(2)}{para(3)}</div></body></html>")
+    doc, rec = make(html)
+    body.fill_body(doc, rec, None, {}, [])
+    assert "Effects" in (rec.body or "").split("\n\n") and "[edit]" not in (rec.body or "")

@@ -21,6 +21,7 @@ from newsarchive.extract import site
 from newsarchive.extract.body_clean import (
     block_text,
     clean_lines,
+    drop_named_boxes,
     find_article_node,
     map_nodes,
     recover_lead,
@@ -28,6 +29,7 @@ from newsarchive.extract.body_clean import (
 from newsarchive.extract.body_generic import extract_main
 from newsarchive.extract.document import Document
 from newsarchive.extract.generic import (
+    CONTENT_CLASS,
     PAYWALL_WORDS,
     SUBSCRIBE_WORDS,
     WALL_WORDS,
@@ -80,9 +82,11 @@ def _site_body(doc: Document, profile: SiteProfile | None, fields: dict[str, Any
 
 
 def _safe_excludes(doc: Document, exclude: list[Node], comment_texts: list[str]) -> list[Node]:
-    """Comment/related containers to leave out, minus ones that look like the article: a node
-    holding the headline or half the page's text, or a link-poor node with no comment in it
-    (a related-links block is mostly links; a wrapper matched by mistake is mostly prose)."""
+    """Comment/related containers to leave out, minus ones that look like the article: a
+    node holding the headline or half the page's text, one named as the
+    article body (entry-content, itemprop=articleBody) with no comment in it, or a link-poor
+    node with no comment in it (a related-links block is mostly links; a wrapper matched by
+    mistake is mostly prose)."""
     if not exclude:
         return []
     body = doc.tree.find("body")
@@ -94,10 +98,18 @@ def _safe_excludes(doc: Document, exclude: list[Node], comment_texts: list[str])
         if node.tag in ("html", "body") or node.find(".//h1") is not None \
                 or len(text) >= 0.5 * total:
             continue
+        commented = any(p in text for p in probes)
+        if not commented and _named_content(node):
+            continue  # named as the article body ("entry-content"): a link-rich article
         links = sum(len(clean(a.text_content())) for a in node.iter("a"))
-        if len(text) < 300 or links >= 0.35 * len(text) or any(p in text for p in probes):
+        if len(text) < 300 or links >= 0.35 * len(text) or commented:
             keep.append(node)
     return keep
+
+
+def _named_content(node: Node) -> bool:
+    label = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return node.get("itemprop") == "articleBody" or bool(CONTENT_CLASS.search(label))
 
 
 def _trafilatura(doc: Document, exclude: list[Node], headline: str | None,
@@ -110,6 +122,7 @@ def _trafilatura(doc: Document, exclude: list[Node], headline: str | None,
         parent = node.getparent()
         if parent is not None:
             parent.remove(node)
+    drop_named_boxes(tree)
     url = doc.url if "://" in doc.url else None
     result = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     text = getattr(result, "text", None) if result is not None else None

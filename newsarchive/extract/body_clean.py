@@ -1,5 +1,6 @@
-"""Body helpers: prune a tree copy before text extraction, filter extracted lines, turn an
-element into block-level text, and find the original element that holds the extracted text."""
+"""Body helpers: drop named boxes from a tree copy before text extraction, filter extracted
+lines, turn an element into block-level text, and find the original element that holds the
+extracted text."""
 
 from __future__ import annotations
 
@@ -10,18 +11,15 @@ from collections.abc import Iterator
 from lxml import etree
 
 from newsarchive.extract.generic import (
-    BOILERPLATE_CLASS,
     CREDIT_LINE,
     DATE_ONLY_LINE,
     NOTICE_LINE,
     PROMO_LINE,
-    PRUNE_TAGS,
     TAIL_HEADING,
 )
 from newsarchive.extract.text import clean
 
 Node = etree._Element
-_KEEP_TAGS = {"html", "body", "article", "main"}
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "section",
           "article", "ul", "ol", "dl", "dd", "dt", "table", "tr", "header", "footer", "main",
           "hr", "address", "details", "summary", "center"}
@@ -41,59 +39,88 @@ def _text_len(node: Node) -> int:
     return len("".join(node.itertext()))
 
 
-def _protected(node: Node) -> bool:
-    if node.tag in _KEEP_TAGS:
-        return True
-    prop = (node.get("itemprop") or "") + " " + (node.get("role") or "")
-    return "articleBody" in prop or "main" in prop or node.find(".//h1") is not None
+# Boxes that sit inside article containers yet never belong to the article: author boxes
+# ("cbx-Author", "author-bio"), advertiser/affiliate disclosures and newsletter sign-ups. Only
+# these narrow names: dropping every BOILERPLATE_CLASS block (share, caption, related, meta)
+# from the trafilatura copy cost more article text than it saved (corpus: 48 snippets lost).
+_BOX_CLASS = re.compile(r"disclosure|disclaimer|author-?bio|author-?box|about-?author|"
+                        r"autor-?box|\bauthor\b|\bautor\b|newsletter", re.I)
 
 
-def prune(tree: Node) -> None:
-    """Remove figures, asides, share/subscribe/related/caption blocks from a tree *copy*.
-
-    A block that holds a large share of the page's text is kept whatever its class says:
-    wrappers named "post has-comments" or "article share-enabled" are the article itself.
-    """
+def drop_named_boxes(tree: Node) -> None:
+    """Remove author boxes, disclosures and newsletter boxes from a tree *copy*: small nodes
+    (< 10% of the page's text) without the headline, so a wrapper that happens to be named
+    "post author-xyz" around the whole article stays."""
     body = tree.find("body")
     if body is None:
         return
     total = max(1, _text_len(body))
     doomed: list[Node] = []
-    for node in body.iter(*PRUNE_TAGS):
-        if not _protected(node) and _text_len(node) < 0.4 * total:
-            doomed.append(node)
     for node in body.xpath(".//*[@class or @id]"):
-        if not isinstance(node.tag, str):
+        label = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        # substring tests first: the regex on every labelled node cost ~1 ms a page
+        if not ("aut" in label or "discl" in label or "newsletter" in label) \
+                or not _BOX_CLASS.search(label):
             continue
-        label = (node.get("class") or "") + " " + (node.get("id") or "")
-        if BOILERPLATE_CLASS.search(label) and not _protected(node) \
-                and _text_len(node) < 0.25 * total:
+        if not any(a in doomed for a in node.iterancestors()) \
+                and node.find(".//h1") is None and _text_len(node) < 0.1 * total:
             doomed.append(node)
     for node in doomed:
         parent = node.getparent()
-        if parent is not None:
-            tail = node.tail
-            parent.remove(node)
-            if tail and tail.strip():  # keep text that followed the removed element
-                prev = parent[-1] if len(parent) else None
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+        if parent is None:
+            continue
+        tail, prev = node.tail, node.getprevious()
+        parent.remove(node)  # lxml removes the tail with the element: keep that text
+        if tail and tail.strip():
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
 
 
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
 # A line that is one link with headline-length text (not an address, not mailto:).
 _ONLY_LINK = re.compile(
     r"^[-•*·>\s]*\[(?!https?:|www\.)([^\[\]]{12,160})\]\((?!mailto:)[^)]*\)[\s|·•]*$")
-# A credit or a caption marker anywhere in a short line: "... (Foto: X)", "© AFP / X".
+# A credit or a caption marker anywhere in a short line: "... (Foto: X)", "© AFP / X",
+# "(Symbolbild)", "Photo Source: X from Pexels", "... / picture alliance", "Bild via Unsplash",
+# "Illustrationen / Fotos: X".
 _CREDIT_IN_LINE = re.compile(
     r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|fuente|"
-    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$", re.I)
+    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
+    r"(?:^|[\s(])(?:symbolbild|symbolfoto|bildrechte|bildnachweis|bildquelle|fotonachweis|"
+    r"image credits?|photo ?credits?)\s*(?:[:)]|$)|"
+    r"^(?:photo|foto|image|bild)[- ]?(?:credits?|source|quelle|nachweis)\b|"
+    r"^(?:illustrationen?|fotos?|photos?|bilder?|grafik)(?:\s*/\s*(?:illustrationen?|fotos?|"
+    r"photos?|bilder?|grafik))+\s*:|"
+    r"\s/\s?(?:picture[- ]alliance|imago|dpa|getty ?images|istock(?:photo)?|shutterstock|"
+    r"adobe ?stock)\b[^.!?]{0,30}$|(?:via|from|on|auf|von|bei)\s+(?:unsplash|pexels|pixabay)\.?$|"
+    r"^(?:(?:beitrags|titel|header|cover)?bild(?:er)?|photos?|fotos?|images?)\s+(?:via|by)\s",
+    re.I)
 _PITCH = re.compile(
     r"newsletter|subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
     r"support (?:our|us)|unterstütze|would you consider supporting", re.I)
+
+_SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|telegram|e-?mail|"
+           r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
+# Page furniture that reaches the text as a line of its own: embed placeholders ("View this
+# post on Instagram", "A post shared by X (@x)"), taxonomy lines ("Tags: ...", "Abgelegt
+# unter: ..."), pagination ("Seite 1 von 35 1 2 3 »"), PHP errors ("Warning: ... on line
+# 407") and share bars that are only network names. Whole-line matches of short lines: a
+# sentence about Instagram or page 3 stays.
+_UI_LINE = re.compile(
+    r"^(?:view this post on instagram|sieh dir diesen beitrag auf instagram an|"
+    r"voir cette publication sur instagram|ver esta publicación en instagram|"
+    r"visualizza questo post su instagram|a post shared by|ein beitrag geteilt von|"
+    r"une publication partagée par|una publicación compartida por|un post condiviso da|"
+    r"(?:[^|:]{0,40}\|\s*)?(?:tags?|schlagwörter|schlagworte|stichwörter|kategorien?|"
+    r"categories|category|catégories?|categorías?|etiquetas|filed under|posted in|"
+    r"abgelegt unter|veröffentlicht in|themen)\s*:|"
+    r"(?:seite|page|página|pagina|strona)\s+\d+\s+(?:von|of|de|di|z|sur)\s+\d+\b|"
+    r"(?:warning|notice|deprecated|fatal error|parse error|strict standards):\s.*"
+    r"\son line \d+\W*$|"  # a PHP error printed into the page
+    + _SOCIAL + r"(?:[\s,|·•/]+" + _SOCIAL + r")*\W*$)", re.I)
 
 
 def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -103,12 +130,13 @@ def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 
 # The line filters below, as they run: (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE,
-# _CREDIT_IN_LINE, _PITCH, NOTICE_LINE). A line of Latin letters (U+0000-U+024F) without µ, İ,
-# ı, ſ gets the same answers from the re.I-free twins run on line.lower(): there str.lower()
-# is the simple lower case re.I compares and no letter has another re.I twin (checked over
-# those code points against re._casefix). 2-6x faster (NOTICE_LINE 18.6 -> 5.5 us a line).
-_FILTERS_I = (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE, _CREDIT_IN_LINE, _PITCH,
-              NOTICE_LINE)
+# _UI_LINE, _CREDIT_IN_LINE, _PITCH, NOTICE_LINE). A line of Latin letters (U+0000-U+024F)
+# without µ, İ, ı, ſ gets the same answers from the re.I-free twins run on line.lower(): there
+# str.lower() is the simple lower case re.I compares and no letter has another re.I twin
+# (checked over those code points against re._casefix). 2-6x faster (NOTICE_LINE 18.6 -> 5.5
+# us a line).
+_FILTERS_I = (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE, _UI_LINE, _CREDIT_IN_LINE,
+              _PITCH, NOTICE_LINE)
 _FILTERS_LOW = tuple(_lowered(p) for p in _FILTERS_I)
 _NOT_LATIN = re.compile("[^\x00-\u024f]|[\u00b5\u0130\u0131\u017f]")
 
@@ -133,12 +161,12 @@ def clean_lines(text: str, links: bool = False) -> str:
                 probe, filters = line, _FILTERS_I
             else:
                 probe, filters = line.lower(), _FILTERS_LOW
-            tail, credit, promo, date_only, credit_in, pitch, notice = filters
+            tail, credit, promo, date_only, ui, credit_in, pitch, notice = filters
             if len(line) <= 60 and tail.match(probe) and i >= 0.5 * len(lines) \
                     and len(out) >= 2:
                 break
             if len(line) <= 200 and (credit.match(probe) or promo.match(probe)
-                                     or date_only.match(probe)):
+                                     or date_only.match(probe) or ui.match(probe)):
                 continue
             if credit_in.search(probe) or pitch.search(probe) or notice.search(probe):
                 continue

@@ -50,6 +50,8 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info", re.I)
 _INTRO = re.compile(r"intro|lead|perex|bajada|standfirst|dek\b|deck|summary|subtitle|subline|"
                     r"einleitung|teaser-?text|excerpt|chapo|chapeau|sapo|abstract", re.I)
+_QUOTE = re.compile(r"quote|zitat|citation|cita\b", re.I)
+_COMMENTISH = re.compile(r"comment|kommentar|reply|share|social|tweet|twitter", re.I)
 _ADDRESS = re.compile(r"://|www\.|@\w")  # a link shown as its address is text, not a teaser
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _NEGATIVE = re.compile(
@@ -251,7 +253,11 @@ class _Walker:
             return False
         if _CAPTION.search(label) and self.weight.get(el, 0.0) < self.protect:
             return True
-        return bool(BOILERPLATE_CLASS.search(label)) and self.weight.get(el, 0.0) < self.protect
+        if not BOILERPLATE_CLASS.search(label) or self.weight.get(el, 0.0) >= self.protect:
+            return False
+        # a pull quote is the article's own text, whatever CMS block name ("widget quote")
+        # comes with it; a quoted comment is still a comment
+        return not (_QUOTE.search(label) and not _COMMENTISH.search(label))
 
     def walk(self, root: Node) -> None:
         walker = etree.iterwalk(root, events=("start", "end"))

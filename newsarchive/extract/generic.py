@@ -100,7 +100,8 @@ BOILERPLATE_CLASS = re.compile(
     r"comment|disqus|tags?-?list|post-?tags|\btags\b|signup|sign-up|cookie|consent|"
     r"\bmeta\b|post-?meta|entry-?meta|article-?meta|toolbar|print|rating|"
     r"also-?read|further-?reading|trending|popular|most-?read|widget|sidebar|footer|"
-    r"fact-?box|info-?box",
+    r"fact-?box|info-?box|disclosure|disclaimer|\bauthor\b|\bautor\b|autor-?box|"
+    r"mw-editsection",  # MediaWiki's "[edit]" links in headings
     re.I)
 # Class/id fragments of the element holding the article text (WordPress entry-content, common
 # CMS and theme names; cf. trafilatura's BODY_XPATH): such a container scores higher.
@@ -108,12 +109,9 @@ CONTENT_CLASS = re.compile(
     r"article[-_]?(?:body|content|text)|articlebody|entry[-_]?(?:content|body)|"
     r"post[-_]?(?:body|content|text|entry)|story[-_]?(?:body|content|text)|body[-_]?text|"
     r"text[-_]?content|field[-_]?(?:name[-_]?)?body|content[-_]?(?:body|main)|main[-_]?content|"
-    r"rich[-_]?text|single[-_]?content|blog[-_]?content|wysiwyg|article__content",
+    r"rich[-_]?text|single[-_]?content|blog[-_]?content|wysiwyg|article__content|"
+    r"mw-parser-output|mw-content-text",  # MediaWiki (Wikipedia, Fandom and other wikis)
     re.I)
-# Elements dropped before the text extractor sees them.
-PRUNE_TAGS = ("figure", "figcaption", "aside", "nav", "footer", "form", "button", "noscript",
-              "iframe", "svg", "template", "dialog", "select", "textarea", "input", "label")
-
 # Lines dropped from the extracted text: photo credits and captions in text form.
 CREDIT_LINE = re.compile(
     r"^\s*(?:\(?\s*(?:photo|foto|fotos|photos|фото|фота|bild|image|picture|credit|"
