@@ -155,6 +155,8 @@ def pipeline_costs(n: int, sizes: tuple[int, ...] = (1, 5, 10, 25, 50)) -> dict[
 
 def measure(n: int, repeat: int, pipeline_n: int) -> dict[str, Any]:
     report: dict[str, Any] = {"import": import_vs_raw(n, repeat)}
+    if not pipeline_n:  # --pipeline-records 0: the import only
+        return report
     costs = [pipeline_costs(pipeline_n) for _ in range(repeat)]
     report["pipeline_ms_per_record"] = {
         size: statistics.median(c[size] for c in costs) for size in costs[0]}

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from newsarchive.archive_children import ChildRows
+from newsarchive.archive_children import ChildRows, child_rows
 from newsarchive.archive_clusters import assign_many
 from newsarchive.revisions import REVISION_SQL, comment_key
 
@@ -59,6 +59,35 @@ def url_kind(url: str, page: _Page, canonical: str | None) -> str:
     return "fetched" if url == page.fetched else "redirect"
 
 
+def page_rows(aid: int, page: _Page) -> tuple[Any, ...]:
+    """The rows a new article `aid` gets from `page`, but its URLs (they depend on what the
+    archive knows): article, children (by table), revision 1, comments, their first versions,
+    the first comment count or None, the capture's link or None. Reads nothing from the
+    archive, so the importer makes them ahead for the id the page most likely gets."""
+    row, seen, item = page.row, page.seen_at, page.item
+    article = (aid, *[row[c] for c in ROW_COLUMNS], seen, seen, 1)
+    revision = (aid, 1, row["fetched_at"], row["revision_hash"], row["content_hash"],
+                row["capture_id"], page.revision_json)
+    comments = list(item.get("comments") or [])
+    rows: list[tuple[Any, ...]] = []
+    versions: list[tuple[Any, ...]] = []
+    shown: set[str] = set()
+    for position, c in enumerate(comments):  # revisions.merge_comments, nothing existing
+        cid = comment_key(c)
+        if cid in shown:
+            continue
+        shown.add(cid)
+        author, published, text = c.get("author"), c.get("published_at"), c.get("text")
+        rows.append((aid, cid, c.get("parent_id"), author, published, c.get("published_raw"),
+                     text, c.get("likes"), position, seen, seen))
+        versions.append((aid, cid, seen, author, published, text))
+    count = None
+    if row["comment_count"] is not None or comments:  # revisions.record_comment_count
+        count = (aid, seen, seen, row["comment_count"], len(comments))
+    capture = (aid, row["capture_id"]) if row["capture_id"] is not None else None
+    return article, child_rows(aid, item), revision, rows, versions, count, capture
+
+
 class NewRows:
     """The rows of new articles, written together: articles, URLs, children, revision 1,
     comments with their first versions, the first comment count, captures' links; then each
@@ -85,34 +114,27 @@ class NewRows:
     def add(self, aid: int, page: _Page, known: dict[str, tuple[int, str]]) -> None:
         """Rows of `page` as the new article `aid`; `known` (URL -> (article, kind)) gets the
         URLs it claims."""
-        row, seen, item = page.row, page.seen_at, page.item
-        self.articles.append((aid, *[row[c] for c in ROW_COLUMNS], seen, seen, 1))
+        ready = getattr(page, "ready", None)  # made by the importer's helper process
+        article, children, revision, comments, versions, count, capture = (
+            ready[1] if ready is not None and ready[0] == aid else page_rows(aid, page))
+        self.articles.append(article)
+        seen = page.seen_at
         for url in page.urls:
             if url in known:
                 continue  # first owner wins (a URL that only redirected elsewhere)
             kind = url_kind(url, page, page.canonical)
             self.urls.append((url, aid, kind, seen))
             known[url] = (aid, kind)
-        self.children.add(aid, item)
-        self.revisions.append((aid, 1, row["fetched_at"], row["revision_hash"],
-                               row["content_hash"], row["capture_id"], page.revision_json))
-        comments = list(item.get("comments") or [])
-        shown: set[str] = set()
-        for position, c in enumerate(comments):  # revisions.merge_comments, nothing existing
-            cid = comment_key(c)
-            if cid in shown:
-                continue
-            shown.add(cid)
-            author, published, text = c.get("author"), c.get("published_at"), c.get("text")
-            self.comments.append((aid, cid, c.get("parent_id"), author, published,
-                                  c.get("published_raw"), text, c.get("likes"), position,
-                                  seen, seen))
-            self.versions.append((aid, cid, seen, author, published, text))
-        if row["comment_count"] is not None or comments:  # revisions.record_comment_count
-            self.counts.append((aid, seen, seen, row["comment_count"], len(comments)))
-        if row["capture_id"] is not None:
-            self.captures.append((aid, row["capture_id"]))
-        self.bodies.append((aid, item.get("body")))
+        for table, rows in children.items():
+            self.children.rows[table] += rows
+        self.revisions.append(revision)
+        self.comments += comments
+        self.versions += versions
+        if count is not None:
+            self.counts.append(count)
+        if capture is not None:
+            self.captures.append(capture)
+        self.bodies.append((aid, page.item.get("body")))
 
     def write(self) -> None:
         if not self.articles:
