@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import clusters
-from newsarchive.archive import Archive, ArchiveError, _Page
+from newsarchive.archive import Archive, ArchiveError, _Page, article_id
+from newsarchive.archive_batch import page_rows
 from newsarchive.pipelines import is_fatal
 
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
@@ -141,11 +142,21 @@ Line = tuple[int, str]  # (line number, text)
 Prepared = list[tuple[int, Any]]
 
 
-def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool
-            ) -> tuple[Prepared, list[bytes | None]]:
+@dataclass
+class _ReadyPage(_Page):
+    """A page with the rows it gets as a new article (`archive_batch.page_rows`) for the id
+    it most likely gets (the one of its canonical URL, unless taken): NewRows uses them when
+    the id is that one."""
+
+    ready: tuple[int, tuple[Any, ...]] | None = None
+
+
+def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool,
+            ahead: bool = False) -> tuple[Prepared, list[bytes | None]]:
     """A batch's lines parsed, checked and made ready for storage (`_Page.from_item`: URL
     normalization, hashes, the article row), plus, with `sign`, their bodies' near-duplicate
-    signatures. Nothing here reads the archive, so the helper process can do it ahead."""
+    signatures, with `ahead` their new-article rows. Nothing here reads the archive, so the
+    helper process does it while the previous batch is written."""
     out: Prepared = []
     sigs: list[bytes | None] = []
     for number, line in lines:
@@ -154,9 +165,14 @@ def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool
             out.append((number, why or "?"))
             continue
         try:
-            out.append((number, _Page.from_item(item)))
+            page = _ReadyPage.from_item(item)
         except ValueError:
             out.append((number, item))
+        else:
+            if ahead:
+                aid = article_id(page.canonical)
+                page.ready = (aid, page_rows(aid, page))
+            out.append((number, page))
         if sign:
             sig = clusters.signature(item.get("body"))
             sigs.append(None if sig is None else sig.tobytes())
@@ -182,7 +198,7 @@ class _Helper:
 
     def submit(self, lines: list[Line]) -> Any:
         try:
-            return self.pool.submit(prepare, lines, *self.args)
+            return self.pool.submit(prepare, lines, *self.args, True)
         except Exception:  # noqa: BLE001 - a broken pool: prepared in this process
             return None
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import jsonschema
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_archive_batch import dump
 
 from newsarchive.archive import Archive
@@ -145,3 +147,31 @@ def test_signatures_made_in_a_helper_process_give_the_same_archive(tmp_path: Pat
     copies = {json.loads(line)["body"] for n, line in enumerate(lines) if n % 4 == 0}
     assert set(clusters._AHEAD) <= copies
     clusters._AHEAD.clear()
+
+
+def _clean_or_not(pieces: list[str]) -> st.SearchStrategy[str]:
+    # mostly plain pieces, so that about half the URLs take the fast path
+    return st.one_of(st.sampled_from(pieces[:4]), st.sampled_from(pieces))
+
+
+LABELS = ["a", "news", "b9", "x-y", "A", "xn--p1ai", "-a", "a-", "", "_", "é", "1"]
+SEGMENTS = ["a", "Story-1", "x_y.html", "~u", "A", "index.html", "default.aspx", ".", "..", "",
+            ".git", "%41", "%2f", "é", "a b", "a;b", "a:b", "index.htm", "x.index.html"]
+
+
+@given(st.sampled_from(["https://", "http://", "https://", "HTTP://", "ftp://"]),
+       st.lists(_clean_or_not(LABELS), min_size=1, max_size=3),
+       st.sampled_from(["", "", "", "", ":80", ":443", ":8080", ":"]),
+       st.lists(_clean_or_not(SEGMENTS), max_size=4),
+       st.sampled_from(["", "", "", "/", "/", "?", "?a=1", "#f", "?utm_source=x", " "]))
+@settings(max_examples=4000, deadline=None)
+def test_the_clean_url_fast_path_gives_what_normalize_url_gives(
+        scheme: str, host: list[str], port: str, path: list[str], end: str) -> None:
+    """archive_children._normalized returns a URL it finds clean as is: only where
+    normalize_url (w3lib) returns it unchanged."""
+    from newsarchive.archive_children import _CLEAN, _INDEX_PAGE
+    from newsarchive.extract.urls import normalize_url
+
+    url = scheme + ".".join(host) + port + "".join("/" + p for p in path) + end
+    if _CLEAN.fullmatch(url) and not _INDEX_PAGE.search(url):
+        assert normalize_url(url) == url
