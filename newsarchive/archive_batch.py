@@ -100,6 +100,7 @@ class NewRows:
 
     def _reset(self) -> None:
         self.articles: list[tuple[Any, ...]] = []
+        self.position: dict[int, int] = {}  # article id -> its row in `articles`
         self.urls: list[tuple[Any, ...]] = []
         self.children = ChildRows()
         self.revisions: list[tuple[Any, ...]] = []
@@ -109,8 +110,8 @@ class NewRows:
         self.captures: list[tuple[Any, ...]] = []
         self.bodies: list[tuple[int, str | None]] = []
 
-    def __bool__(self) -> bool:
-        return bool(self.articles)
+    def __bool__(self) -> bool:  # copies merged in the batch add URLs and captures only
+        return bool(self.articles or self.urls or self.captures)
 
     def add(self, aid: int, page: _Page, known: dict[str, tuple[int, str]]) -> None:
         """Rows of `page` as the new article `aid`; `known` (URL -> (article, kind)) gets the
@@ -118,6 +119,7 @@ class NewRows:
         ready = getattr(page, "ready", None)  # made by the importer's helper process
         article, children, revision, comments, versions, count, capture = (
             ready[1] if ready is not None and ready[0] == aid else page_rows(aid, page))
+        self.position[aid] = len(self.articles)
         self.articles.append(article)
         seen = page.seen_at
         for url in page.urls:
@@ -138,14 +140,15 @@ class NewRows:
         self.bodies.append((aid, page.item.get("body")))
 
     def write(self) -> None:
-        if not self.articles:
+        if not self:
             return
         conn = self.archive.db.conn
         # In id order: the full-text index (FTS5) writes its pending terms to a new segment
         # whenever a rowid (the id) is lower than the previous one, so ids in hash order made
         # one tiny segment (and later merges) per row or two. `id` is the rowid: the order of
         # the inserts changes no row.
-        conn.executemany(ARTICLE_SQL, sorted(self.articles, key=itemgetter(0)))
+        if self.articles:
+            conn.executemany(ARTICLE_SQL, sorted(self.articles, key=itemgetter(0)))
         for sql, rows in ((URL_SQL, self.urls), (REVISION_SQL, self.revisions),
                           (COMMENT_SQL, self.comments), (VERSION_SQL, self.versions),
                           (COUNT_SQL, self.counts), (CAPTURE_SQL, self.captures)):
@@ -177,7 +180,7 @@ class BatchWriter:
         self._prefetch(pages)
         outcomes: list[Outcome] = []
         for page in pages:
-            found = None if self.one_by_one else self._identify(page)
+            found, via = (None, None) if self.one_by_one else self._identify(page)
             if self.one_by_one:
                 outcomes.append(self.archive._store(page))
                 continue
@@ -193,6 +196,9 @@ class BatchWriter:
                         if key not in table or best < table[key]:
                             table[key] = best
                 outcomes.append("new")
+                continue
+            if via in ("content", "copy"):  # a syndicated copy: no need to flush
+                outcomes.append(self._merge_copy(found, page))
                 continue
             self.new.write()
             self.pending_hashes.clear()
@@ -242,18 +248,20 @@ class BatchWriter:
     def _hash_key(page: _Page) -> tuple[Any, ...]:
         return (page.row["site"], page.row["language"], page.row["content_hash"])
 
-    def _identify(self, page: _Page) -> int | None:
-        """Archive._identify's rules on the batch's lookups; None for a new article."""
+    def _identify(self, page: _Page) -> tuple[int | None, str | None]:
+        """Archive._identify's rules on the batch's lookups: (article, how) or (None, None)."""
         known = self.known
         if page.canonical in known:
-            return known[page.canonical][0]
+            aid, kind = known[page.canonical]
+            return aid, "copy" if kind == "alias" else "url"
         for url in page.urls:
             if url in known and known[url][1] != "redirect":
-                return known[url][0]
+                aid, kind = known[url]
+                return aid, "copy" if kind == "alias" else "url"
         if page.canonical in self.canonical:
-            return self.canonical[page.canonical]
+            return self.canonical[page.canonical], "url"
         if not page.row["content_hash"]:
-            return None
+            return None, None
         key = self._hash_key(page)
         if not self.hashes_stale:
             best = self.hashes.get(key)
@@ -262,7 +270,32 @@ class BatchWriter:
             self._add_hash_rows(live, [key])
             options = [b for b in (live.get(key), self.pending_hashes.get(key)) if b]
             best = min(options) if options else None
-        return best[2] if best else None
+        return (best[2], "content") if best else (None, None)
+
+    def _merge_copy(self, aid: int, page: _Page) -> Outcome:
+        """Archive._merge_copy on the batch's state, nothing flushed: the copy's new URLs
+        become aliases (pending rows), the article's last_seen moves, its capture is linked.
+        Written in the same order as one by one: URLs and captures after the pending rows
+        before them; last_seen of a pending article in its row, of a stored one at once
+        (nothing pending touches a stored article's row)."""
+        new = self.new
+        seen = page.seen_at
+        added = 0
+        for url in page.urls:
+            if url not in self.known:  # first owner wins
+                new.urls.append((url, aid, "alias", seen))
+                self.known[url] = (aid, "alias")
+                added += 1
+        at = new.position.get(aid)
+        if at is not None:
+            row = new.articles[at]
+            new.articles[at] = (*row[:-2], max(row[-2] or "", seen), row[-1])
+        else:
+            self.conn.execute("UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?)"
+                              " WHERE id = ?", [seen, aid])
+        if page.row["capture_id"] is not None:
+            new.captures.append((aid, page.row["capture_id"]))
+        return "merged" if added else "unchanged"
 
     def _first_id(self, page: _Page) -> int:
         from newsarchive.archive import article_id
