@@ -284,18 +284,33 @@ def import_lines(archive: Archive, lines: Iterable[str], site: str | None = None
         return report
     helper = _Helper(site, seen_at, sign)
 
+    # [lines, the helper's future (None: prepared here), prepared here]
+    queued: deque[list[Any]] = deque()
+
     def store_next() -> None:
-        chunk, future = queued.popleft()
-        store(prepare(chunk, site, seen_at, sign=False)[0] if future is None
-              else helper.result(chunk, future))
+        entry = queued[0]
+        while entry[1] is not None and not entry[1].done():
+            # The helper is behind: prepare here the newest batch it has not started (a
+            # future not yet handed to the process can be cancelled) instead of waiting.
+            for other in reversed(queued):
+                if other[1] is not None and other[1].cancel():
+                    other[1], other[2] = None, prepare(other[0], site, seen_at, sign=False)[0]
+                    break
+            else:
+                break  # everything queued is under way: wait for it
+        queued.popleft()
+        chunk, future, ready = entry
+        store(ready if future is None and ready is not None
+              else helper.result(chunk, future) if future is not None
+              else prepare(chunk, site, seen_at, sign=False)[0])
 
     try:
-        queued = deque([(second, helper.submit(second))])
+        queued.append([second, helper.submit(second), None])
         here(first)  # while the helper starts
         for chunk in chunks:
             if report.stopped:
                 return report
-            queued.append((chunk, helper.submit(chunk)))
+            queued.append([chunk, helper.submit(chunk), None])
             if len(queued) > AHEAD:
                 store_next()
         while queued and not report.stopped:
