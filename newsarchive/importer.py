@@ -180,6 +180,20 @@ def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool
     return out, sigs
 
 
+def _exit_with(parent: int) -> None:
+    """In the helper: leave when the importing process is gone (killed, it cannot say so; a
+    pool worker would otherwise wait on its queue forever)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class _Helper:
     """Batches prepared in a second process while this one writes the previous ones.
 
@@ -195,7 +209,8 @@ class _Helper:
         from multiprocessing import get_context
 
         self.args = (site, seen_at, sign)
-        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"),
+                                        initializer=_exit_with, initargs=(os.getpid(),))
 
     def submit(self, lines: list[Line]) -> Any:
         try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,11 +178,24 @@ def test_the_clean_url_fast_path_gives_what_normalize_url_gives(
         assert normalize_url(url) == url
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the helper in /proc")
 def test_a_killed_import_leaves_a_sound_archive_and_running_it_again_completes_it(
         tmp_path: Path) -> None:
     """One transaction per batch (synchronous=NORMAL, WAL): a SIGKILL mid-import loses at most
-    the batch being written; the archive passes SQLite's checks, and importing the file again
-    gives the archive one uninterrupted import gives."""
+    the batch being written; the archive passes SQLite's checks, the helper process does not
+    outlive the import, and importing the file again gives the archive one uninterrupted
+    import gives."""
     import os
     import signal
     import subprocess
@@ -212,10 +226,20 @@ def test_a_killed_import_leaves_a_sound_archive_and_running_it_again_completes_i
                 except sqlite3.Error:
                     pass  # being created
         assert proc.poll() is None, "the import finished before it could be killed"
-        os.killpg(proc.pid, signal.SIGKILL)  # the import and its helper process
+        helpers = _children(proc.pid)
+        assert helpers, "no helper process"
+        os.kill(proc.pid, signal.SIGKILL)  # the import only: its helper must leave by itself
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in helpers) and (
+                time.monotonic() < deadline):
+            time.sleep(0.1)
+        assert not [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the session we started
+        except ProcessLookupError:
+            pass
         proc.wait()
     with sqlite3.connect(killed) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
