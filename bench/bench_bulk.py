@@ -11,9 +11,11 @@
    read back, and inserted with one `executemany` per table per 500 articles into a fresh
    archive made by the project's migrations (same tables, indexes, FTS triggers, WAL,
    synchronous=NORMAL, foreign keys on); the two databases are compared row for row. Reported:
-   rows/s of each and their ratio (target >= 0.7), median of --repeat runs.
+   rows/s of each and their ratio (target >= 0.7), median of --repeat runs; `cpu_ratio` (CPU of
+   the importing process) and `cpu_total_ratio` (the import's helper process added), which
+   other sessions' load moves less than wall time.
 2. The crawl's StorePipeline, per record: NEWSARCHIVE_STORE_BATCH=1 (one transaction per item)
-   against batches of 5, 10, 25 and 50, same records, same run.
+   against batches of 5, 10, 25 and 50, same records, same run (--pipeline-records 0: skipped).
 """
 
 from __future__ import annotations

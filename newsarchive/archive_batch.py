@@ -7,13 +7,15 @@ earlier items of the batch wrote:
 
 - a page that is a new article (the common case of imports and first crawls) has its rows built
   in memory (`NewRows`) and written with one `executemany` per table;
-- a page of an article that exists (a re-crawl, a copy, a duplicate within the batch) goes
+- a syndicated copy (found by content hash or an alias URL) is merged on the batch's state
+  (`BatchWriter._merge_copy`: alias URLs, last_seen, capture link), nothing flushed;
+- any other page of an article that exists (a re-crawl, a duplicate within the batch) goes
   through the one-item path `Archive._store`, after the pending new rows are written, so it
   sees exactly what it would have seen one by one; the lookups are then brought up to date with
   what it wrote.
 
-Writing order inside each table is item order, so autoincremented ids (`revisions.id`,
-`minhashes.seq`) come out the same as one by one.
+Writing order inside each table is item order (articles aside: by id, their rowid), so
+autoincremented ids (`revisions.id`, `minhashes.seq`) come out the same as one by one.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ interpreter of the keywords that schema uses (type, required, properties, items)
 reported with its number and skipped. Storing is the crawl's: deduplication, revisions, comment
 history, clusters. A record is dated by its `fetched_at`, else the export's `last_seen` /
 `first_seen`, else the file's modification time, so importing a file twice changes nothing.
+
+With a second CPU, a helper process prepares the batches ahead (`prepare`: everything that
+does not read the archive) while this one writes (`_Helper`, bench/README.md "Bulk writes").
 """
 
 from __future__ import annotations
