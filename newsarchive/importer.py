@@ -163,6 +163,7 @@ def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool
     helper process does it while the previous batch is written."""
     out: Prepared = []
     sigs: list[bytes | None] = []
+    signed: dict[str, bytes | None] = {}  # copies within the batch share their body's
     for number, line in lines:
         item, why = parse(line, number, site, seen_at)
         if item is None:
@@ -178,8 +179,15 @@ def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool
                 page.ready = (aid, page_rows(aid, page))
             out.append((number, page))
         if sign:
-            sig = clusters.signature(item.get("body"))
-            sigs.append(None if sig is None else sig.tobytes())
+            body = item.get("body")
+            if not isinstance(body, str) or body not in signed:
+                sig = clusters.signature(body)
+                blob = None if sig is None else sig.tobytes()
+                if isinstance(body, str):
+                    signed[body] = blob
+            else:
+                blob = signed[body]
+            sigs.append(blob)
     return out, sigs
 
 
