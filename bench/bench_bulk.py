@@ -51,12 +51,12 @@ def write_jsonl(path: Path, n: int) -> None:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-def ours(jsonl: Path, db: Path) -> float:
+def ours(jsonl: Path, db: Path, workers: int | None = None) -> tuple[float, float, float]:
     with Archive(db) as arc:
         arc.db.execute("PRAGMA synchronous = NORMAL")  # as `newsarchive import`
         t0, c0, h0 = time.perf_counter(), time.process_time(), _children_cpu()
         with open(jsonl, encoding="utf-8") as fh:
-            report = import_lines(arc, fh, batch=CHUNK)
+            report = import_lines(arc, fh, batch=CHUNK, workers=workers)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         helper = _children_cpu() - h0  # the helper process, ended (and counted) by now
     assert not report.bad, report.bad[:3]
@@ -107,7 +107,7 @@ def raw(rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], db: Path) -> f
     return seconds, cpu
 
 
-def import_vs_raw(n: int, repeat: int) -> dict[str, Any]:
+def import_vs_raw(n: int, repeat: int, workers: int | None = None) -> dict[str, Any]:
     runs = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
@@ -115,7 +115,7 @@ def import_vs_raw(n: int, repeat: int) -> dict[str, Any]:
         write_jsonl(jsonl, n)
         for k in range(repeat):
             ours_db, raw_db = tmp / f"ours{k}.db", tmp / f"raw{k}.db"
-            ours_s, ours_cpu, helper_cpu = ours(jsonl, ours_db)
+            ours_s, ours_cpu, helper_cpu = ours(jsonl, ours_db, workers)
             rows = table_rows(ours_db)
             raw_s, raw_cpu = raw(rows, raw_db)
             # exactly the same rows (rowids of tables without an integer key aside)
@@ -166,8 +166,9 @@ def pipeline_costs(n: int, sizes: tuple[int, ...] = (1, 5, 10, 25, 50)) -> dict[
     return out
 
 
-def measure(n: int, repeat: int, pipeline_n: int) -> dict[str, Any]:
-    report: dict[str, Any] = {"import": import_vs_raw(n, repeat)}
+def measure(n: int, repeat: int, pipeline_n: int, workers: int | None = None
+            ) -> dict[str, Any]:
+    report: dict[str, Any] = {"import": import_vs_raw(n, repeat, workers)}
     if not pipeline_n:  # --pipeline-records 0: the import only
         return report
     costs = [pipeline_costs(pipeline_n) for _ in range(repeat)]
@@ -188,5 +189,8 @@ if __name__ == "__main__":
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pipeline-records", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="import_lines(workers=...): 0 = no helper process")
     opts = parser.parse_args()
-    print(json.dumps(measure(opts.records, opts.repeat, opts.pipeline_records), indent=1))
+    print(json.dumps(measure(opts.records, opts.repeat, opts.pipeline_records, opts.workers),
+                     indent=1))
