@@ -27,7 +27,6 @@ from typing import Any
 from newsarchive import clusters
 from newsarchive.archive import Archive, ArchiveError, _Page, article_id
 from newsarchive.archive_batch import page_rows
-from newsarchive.pipelines import is_fatal
 
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
 BATCH = 500  # records per transaction (bench/README.md)
@@ -308,6 +307,9 @@ def _import_lines(archive: Archive, lines: Iterable[str], site: str | None,
         for number, result in zip(numbers, results, strict=True):
             if isinstance(result, Exception):
                 report.bad.append((number, f"not stored: {result}"))
+                # here, not at the top: pipelines imports Scrapy, which the helper never needs
+                from newsarchive.pipelines import is_fatal
+
                 if isinstance(result, ArchiveError) and is_fatal(result):
                     report.stopped = str(result)
             else:
