@@ -186,7 +186,7 @@ class Archive:
             raise ArchiveError(f"could not store {page.fetched} in {self.path}: {exc}") from exc
 
     def store_many(
-        self, items: Sequence[Mapping[str, Any]], then: AfterStore | None = None
+        self, items: Sequence[Mapping[str, Any] | _Page], then: AfterStore | None = None
     ) -> list[Outcome | Exception]:
         """Store a batch in one transaction; one result per item, in order: its outcome, or the
         exception that kept it out (ValueError for an unusable item, ArchiveError when SQLite
@@ -201,7 +201,8 @@ class Archive:
         pages: list[tuple[int, _Page]] = []
         for i, item in enumerate(items):
             try:
-                pages.append((i, _Page.from_item(item)))
+                # an importer may hand over pages it made ready in a helper process
+                pages.append((i, item if isinstance(item, _Page) else _Page.from_item(item)))
             except ValueError as exc:
                 results[i] = exc
         if pages:
@@ -209,12 +210,12 @@ class Archive:
                 with self._write():
                     outcomes = BatchWriter(self).store([p for _, p in pages])
                     if then is not None:
-                        then([(items[i], o) for (i, _), o in zip(pages, outcomes, strict=True)])
+                        then([(p.item, o) for (_, p), o in zip(pages, outcomes, strict=True)])
                 for (i, _), outcome in zip(pages, outcomes, strict=True):
                     results[i] = outcome
             except Exception:  # noqa: BLE001 - which item is to blame is found out below
                 for i, page in pages:
-                    results[i] = self._store_alone(items[i], page, then)
+                    results[i] = self._store_alone(page.item, page, then)
         return [r for r in results if r is not None]
 
     def _store_alone(self, item: Mapping[str, Any], page: _Page,

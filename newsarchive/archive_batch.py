@@ -7,21 +7,24 @@ earlier items of the batch wrote:
 
 - a page that is a new article (the common case of imports and first crawls) has its rows built
   in memory (`NewRows`) and written with one `executemany` per table;
-- a page of an article that exists (a re-crawl, a copy, a duplicate within the batch) goes
+- a syndicated copy (found by content hash or an alias URL) is merged on the batch's state
+  (`BatchWriter._merge_copy`: alias URLs, last_seen, capture link), nothing flushed;
+- any other page of an article that exists (a re-crawl, a duplicate within the batch) goes
   through the one-item path `Archive._store`, after the pending new rows are written, so it
   sees exactly what it would have seen one by one; the lookups are then brought up to date with
   what it wrote.
 
-Writing order inside each table is item order, so autoincremented ids (`revisions.id`,
-`minhashes.seq`) come out the same as one by one.
+Writing order inside each table is item order (articles aside: by id, their rowid), so
+autoincremented ids (`revisions.id`, `minhashes.seq`) come out the same as one by one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from newsarchive.archive_children import ChildRows
+from newsarchive.archive_children import ChildRows, child_rows
 from newsarchive.archive_clusters import assign_many
 from newsarchive.revisions import REVISION_SQL, comment_key
 
@@ -59,6 +62,35 @@ def url_kind(url: str, page: _Page, canonical: str | None) -> str:
     return "fetched" if url == page.fetched else "redirect"
 
 
+def page_rows(aid: int, page: _Page) -> tuple[Any, ...]:
+    """The rows a new article `aid` gets from `page`, but its URLs (they depend on what the
+    archive knows): article, children (by table), revision 1, comments, their first versions,
+    the first comment count or None, the capture's link or None. Reads nothing from the
+    archive, so the importer makes them ahead for the id the page most likely gets."""
+    row, seen, item = page.row, page.seen_at, page.item
+    article = (aid, *[row[c] for c in ROW_COLUMNS], seen, seen, 1)
+    revision = (aid, 1, row["fetched_at"], row["revision_hash"], row["content_hash"],
+                row["capture_id"], page.revision_json)
+    comments = list(item.get("comments") or [])
+    rows: list[tuple[Any, ...]] = []
+    versions: list[tuple[Any, ...]] = []
+    shown: set[str] = set()
+    for position, c in enumerate(comments):  # revisions.merge_comments, nothing existing
+        cid = comment_key(c)
+        if cid in shown:
+            continue
+        shown.add(cid)
+        author, published, text = c.get("author"), c.get("published_at"), c.get("text")
+        rows.append((aid, cid, c.get("parent_id"), author, published, c.get("published_raw"),
+                     text, c.get("likes"), position, seen, seen))
+        versions.append((aid, cid, seen, author, published, text))
+    count = None
+    if row["comment_count"] is not None or comments:  # revisions.record_comment_count
+        count = (aid, seen, seen, row["comment_count"], len(comments))
+    capture = (aid, row["capture_id"]) if row["capture_id"] is not None else None
+    return article, child_rows(aid, item), revision, rows, versions, count, capture
+
+
 class NewRows:
     """The rows of new articles, written together: articles, URLs, children, revision 1,
     comments with their first versions, the first comment count, captures' links; then each
@@ -70,6 +102,7 @@ class NewRows:
 
     def _reset(self) -> None:
         self.articles: list[tuple[Any, ...]] = []
+        self.position: dict[int, int] = {}  # article id -> its row in `articles`
         self.urls: list[tuple[Any, ...]] = []
         self.children = ChildRows()
         self.revisions: list[tuple[Any, ...]] = []
@@ -79,46 +112,45 @@ class NewRows:
         self.captures: list[tuple[Any, ...]] = []
         self.bodies: list[tuple[int, str | None]] = []
 
-    def __bool__(self) -> bool:
-        return bool(self.articles)
+    def __bool__(self) -> bool:  # copies merged in the batch add URLs and captures only
+        return bool(self.articles or self.urls or self.captures)
 
     def add(self, aid: int, page: _Page, known: dict[str, tuple[int, str]]) -> None:
         """Rows of `page` as the new article `aid`; `known` (URL -> (article, kind)) gets the
         URLs it claims."""
-        row, seen, item = page.row, page.seen_at, page.item
-        self.articles.append((aid, *[row[c] for c in ROW_COLUMNS], seen, seen, 1))
+        ready = getattr(page, "ready", None)  # made by the importer's helper process
+        article, children, revision, comments, versions, count, capture = (
+            ready[1] if ready is not None and ready[0] == aid else page_rows(aid, page))
+        self.position[aid] = len(self.articles)
+        self.articles.append(article)
+        seen = page.seen_at
         for url in page.urls:
             if url in known:
                 continue  # first owner wins (a URL that only redirected elsewhere)
             kind = url_kind(url, page, page.canonical)
             self.urls.append((url, aid, kind, seen))
             known[url] = (aid, kind)
-        self.children.add(aid, item)
-        self.revisions.append((aid, 1, row["fetched_at"], row["revision_hash"],
-                               row["content_hash"], row["capture_id"], page.revision_json))
-        comments = list(item.get("comments") or [])
-        shown: set[str] = set()
-        for position, c in enumerate(comments):  # revisions.merge_comments, nothing existing
-            cid = comment_key(c)
-            if cid in shown:
-                continue
-            shown.add(cid)
-            author, published, text = c.get("author"), c.get("published_at"), c.get("text")
-            self.comments.append((aid, cid, c.get("parent_id"), author, published,
-                                  c.get("published_raw"), text, c.get("likes"), position,
-                                  seen, seen))
-            self.versions.append((aid, cid, seen, author, published, text))
-        if row["comment_count"] is not None or comments:  # revisions.record_comment_count
-            self.counts.append((aid, seen, seen, row["comment_count"], len(comments)))
-        if row["capture_id"] is not None:
-            self.captures.append((aid, row["capture_id"]))
-        self.bodies.append((aid, item.get("body")))
+        for table, rows in children.items():
+            self.children.rows[table] += rows
+        self.revisions.append(revision)
+        self.comments += comments
+        self.versions += versions
+        if count is not None:
+            self.counts.append(count)
+        if capture is not None:
+            self.captures.append(capture)
+        self.bodies.append((aid, page.item.get("body")))
 
     def write(self) -> None:
-        if not self.articles:
+        if not self:
             return
         conn = self.archive.db.conn
-        conn.executemany(ARTICLE_SQL, self.articles)
+        # In id order: the full-text index (FTS5) writes its pending terms to a new segment
+        # whenever a rowid (the id) is lower than the previous one, so ids in hash order made
+        # one tiny segment (and later merges) per row or two. `id` is the rowid: the order of
+        # the inserts changes no row.
+        if self.articles:
+            conn.executemany(ARTICLE_SQL, sorted(self.articles, key=itemgetter(0)))
         for sql, rows in ((URL_SQL, self.urls), (REVISION_SQL, self.revisions),
                           (COMMENT_SQL, self.comments), (VERSION_SQL, self.versions),
                           (COUNT_SQL, self.counts), (CAPTURE_SQL, self.captures)):
@@ -150,7 +182,7 @@ class BatchWriter:
         self._prefetch(pages)
         outcomes: list[Outcome] = []
         for page in pages:
-            found = None if self.one_by_one else self._identify(page)
+            found, via = (None, None) if self.one_by_one else self._identify(page)
             if self.one_by_one:
                 outcomes.append(self.archive._store(page))
                 continue
@@ -166,6 +198,9 @@ class BatchWriter:
                         if key not in table or best < table[key]:
                             table[key] = best
                 outcomes.append("new")
+                continue
+            if via in ("content", "copy"):  # a syndicated copy: no need to flush
+                outcomes.append(self._merge_copy(found, page))
                 continue
             self.new.write()
             self.pending_hashes.clear()
@@ -215,18 +250,20 @@ class BatchWriter:
     def _hash_key(page: _Page) -> tuple[Any, ...]:
         return (page.row["site"], page.row["language"], page.row["content_hash"])
 
-    def _identify(self, page: _Page) -> int | None:
-        """Archive._identify's rules on the batch's lookups; None for a new article."""
+    def _identify(self, page: _Page) -> tuple[int | None, str | None]:
+        """Archive._identify's rules on the batch's lookups: (article, how) or (None, None)."""
         known = self.known
         if page.canonical in known:
-            return known[page.canonical][0]
+            aid, kind = known[page.canonical]
+            return aid, "copy" if kind == "alias" else "url"
         for url in page.urls:
             if url in known and known[url][1] != "redirect":
-                return known[url][0]
+                aid, kind = known[url]
+                return aid, "copy" if kind == "alias" else "url"
         if page.canonical in self.canonical:
-            return self.canonical[page.canonical]
+            return self.canonical[page.canonical], "url"
         if not page.row["content_hash"]:
-            return None
+            return None, None
         key = self._hash_key(page)
         if not self.hashes_stale:
             best = self.hashes.get(key)
@@ -235,7 +272,32 @@ class BatchWriter:
             self._add_hash_rows(live, [key])
             options = [b for b in (live.get(key), self.pending_hashes.get(key)) if b]
             best = min(options) if options else None
-        return best[2] if best else None
+        return (best[2], "content") if best else (None, None)
+
+    def _merge_copy(self, aid: int, page: _Page) -> Outcome:
+        """Archive._merge_copy on the batch's state, nothing flushed: the copy's new URLs
+        become aliases (pending rows), the article's last_seen moves, its capture is linked.
+        Written in the same order as one by one: URLs and captures after the pending rows
+        before them; last_seen of a pending article in its row, of a stored one at once
+        (nothing pending touches a stored article's row)."""
+        new = self.new
+        seen = page.seen_at
+        added = 0
+        for url in page.urls:
+            if url not in self.known:  # first owner wins
+                new.urls.append((url, aid, "alias", seen))
+                self.known[url] = (aid, "alias")
+                added += 1
+        at = new.position.get(aid)
+        if at is not None:
+            row = new.articles[at]
+            new.articles[at] = (*row[:-2], max(row[-2] or "", seen), row[-1])
+        else:
+            self.conn.execute("UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?)"
+                              " WHERE id = ?", [seen, aid])
+        if page.row["capture_id"] is not None:
+            new.captures.append((aid, page.row["capture_id"]))
+        return "merged" if added else "unchanged"
 
     def _first_id(self, page: _Page) -> int:
         from newsarchive.archive import article_id

@@ -45,11 +45,12 @@ def assign_many(archive: Archive, bodies: Iterable[tuple[int, str | None]]) -> N
 
     for aid, sig in signed:
         match = None
-        if any(c != aid for c in clusters.index.query(sig)):
+        keys = clusters.index._keys(sig)  # once for the query and the insert
+        if any(c != aid for c in clusters.index.query(sig, keys)):
             save()  # candidates are verified against the database
             match = clusters._best_match(aid, sig)
         rows.append((aid, sig.astype(cl._DTYPE).tobytes()))
-        clusters.index.insert(aid, sig)
+        clusters.index.insert(aid, sig, keys)
         if match is not None:  # Clusters.assign's linking, as is
             other, sim = match
             root = conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",

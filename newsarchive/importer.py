@@ -7,13 +7,17 @@ interpreter of the keywords that schema uses (type, required, properties, items)
 reported with its number and skipped. Storing is the crawl's: deduplication, revisions, comment
 history, clusters. A record is dated by its `fetched_at`, else the export's `last_seen` /
 `first_seen`, else the file's modification time, so importing a file twice changes nothing.
+
+With a second CPU, a helper process prepares the batches ahead (`prepare`: everything that
+does not read the archive) while this one writes (`_Helper`, bench/README.md "Bulk writes").
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import clusters
-from newsarchive.archive import Archive, ArchiveError
-from newsarchive.pipelines import is_fatal
+from newsarchive.archive import Archive, ArchiveError, _Page, article_id
+from newsarchive.archive_batch import page_rows
 
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
 BATCH = 500  # records per transaction (bench/README.md)
+CACHE_KIB = 65536  # SQLite page cache while importing
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
@@ -134,73 +139,177 @@ def parse(line: str, number: int, site: str | None, seen_at: str | None
     return rec, None
 
 
-def _signatures(bodies: list[str | None]) -> list[bytes | None]:
-    """Near-duplicate signatures of a batch's bodies (run in the helper process)."""
-    sigs = [clusters.signature(body) for body in bodies]
-    return [None if sig is None else sig.tobytes() for sig in sigs]
+Line = tuple[int, str]  # (line number, text)
+# Per line: its number and the why of a bad line, or what store_many takes: a _Page made ready
+# (or the item itself when it has no usable URL: store_many reports that ValueError).
+Prepared = list[tuple[int, Any]]
 
 
-class _Signer:
-    """Signatures of the next batch computed in a second process while this one is written.
+@dataclass
+class _ReadyPage(_Page):
+    """A page with the rows it gets as a new article (`archive_batch.page_rows`) for the id
+    it most likely gets (the one of its canonical URL, unless taken): NewRows uses them when
+    the id is that one."""
 
-    MinHash signatures are the largest Python cost of an import (one SHA-1 per shingle, ~0.3 ms
-    an article) and need nothing from the archive, so on a machine with a second CPU they are
-    made there and handed to the store by `clusters.remember`. Any failure of the helper
-    process only means the store computes them itself, as it does without one.
+    ready: tuple[int, tuple[Any, ...]] | None = None
+
+
+def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool,
+            ahead: bool = False) -> tuple[Prepared, list[bytes | None]]:
+    """A batch's lines parsed, checked and made ready for storage (`_Page.from_item`: URL
+    normalization, hashes, the article row), plus, with `sign`, their bodies' near-duplicate
+    signatures, with `ahead` their new-article rows. Nothing here reads the archive, so the
+    helper process does it while the previous batch is written."""
+    out: Prepared = []
+    sigs: list[bytes | None] = []
+    signed: dict[str, bytes | None] = {}  # copies within the batch share their body's
+    for number, line in lines:
+        item, why = parse(line, number, site, seen_at)
+        if item is None:
+            out.append((number, why or "?"))
+            continue
+        try:
+            page = _ReadyPage.from_item(item)
+        except ValueError:
+            out.append((number, item))
+        else:
+            if ahead:
+                aid = article_id(page.canonical)
+                page.ready = (aid, page_rows(aid, page))
+            out.append((number, page))
+        if sign:
+            body = item.get("body")
+            if not isinstance(body, str) or body not in signed:
+                sig = clusters.signature(body)
+                blob = None if sig is None else sig.tobytes()
+                if isinstance(body, str):
+                    signed[body] = blob
+            else:
+                blob = signed[body]
+            sigs.append(blob)
+    return out, sigs
+
+
+def _exit_with(parent: int) -> None:
+    """In the helper: leave when the importing process is gone (killed, it cannot say so; a
+    pool worker would otherwise wait on its queue forever)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class _Helper:
+    """Batches prepared in a second process while this one writes the previous ones.
+
+    Parsing, the schema check, `_Page.from_item` and MinHash signatures (one SHA-1 per shingle,
+    ~0.3 ms an article) need nothing from the archive; done in a helper process on a machine
+    with a second CPU, the importing process is left with the identity lookups and the
+    writes. Signatures are handed to the store by `clusters.remember`. Any failure of the
+    helper only means the batch is prepared here, as without one.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, site: str | None, seen_at: str | None, sign: bool) -> None:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        self.args = (site, seen_at, sign)
+        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"),
+                                        initializer=_exit_with, initargs=(os.getpid(),))
 
-    def submit(self, items: list[dict[str, Any]]) -> Any:
+    def submit(self, lines: list[Line]) -> Any:
         try:
-            return self.pool.submit(_signatures, [item.get("body") for item in items])
-        except Exception:  # noqa: BLE001 - a broken pool: the store signs in-process
+            return self.pool.submit(prepare, lines, *self.args, True)
+        except Exception:  # noqa: BLE001 - a broken pool: prepared in this process
             return None
 
-    @staticmethod
-    def hand_over(items: list[dict[str, Any]], future: Any) -> None:
-        if future is None:
-            return
+    def result(self, lines: list[Line], future: Any) -> Prepared:
+        site, seen_at, _ = self.args
         try:
-            sigs = future.result()
+            prepared, sigs = future.result()
         except Exception:  # noqa: BLE001 - see the class docstring
-            return
-        for item, sig in zip(items, sigs, strict=True):
-            if sig is not None:
-                clusters.remember(item["body"], sig)
+            return prepare(lines, site, seen_at, sign=False)[0]
+        pages = iter(p for _, p in prepared if not isinstance(p, str))
+        for page, sig in zip(pages, sigs, strict=False):
+            body = page.item.get("body") if isinstance(page, _Page) else page.get("body")
+            if sig is not None and body:
+                clusters.remember(body, sig)
+        return prepared
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _use_signer(batch: int, workers: int | None) -> bool:
+def _use_helper(workers: int | None) -> bool:
     if workers is None:
         workers = 1 if (os.cpu_count() or 1) > 1 else 0
-    return workers > 0 and batch <= clusters._AHEAD_MAX
+    return workers > 0
+
+
+def _chunks(lines: Iterable[str], size: int) -> Iterator[list[Line]]:
+    chunk: list[Line] = []
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            chunk.append((number, line))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+AHEAD = 2  # batches queued in the helper besides the one being written: it never waits
 
 
 def import_lines(archive: Archive, lines: Iterable[str], site: str | None = None,
                  seen_at: str | None = None, batch: int = BATCH,
                  progress: Callable[[ImportReport], None] | None = None,
                  workers: int | None = None) -> ImportReport:
-    """Store the lines' records in batches. `workers`: helper processes for signatures
-    (None: one when a second CPU exists and the file fills more than one batch; 0: none)."""
-    report = ImportReport()
-    pending: list[tuple[int, dict[str, Any]]] = []
-    signer: _Signer | None = None
-    ahead: tuple[list[tuple[int, dict[str, Any]]], Any] | None = None  # signed, not yet stored
+    """Store the lines' records in batches. `workers`: helper processes that prepare the
+    batches ahead (None: one when a second CPU exists and the file fills more than one
+    batch; 0: none). Per batch, its bad lines are reported, then what the store refused."""
+    # A bigger page cache for the import's connection (64 MB instead of SQLite's 2 MB): the
+    # ids are hashes, so each batch's inserts land all over the articles table and its 14
+    # indexes (about 5% of the import's SQLite time, bench/README.md). Only memory: no
+    # durability setting changes. Put back afterwards: the archive object is the caller's.
+    conn = archive.db.conn
+    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    if -CACHE_KIB < cache < 0:  # a size in KiB below ours (a positive one is pages: kept)
+        conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+    try:
+        return _import_lines(archive, lines, site, seen_at, batch, progress, workers)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
 
-    def store(rows: list[tuple[int, dict[str, Any]]], future: Any = None) -> None:
-        items = [item for _, item in rows]
-        _Signer.hand_over(items, future)
-        results = archive.store_many(items)
-        for (number, _), result in zip(rows, results, strict=True):
+
+def _import_lines(archive: Archive, lines: Iterable[str], site: str | None,
+                  seen_at: str | None, batch: int,
+                  progress: Callable[[ImportReport], None] | None,
+                  workers: int | None) -> ImportReport:
+    report = ImportReport()
+    sign = batch <= clusters._AHEAD_MAX  # remember() holds one batch of signatures
+
+    def store(prepared: Prepared) -> None:
+        report.lines += len(prepared)
+        items, numbers = [], []
+        for number, p in prepared:
+            if isinstance(p, str):
+                report.bad.append((number, p))
+            else:
+                items.append(p)
+                numbers.append(number)
+        results = archive.store_many(items) if items else []
+        for number, result in zip(numbers, results, strict=True):
             if isinstance(result, Exception):
                 report.bad.append((number, f"not stored: {result}"))
+                # here, not at the top: pipelines imports Scrapy, which the helper never needs
+                from newsarchive.pipelines import is_fatal
+
                 if isinstance(result, ArchiveError) and is_fatal(result):
                     report.stopped = str(result)
             else:
@@ -208,43 +317,51 @@ def import_lines(archive: Archive, lines: Iterable[str], site: str | None = None
         if progress:
             progress(report)
 
-    def flush() -> None:
-        # With a signer, a full batch is signed in the helper while the previous one is stored.
-        nonlocal ahead, signer
-        rows = pending.copy()
-        pending.clear()
-        if signer is None and ahead is None and _use_signer(batch, workers):
-            ahead = (rows, None)  # the first batch: store it once the second is known
-            return
-        if signer is None and ahead is not None:
-            signer = _Signer()
-            ahead = (ahead[0], signer.submit([item for _, item in ahead[0]]))
-        if ahead is not None:
-            future = signer.submit([item for _, item in rows]) if signer else None
-            store(*ahead)
-            ahead = (rows, future)
-        else:
-            store(rows)
+    def here(chunk: list[Line]) -> None:
+        store(prepare(chunk, site, seen_at, sign=False)[0])
+
+    chunks = _chunks(lines, batch)
+    first = next(chunks, None)
+    second = next(chunks, None) if first is not None else None
+    if second is None or not _use_helper(workers):
+        for chunk in itertools.chain([c for c in (first, second) if c], chunks):
+            here(chunk)
+            if report.stopped:
+                break
+        return report
+    helper = _Helper(site, seen_at, sign)
+
+    # [lines, the helper's future (None: prepared here), prepared here]
+    queued: deque[list[Any]] = deque()
+
+    def store_next() -> None:
+        entry = queued[0]
+        while entry[1] is not None and not entry[1].done():
+            # The helper is behind: prepare here the newest batch it has not started (a
+            # future not yet handed to the process can be cancelled) instead of waiting.
+            for other in reversed(queued):
+                if other[1] is not None and other[1].cancel():
+                    other[1], other[2] = None, prepare(other[0], site, seen_at, sign=False)[0]
+                    break
+            else:
+                break  # everything queued is under way: wait for it
+        queued.popleft()
+        chunk, future, ready = entry
+        store(ready if future is None and ready is not None
+              else helper.result(chunk, future) if future is not None
+              else prepare(chunk, site, seen_at, sign=False)[0])
 
     try:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            report.lines += 1
-            item, why = parse(line, number, site, seen_at)
-            if item is None:
-                report.bad.append((number, why or "?"))
-                continue
-            pending.append((number, item))
-            if len(pending) >= batch:
-                flush()
-                if report.stopped:
-                    return report
-        if ahead is not None and not report.stopped:
-            store(*ahead)
-        if pending and not report.stopped:
-            store(pending.copy())
+        queued.append([second, helper.submit(second), None])
+        here(first)  # while the helper starts
+        for chunk in chunks:
+            if report.stopped:
+                return report
+            queued.append([chunk, helper.submit(chunk), None])
+            if len(queued) > AHEAD:
+                store_next()
+        while queued and not report.stopped:
+            store_next()
     finally:
-        if signer is not None:
-            signer.close()
+        helper.close()
     return report

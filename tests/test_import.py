@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_archive_batch import dump
 
 from newsarchive.archive import Archive
@@ -145,3 +148,113 @@ def test_signatures_made_in_a_helper_process_give_the_same_archive(tmp_path: Pat
     copies = {json.loads(line)["body"] for n, line in enumerate(lines) if n % 4 == 0}
     assert set(clusters._AHEAD) <= copies
     clusters._AHEAD.clear()
+
+
+def _clean_or_not(pieces: list[str]) -> st.SearchStrategy[str]:
+    # mostly plain pieces, so that about half the URLs take the fast path
+    return st.one_of(st.sampled_from(pieces[:4]), st.sampled_from(pieces))
+
+
+LABELS = ["a", "news", "b9", "x-y", "A", "xn--p1ai", "-a", "a-", "", "_", "é", "1"]
+SEGMENTS = ["a", "Story-1", "x_y.html", "~u", "A", "index.html", "default.aspx", ".", "..", "",
+            ".git", "%41", "%2f", "é", "a b", "a;b", "a:b", "index.htm", "x.index.html"]
+
+
+@given(st.sampled_from(["https://", "http://", "https://", "HTTP://", "ftp://"]),
+       st.lists(_clean_or_not(LABELS), min_size=1, max_size=3),
+       st.sampled_from(["", "", "", "", ":80", ":443", ":8080", ":"]),
+       st.lists(_clean_or_not(SEGMENTS), max_size=4),
+       st.sampled_from(["", "", "", "/", "/", "?", "?a=1", "#f", "?utm_source=x", " "]))
+@settings(max_examples=4000, deadline=None)
+def test_the_clean_url_fast_path_gives_what_normalize_url_gives(
+        scheme: str, host: list[str], port: str, path: list[str], end: str) -> None:
+    """archive_children._normalized returns a URL it finds clean as is: only where
+    normalize_url (w3lib) returns it unchanged."""
+    from newsarchive.archive_children import _CLEAN, _INDEX_PAGE
+    from newsarchive.extract.urls import normalize_url
+
+    url = scheme + ".".join(host) + port + "".join("/" + p for p in path) + end
+    if _CLEAN.fullmatch(url) and not _INDEX_PAGE.search(url):
+        assert normalize_url(url) == url
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the helper in /proc")
+def test_a_killed_import_leaves_a_sound_archive_and_running_it_again_completes_it(
+        tmp_path: Path) -> None:
+    """One transaction per batch (synchronous=NORMAL, WAL): a SIGKILL mid-import loses at most
+    the batch being written; the archive passes SQLite's checks, the helper process does not
+    outlive the import, and importing the file again gives the archive one uninterrupted
+    import gives."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(11)
+    words = "tram council budget river bridge school market harbour station court".split()
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as fh:
+        for n in range(3000):
+            body = " ".join(rng.choice(words) for _ in range(80))
+            fh.write(json.dumps(record(n, body=f"{body} {n}")) + "\n")
+    cmd = [sys.executable, "-m", "newsarchive", "import", str(tmp_path / "in.jsonl"),
+           "--batch", "50", "--db"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    killed = tmp_path / "killed.db"
+    proc = subprocess.Popen([*cmd, str(killed)], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        stored = 0
+        deadline = time.monotonic() + 120
+        while stored < 200 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if killed.exists():
+                try:
+                    with sqlite3.connect(f"file:{killed}?mode=ro", uri=True) as conn:
+                        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                except sqlite3.Error:
+                    pass  # being created
+        assert proc.poll() is None, "the import finished before it could be killed"
+        helpers = _children(proc.pid)
+        assert helpers, "no helper process"
+        os.kill(proc.pid, signal.SIGKILL)  # the import only: its helper must leave by itself
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in helpers) and (
+                time.monotonic() < deadline):
+            time.sleep(0.1)
+        assert not [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the session we started
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    with sqlite3.connect(killed) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        partial = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        # every committed article came with its revision, URLs and signature (whole batches)
+        assert conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == partial
+        assert conn.execute("SELECT count(DISTINCT article_id) FROM article_urls"
+                            ).fetchone()[0] == partial
+        assert conn.execute("SELECT count(*) FROM minhashes").fetchone()[0] == partial
+    assert 0 < partial < 3000
+    again = subprocess.run([*cmd, str(killed)], env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert f"{partial} unchanged" in again.stdout
+    whole = subprocess.run([*cmd, str(tmp_path / "whole.db")], env=env, capture_output=True,
+                           text=True)
+    assert whole.returncode == 0, whole.stderr
+    assert dump(killed) == dump(tmp_path / "whole.db")
