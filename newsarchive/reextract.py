@@ -179,9 +179,10 @@ class Reextractor:
             for b in rows["related_blocks"]]
         return old, rows
 
-    def _write(self, batch: list[_Changes]) -> None:
-        """One batch's changes, in the caller's transaction (reextract_write.py)."""
-        write_batch(self.archive, batch)
+    def _write(self, batch: list[_Changes]) -> list[int]:
+        """One batch's changes, in the caller's transaction (reextract_write.py); returns the
+        articles left out because a crawl stored them anew since they were re-extracted."""
+        return write_batch(self.archive, batch)
 
     def prepare(self, ids: list[int], report: Report) -> list[_Changes]:
         """Re-extract these articles into memory: what would change (reads only)."""
@@ -199,16 +200,19 @@ class Reextractor:
         article, so one it refuses costs only itself."""
         if not changes:
             return
+        skipped: list[int] = []
         try:
             with self.archive._write():
-                self._write(changes)
+                skipped = self._write(changes) or []
         except Exception:  # noqa: BLE001 - found out below, article by article
             for ch in changes:
                 try:
                     with self.archive._write():
-                        self._write([ch])
+                        skipped += self._write([ch]) or []
                 except Exception as exc:  # noqa: BLE001
                     report.errors.append((ch.aid, f"not written: {exc}"))
+        for aid in skipped:  # an error: the exit code says to run again
+            report.errors.append((aid, "not written: stored anew while re-extracting, run again"))
 
     def ids(self, site: str | None = None, since: str | None = None) -> list[int]:
         where, params = article_filter(site, since)

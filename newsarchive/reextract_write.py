@@ -115,9 +115,25 @@ class CommentMerge:
         self.entries = []
 
 
-def write_batch(archive: Archive, batch: Sequence[_Changes]) -> None:
-    """Write one batch's changes (see the module docstring) in the open transaction."""
+def stale(conn: Any, batch: Sequence[_Changes]) -> list[int]:
+    """Articles of the batch stored anew since they were re-extracted (a crawl running
+    meanwhile): their re-extraction is of an older version and must not overwrite it."""
+    read = {ch.aid: ch.article[1]["version_hash"] for ch in batch if ch.article is not None}
+    now: dict[int, str] = {}
+    for ids in _chunks(list(read)):
+        now.update(conn.execute(f"SELECT id, version_hash FROM articles WHERE id IN"
+                                f" ({', '.join('?' * len(ids))})", ids).fetchall())
+    return [aid for aid, vhash in read.items() if now.get(aid) != vhash]
+
+
+def write_batch(archive: Archive, batch: Sequence[_Changes]) -> list[int]:
+    """Write one batch's changes (see the module docstring) in the open transaction; returns
+    the articles left out because they were stored anew meanwhile (`stale`)."""
     conn = archive.db.conn
+    skipped = stale(conn, batch)
+    if skipped:
+        left_out = set(skipped)
+        batch = [ch for ch in batch if ch.aid not in left_out]
     conn.executemany(REVISION_UPDATE, [r for ch in batch for r in ch.revisions])
     articles = [ch for ch in batch if ch.article is not None]
     with_text, without = [], []
@@ -145,3 +161,4 @@ def write_batch(archive: Archive, batch: Sequence[_Changes]) -> None:
             if body and ch.signature is not None:
                 cl.remember(body, ch.signature)  # computed while extracting
             archive._clusters().update(ch.aid, body)
+    return skipped

@@ -22,7 +22,7 @@ from conftest import ROOT
 from test_history import two_editions  # noqa: F401 (session fixture shared)
 
 from newsarchive.archive import Archive
-from newsarchive.reextract import Reextractor, _Changes, reextract
+from newsarchive.reextract import Reextractor, Report, _Changes, reextract
 from newsarchive.revisions import merge_comments
 
 TABLES = ("articles", "article_urls", "images", "comments", "comment_versions",
@@ -175,6 +175,28 @@ def test_a_killed_reextract_leaves_a_sound_archive_and_a_second_run_completes_it
     with Archive(whole) as arc:
         reextract(arc)
     assert snapshot(killed) == snapshot(whole)
+
+
+def test_an_article_stored_anew_while_re_extracting_is_not_overwritten(older):
+    """A crawl storing a new version between the re-extraction of a batch and its write: that
+    article is left as the crawl stored it and reported; a second run re-extracts it."""
+    db = older("crawled")
+    with Archive(db) as arc:
+        rx, report = Reextractor(arc), Report()
+        ids = rx.ids()
+        changes = rx.prepare(ids[:5], report)
+        with sqlite3.connect(db) as crawl:  # another process, meanwhile
+            crawl.execute("UPDATE articles SET headline = 'Crawled meanwhile', version_hash ="
+                          " 'newer' WHERE id = ?", [ids[2]])
+        rx.commit(changes, report)
+        assert [aid for aid, _ in report.errors] == [ids[2]]
+        assert "run again" in report.errors[0][1]
+        rows = dict(arc.db.execute("SELECT id, version_hash FROM articles WHERE id IN "
+                                   "(?, ?, ?, ?, ?)", ids[:5]).fetchall())
+        assert rows[ids[2]] == "newer"
+        assert all(v not in ("older", "newer") for a, v in rows.items() if a != ids[2])
+        again = reextract(arc)
+    assert not again.errors and again.changed_articles == len(ids) - 4
 
 
 def test_comment_merge_of_a_batch_is_merge_comments(tmp_path):
