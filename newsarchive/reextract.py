@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,6 +65,8 @@ class Report:
     no_capture: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     missing: list[tuple[int, str, str]] = field(default_factory=list)  # (article, where, field)
+    extract_seconds: float = 0.0  # reading captures and re-extracting (no write lock held)
+    write_seconds: float = 0.0  # the batches' transactions
 
 
 def _keep_missing(new: dict[str, Any], old: Mapping[str, Any], fields: tuple[str, ...],
@@ -224,7 +227,12 @@ class Reextractor:
         ids = self.ids(site, since)
         report = Report()
         for start in range(0, len(ids), batch):
-            self.commit(self.prepare(ids[start:start + batch], report), report)
+            t0 = time.perf_counter()
+            changes = self.prepare(ids[start:start + batch], report)
+            t1 = time.perf_counter()
+            self.commit(changes, report)
+            report.extract_seconds += t1 - t0
+            report.write_seconds += time.perf_counter() - t1
             if progress:
                 progress(min(start + batch, len(ids)), len(ids))
         return report
