@@ -158,8 +158,12 @@ def article_of(table: str, cols: list[str], row: tuple[Any, ...]) -> int:
     return row[cols.index("id" if table == "articles" else "article_id")]
 
 
-def raw(start: Path, done: Path, db: Path, batch: int) -> dict[str, Any]:
-    """Write the changes from `start` to `done` into a copy of `start` with executemany."""
+def raw(start: Path, done: Path, db: Path, batch: int, by_text: bool = False) -> dict[str, Any]:
+    """Write the changes from `start` to `done` into a copy of `start` with executemany.
+
+    `by_text`: the articles' updates in two statements per batch (headline or body changed,
+    or not), each setting every column changed in any of its rows, instead of one statement
+    per set of changed columns: fewer statements, and FTS sees rowids in ascending order."""
     before, after = rows(start), rows(done)
     shutil.copy(start, db)
     ids = sorted(k[0] for k in before["articles"][1])
@@ -167,6 +171,7 @@ def raw(start: Path, done: Path, db: Path, batch: int) -> dict[str, Any]:
     # per batch, per table: deletes, inserts, and updates grouped by the columns they change
     plan: list[dict[str, Any]] = [{} for _ in range(len(ids) // batch + 1)]
     changed = 0
+    groups: dict[tuple[int, bool], list[tuple[tuple[Any, ...], list[int]]]] = {}
     for t in ORDER:
         cols, old = before[t]
         new = after[t][1]
@@ -183,9 +188,20 @@ def raw(start: Path, done: Path, db: Path, batch: int) -> dict[str, Any]:
                 target.setdefault((2, t, sql), []).append(row)
             elif row != old[k]:
                 diff = [i for i, (a, b) in enumerate(zip(row, old[k], strict=True)) if a != b]
+                if by_text and t == "articles":
+                    text = {cols.index("headline"), cols.index("body")}
+                    groups.setdefault((batch_of[k[0]], bool(text & set(diff))), []).append(
+                        (row, diff))
+                    continue
                 sql = f"UPDATE {t} SET {', '.join(f'{cols[i]} = ?' for i in diff)} WHERE {where}"
                 target.setdefault((1, t, sql), []).append(
                     (*[row[i] for i in diff], *[row[i] for i in at]))
+    cols = before["articles"][0]
+    for (b, _), members in groups.items():
+        union = sorted({i for _, diff in members for i in diff})
+        sql = f"UPDATE articles SET {', '.join(f'{cols[i]} = ?' for i in union)} WHERE id = ?"
+        plan[b][(1, "articles", sql)] = [(*[row[i] for i in union], row[0])
+                                         for row, _ in members]
     for p in plan:
         changed += sum(len(v) for v in p.values())
     conn = sqlite3.connect(db, isolation_level=None)
@@ -216,8 +232,8 @@ def compare(a: Path, b: Path) -> None:
         assert ca.execute(search).fetchall() == cb.execute(search).fetchall()
 
 
-def reextract_vs_raw(n: int, repeat: int, batch: int, per_article: bool = False
-                     ) -> dict[str, Any]:
+def reextract_vs_raw(n: int, repeat: int, batch: int, per_article: bool = False,
+                     by_text: bool = False) -> dict[str, Any]:
     runs = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
@@ -231,7 +247,7 @@ def reextract_vs_raw(n: int, repeat: int, batch: int, per_article: bool = False
             ours_db, raw_db = tmp / f"ours{k}.db", tmp / f"raw{k}.db"
             shutil.copy(start, ours_db)
             o = ours(ours_db, batch, per_article)
-            r = raw(start, ours_db, raw_db, batch)
+            r = raw(start, ours_db, raw_db, batch, by_text)
             compare(ours_db, raw_db)
             runs.append({"rows": r["rows"], "ours_rows_s": r["rows"] / o["seconds"],
                          "raw_rows_s": r["rows"] / r["seconds"],
@@ -239,6 +255,7 @@ def reextract_vs_raw(n: int, repeat: int, batch: int, per_article: bool = False
                          "ours_write_s": o["seconds"], "ours_extract_s": o["extract_seconds"],
                          "raw_write_s": r["seconds"]})
     return {"articles": articles, "batch": batch, "per_article": per_article,
+            "raw_by_text": by_text,
             "build_seconds": built, "runs": runs,
             "median_ratio": statistics.median(r["ratio"] for r in runs),
             "median_cpu_ratio": statistics.median(r["cpu_ratio"] for r in runs)}
@@ -258,6 +275,8 @@ if __name__ == "__main__":
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--per-article", action="store_true",
                         help="the write side before batching (tests/test_reextract.PerArticle)")
+    parser.add_argument("--raw-by-text", action="store_true",
+                        help="raw: articles updated in two statements per batch (see raw())")
     opts = parser.parse_args()
     print(json.dumps(reextract_vs_raw(opts.articles, opts.repeat, opts.batch,
-                                      opts.per_article), indent=1))
+                                      opts.per_article, opts.raw_by_text), indent=1))
