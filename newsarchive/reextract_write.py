@@ -4,8 +4,8 @@
 one archive and compares the databases), with one `executemany` per statement instead of a
 few statements per article and per comment:
 
-- articles: one UPDATE for those whose headline or body changed, one without those two
-  columns for the rest (the FTS trigger fires on `UPDATE OF headline, body`, changed or not);
+- articles: one UPDATE for those whose headline or body changed, one for the rest, each
+  setting only the columns that changed (`article_updates`);
 - images and related blocks/links: replaced only where their rows differ from the stored ones;
 - comments: `revisions.merge_comments(..., mark_removed=False)` for the whole batch, from one
   read of the batch's stored comments; a comment whose row would not change is not rewritten;
@@ -33,13 +33,7 @@ if TYPE_CHECKING:
 # What a re-extraction rewrites in place: the article row but its identity and capture...
 ARTICLE_FIELDS = tuple(k for k in ROW_COLUMNS
                        if k not in ("canonical_url", "url", "capture_id", "fetched_at", "site"))
-ARTICLE_UPDATE = (f"UPDATE articles SET {', '.join(f'{k} = ?' for k in ARTICLE_FIELDS)}"
-                  " WHERE id = ?")
-# ...the same without headline and body, for articles whose two are unchanged (the FTS trigger
-# fires on `UPDATE OF headline, body` whether the values change or not)...
-KEEP_TEXT_FIELDS = tuple(k for k in ARTICLE_FIELDS if k not in ("headline", "body"))
-KEEP_TEXT_UPDATE = (f"UPDATE articles SET {', '.join(f'{k} = ?' for k in KEEP_TEXT_FIELDS)}"
-                    " WHERE id = ?")
+TEXT = {"headline", "body"}  # the columns of the FTS index
 # ...and revisions' content (no new revision: the publisher did not change anything).
 REVISION_UPDATE = ("UPDATE revisions SET content = ?, revision_hash = ?, reextracted_at = ?"
                    " WHERE id = ?")
@@ -126,6 +120,26 @@ def stale(conn: Any, batch: Sequence[_Changes]) -> list[int]:
     return [aid for aid, vhash in read.items() if now.get(aid) != vhash]
 
 
+def article_updates(articles: Sequence[_Changes]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """The articles' UPDATEs: those whose headline or body changed, then the rest, each setting
+    only the columns changed in any of its rows. SQLite rewrites the entries of every index
+    over a column an UPDATE sets (14 indexes on `articles`), changed or not, and the FTS
+    trigger fires when headline or body is set."""
+    groups: dict[bool, list[tuple[_Changes, set[str]]]] = {True: [], False: []}
+    for ch in articles:
+        page, art = ch.article  # type: ignore[misc]
+        changed = {k for k in ARTICLE_FIELDS if page.row[k] != art[k]}
+        groups[bool(changed & TEXT)].append((ch, changed))
+    out = []
+    for members in groups.values():
+        cols = [k for k in ARTICLE_FIELDS if any(k in changed for _, changed in members)]
+        if cols:
+            sql = f"UPDATE articles SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?"
+            out.append((sql, [(*[ch.article[0].row[k] for k in cols], ch.aid)  # type: ignore[index]
+                              for ch, _ in members]))
+    return out
+
+
 def write_batch(archive: Archive, batch: Sequence[_Changes]) -> list[int]:
     """Write one batch's changes (see the module docstring) in the open transaction; returns
     the articles left out because they were stored anew meanwhile (`stale`)."""
@@ -136,15 +150,8 @@ def write_batch(archive: Archive, batch: Sequence[_Changes]) -> list[int]:
         batch = [ch for ch in batch if ch.aid not in left_out]
     conn.executemany(REVISION_UPDATE, [r for ch in batch for r in ch.revisions])
     articles = [ch for ch in batch if ch.article is not None]
-    with_text, without = [], []
-    for ch in articles:
-        page, art = ch.article  # type: ignore[misc]
-        if (page.row["headline"], page.row["body"]) != (art["headline"], art["body"]):
-            with_text.append((*[page.row[k] for k in ARTICLE_FIELDS], ch.aid))
-        else:
-            without.append((*[page.row[k] for k in KEEP_TEXT_FIELDS], ch.aid))
-    conn.executemany(ARTICLE_UPDATE, with_text)
-    conn.executemany(KEEP_TEXT_UPDATE, without)
+    for sql, params in article_updates(articles):
+        conn.executemany(sql, params)
     children, comments = ChildRows(), CommentMerge()
     for ch in articles:
         page, art = ch.article  # type: ignore[misc]

@@ -78,12 +78,14 @@ class PerArticle(Reextractor):
 
     def _write(self, batch: list[_Changes]) -> None:
         from newsarchive.archive_children import ChildRows
-        from newsarchive.reextract_write import ARTICLE_FIELDS, ARTICLE_UPDATE, REVISION_UPDATE
+        from newsarchive.reextract_write import ARTICLE_FIELDS, REVISION_UPDATE
+
+        sets = ", ".join(f"{k} = ?" for k in ARTICLE_FIELDS)
 
         conn, children = self.db.conn, ChildRows()
         conn.executemany(REVISION_UPDATE, [r for ch in batch for r in ch.revisions])
         articles = [ch.article for ch in batch if ch.article is not None]
-        conn.executemany(ARTICLE_UPDATE, [
+        conn.executemany(f"UPDATE articles SET {sets} WHERE id = ?", [
             (*[page.row[k] for k in ARTICLE_FIELDS], art["id"]) for page, art in articles])
         for page, art in articles:
             children.add(art["id"], page.item, replace=True)
