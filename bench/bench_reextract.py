@@ -16,8 +16,8 @@
 3. Raw: the same starting archive; the difference between it and ours' result, table by table
    (rows inserted, deleted, and updated - only columns that changed: see `raw()`), written
    with sqlite3 `executemany` in one transaction per batch of the same articles, deletes,
-   updates, then inserts, the FTS triggers firing on articles as they do for ours. The two databases are then compared
-   row for row.
+   updates, then inserts, the FTS triggers firing on articles as they do for ours. The two
+   databases are then compared row for row.
 
 `--per-article`: ours is the write side as it was before it was batched (comments merged and
 clusters updated article by article; tests/test_reextract.py's `PerArticle`).
