@@ -255,3 +255,31 @@ def test_reextract_report_keeps_json_fields(older):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT authors FROM articles WHERE id = ?", [aid]).fetchone() == (
             json.dumps(["Kept Writer"]),)
+
+
+def test_same_database_as_per_article_on_generated_near_duplicates(tmp_path):
+    """bench_reextract's archive (bulkgen records as captured pages, near-duplicates among
+    them, made older with OLDER): many cluster updates, some joining clusters."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_reextract import build
+
+    build(tmp_path / "start.db", 300)
+    with Archive(tmp_path / "start.db") as arc:
+        arc.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for name in ("new", "old"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.db").write_bytes((tmp_path / "start.db").read_bytes())
+        (tmp_path / name / "captures").symlink_to(tmp_path / "captures")
+    with Archive(tmp_path / "new" / "a.db") as arc:
+        new = reextract(arc, batch=40)
+    with Archive(tmp_path / "old" / "a.db") as arc:
+        PerArticle(arc).run(batch=40)
+    assert not new.errors and new.changed_articles == new.articles
+    after = snapshot(tmp_path / "new" / "a.db")
+    assert after == snapshot(tmp_path / "old" / "a.db")
+    assert q_count(tmp_path / "new" / "a.db", "duplicate_of IS NOT NULL") > 5
+
+
+def q_count(db: Path, where: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM articles WHERE {where}").fetchone()[0])
