@@ -18,6 +18,7 @@ Everything runs in the caller's transaction (`Archive._write()`).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,7 @@ class CommentMerge:
     def add(self, aid: int, comments: list[Mapping[str, Any]], seen_at: str) -> None:
         self.entries.append((aid, comments, seen_at))
 
-    def write(self, conn: Any) -> None:
+    def write(self, conn: sqlite3.Connection) -> None:
         if not self.entries:
             return
         existing: dict[tuple[int, str], tuple[Any, ...]] = {}
@@ -109,7 +110,7 @@ class CommentMerge:
         self.entries = []
 
 
-def stale(conn: Any, batch: Sequence[_Changes]) -> list[int]:
+def stale(conn: sqlite3.Connection, batch: Sequence[_Changes]) -> list[int]:
     """Articles of the batch stored anew since they were re-extracted (a crawl running
     meanwhile): their re-extraction is of an older version and must not overwrite it."""
     read = {ch.aid: ch.article[1]["version_hash"] for ch in batch if ch.article is not None}
