@@ -5,43 +5,39 @@ loses data: identity (ids, URLs) is kept, each revision is re-extracted from its
 updated in place (no new revision: the publisher did not change anything), and the article row
 from the capture of its latest stored version. A field the new extractor no longer finds keeps
 its old value and is reported (`Report.missing`), never silently blanked. Comments are merged
-without marking any as removed. Writes are batched: one transaction per `batch` articles, one
-executemany per table; if a batch fails, its articles are written one by one, so one the
-database refuses costs only itself (reported in `Report.errors`).
+without marking any as removed.
+
+A batch of `batch` articles is first extracted into memory (`prepare`: reads only), then
+written in one transaction (`commit`, reextract_write.py: one executemany per statement); if
+the batch fails, its articles are written one by one, so one the database refuses costs only
+itself (reported in `Report.errors`). A killed run leaves whole batches written; running it
+again redoes what is left (what is done re-extracts to the same rows: no change).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsarchive import clusters as cl
 from newsarchive.archive import Archive, _Page, utcnow
-from newsarchive.archive_batch import ROW_COLUMNS
-from newsarchive.archive_children import ChildRows
+from newsarchive.archive_children import child_rows
 from newsarchive.captures import read_capture
 from newsarchive.export import article_filter
 from newsarchive.extract import extract
 from newsarchive.profiles import SiteProfile, find_by_url, load_profiles
-from newsarchive.revisions import REVISION_FIELDS, merge_comments, revision_content, revision_json
+from newsarchive.reextract_write import write_batch
+from newsarchive.revisions import REVISION_FIELDS, revision_content, revision_json
 
 SCALARS = ("language", "headline", "subheadline", "section", "published_at", "published_raw",
            "modified_at", "modified_raw", "body", "comment_count", "access")
 LISTS = ("authors", "tags", "images", "related_blocks")
-
-
-# What a re-extraction rewrites in place: the article row but its identity and capture...
-ARTICLE_FIELDS = tuple(k for k in ROW_COLUMNS
-                       if k not in ("canonical_url", "url", "capture_id", "fetched_at", "site"))
-ARTICLE_UPDATE = (f"UPDATE articles SET {', '.join(f'{k} = ?' for k in ARTICLE_FIELDS)}"
-                  " WHERE id = ?")
-# ...and revisions' content (no new revision: the publisher did not change anything).
-REVISION_UPDATE = ("UPDATE revisions SET content = ?, revision_hash = ?, reextracted_at = ?"
-                   " WHERE id = ?")
 
 
 @dataclass
@@ -49,6 +45,8 @@ class _Changes:
     aid: int
     revisions: list[tuple[Any, ...]] = field(default_factory=list)  # REVISION_UPDATE rows
     article: tuple[_Page, Mapping[str, Any]] | None = None  # (re-extracted page, stored row)
+    children_changed: bool = False  # images / related rows differ from the stored ones
+    signature: bytes | None = None  # the new body's MinHash, when the body changed
 
     def __bool__(self) -> bool:
         return bool(self.revisions or self.article)
@@ -67,6 +65,8 @@ class Report:
     no_capture: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     missing: list[tuple[int, str, str]] = field(default_factory=list)  # (article, where, field)
+    extract_seconds: float = 0.0  # reading captures and re-extracting (no write lock held)
+    write_seconds: float = 0.0  # the batches' transactions
 
 
 def _keep_missing(new: dict[str, Any], old: Mapping[str, Any], fields: tuple[str, ...],
@@ -141,7 +141,7 @@ class Reextractor:
         if item is None:
             report.no_capture += 1
             return changes
-        old = self._stored_record(art)
+        old, stored_children = self._stored_record(art)
         _keep_missing(item, old, SCALARS + LISTS, aid, "article", report)
         item.update(url=art["url"], canonical_url=art["canonical_url"], site=art["site"],
                     capture_id=art["capture_id"], fetched_at=art["fetched_at"])
@@ -149,69 +149,90 @@ class Reextractor:
         if page.row["version_hash"] != art["version_hash"]:
             report.changed_articles += 1
             changes.article = (page, art)
+            changes.children_changed = child_rows(aid, item) != stored_children
+            if item.get("body") != art["body"]:
+                sig = cl.signature(item.get("body"))  # CPU work: done here, not while writing
+                changes.signature = None if sig is None else sig.tobytes()
         return changes
 
-    def _stored_record(self, art: Mapping[str, Any]) -> dict[str, Any]:
+    def _stored_record(self, art: Mapping[str, Any]
+                       ) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+        """The stored record's fields, and its image / related rows as `child_rows` makes them."""
         old = {k: art[k] for k in SCALARS}
         old["authors"] = json.loads(art["authors"] or "[]")
         old["tags"] = json.loads(art["tags"] or "[]")
-        old["images"] = [
-            {k: r[k] for k in ("src", "alt", "caption", "credit")}
-            for r in self.db.query("SELECT * FROM images WHERE article_id = ? ORDER BY position",
-                                   [art["id"]])]
-        blocks = []
-        for b in self.db.query("SELECT * FROM related_blocks WHERE article_id = ? "
-                               "ORDER BY position", [art["id"]]):
-            links = [{"url": r["url"], "title": r["title"], "comment_count": r["comment_count"]}
-                     for r in self.db.query(
-                         "SELECT * FROM related_links WHERE article_id = ? AND block_position = ?"
-                         " ORDER BY position", [art["id"], b["position"]])]
-            blocks.append({"title": b["title"], "links": links})
-        old["related_blocks"] = blocks
-        return old
+        aid = art["id"]
+        rows = {
+            "images": self.db.execute(
+                "SELECT article_id, position, src, alt, caption, credit FROM images"
+                " WHERE article_id = ? ORDER BY position", [aid]).fetchall(),
+            "related_blocks": self.db.execute(
+                "SELECT article_id, position, title, link_count FROM related_blocks"
+                " WHERE article_id = ? ORDER BY position", [aid]).fetchall(),
+            "related_links": self.db.execute(
+                "SELECT article_id, block_position, position, block_title, url, url_key, title,"
+                " comment_count FROM related_links WHERE article_id = ?"
+                " ORDER BY block_position, position", [aid]).fetchall(),
+        }
+        old["images"] = [dict(zip(("src", "alt", "caption", "credit"), r[2:], strict=True))
+                         for r in rows["images"]]
+        old["related_blocks"] = [
+            {"title": b[2], "links": [{"url": r[4], "title": r[6], "comment_count": r[7]}
+                                      for r in rows["related_links"] if r[1] == b[1]]}
+            for b in rows["related_blocks"]]
+        return old, rows
 
-    def _write(self, batch: list[_Changes]) -> None:
-        """One batch's changes, in the caller's transaction: executemany per table."""
-        conn, children = self.db.conn, ChildRows()
-        conn.executemany(REVISION_UPDATE, [r for ch in batch for r in ch.revisions])
-        articles = [ch.article for ch in batch if ch.article is not None]
-        conn.executemany(ARTICLE_UPDATE, [
-            (*[page.row[k] for k in ARTICLE_FIELDS], art["id"]) for page, art in articles])
-        for page, art in articles:
-            children.add(art["id"], page.item, replace=True)
-        children.write(self.db)
-        for page, art in articles:
-            # The same page again: comments are merged (texts refreshed), none marked removed.
-            merge_comments(self.db, art["id"], list(page.item.get("comments") or []),
-                           art["last_seen"], mark_removed=False)
-            if page.item.get("body") != art["body"]:
-                self.archive._clusters().update(art["id"], page.item.get("body"))
+    def _write(self, batch: list[_Changes]) -> list[int]:
+        """One batch's changes, in the caller's transaction (reextract_write.py); returns the
+        articles left out because a crawl stored them anew since they were re-extracted."""
+        return write_batch(self.archive, batch)
+
+    def prepare(self, ids: list[int], report: Report) -> list[_Changes]:
+        """Re-extract these articles into memory: what would change (reads only)."""
+        changes: list[_Changes] = []
+        for aid in ids:
+            report.articles += 1
+            try:
+                changes.append(self._article_changes(aid, report))
+            except Exception as exc:  # one unreadable capture must not stop the run
+                report.errors.append((aid, f"{type(exc).__name__}: {exc}"))
+        return [ch for ch in changes if ch]
+
+    def commit(self, changes: list[_Changes], report: Report) -> None:
+        """Write one prepared batch in one transaction; if the database refuses it, article by
+        article, so one it refuses costs only itself."""
+        if not changes:
+            return
+        skipped: list[int] = []
+        try:
+            with self.archive._write():
+                skipped = self._write(changes) or []
+        except Exception:  # noqa: BLE001 - found out below, article by article
+            for ch in changes:
+                try:
+                    with self.archive._write():
+                        skipped += self._write([ch]) or []
+                except Exception as exc:  # noqa: BLE001
+                    report.errors.append((ch.aid, f"not written: {exc}"))
+        for aid in skipped:  # an error: the exit code says to run again
+            report.errors.append((aid, "not written: stored anew while re-extracting, run again"))
+
+    def ids(self, site: str | None = None, since: str | None = None) -> list[int]:
+        where, params = article_filter(site, since)
+        return [r[0] for r in self.db.execute(
+            f"SELECT id FROM articles WHERE {where} ORDER BY id", params)]
 
     def run(self, site: str | None = None, since: str | None = None, batch: int = 100,
             progress: Callable[[int, int], None] | None = None) -> Report:
-        where, params = article_filter(site, since)
-        ids = [r[0] for r in self.db.execute(
-            f"SELECT id FROM articles WHERE {where} ORDER BY id", params)]
+        ids = self.ids(site, since)
         report = Report()
         for start in range(0, len(ids), batch):
-            changes: list[_Changes] = []
-            for aid in ids[start:start + batch]:
-                report.articles += 1
-                try:
-                    changes.append(self._article_changes(aid, report))
-                except Exception as exc:  # one unreadable capture must not stop the run
-                    report.errors.append((aid, f"{type(exc).__name__}: {exc}"))
-            changes = [ch for ch in changes if ch]
-            try:
-                with self.archive._write():
-                    self._write(changes)
-            except Exception:  # noqa: BLE001 - found out below, article by article
-                for ch in changes:  # one article the database refuses costs only itself
-                    try:
-                        with self.archive._write():
-                            self._write([ch])
-                    except Exception as exc:  # noqa: BLE001
-                        report.errors.append((ch.aid, f"not written: {exc}"))
+            t0 = time.perf_counter()
+            changes = self.prepare(ids[start:start + batch], report)
+            t1 = time.perf_counter()
+            self.commit(changes, report)
+            report.extract_seconds += t1 - t0
+            report.write_seconds += time.perf_counter() - t1
             if progress:
                 progress(min(start + batch, len(ids)), len(ids))
         return report

@@ -65,6 +65,8 @@ def reextract(site: str | None, since: str | None, batch: int, db: str) -> None:
     click.echo(f"articles: {report.articles}, revisions: {report.revisions}, "
                f"changed: {report.changed_articles} articles / {report.changed_revisions} "
                f"revisions, without capture: {report.no_capture}, errors: {len(report.errors)}")
+    click.echo(f"time: re-extraction {report.extract_seconds:.1f} s, writes "
+               f"{report.write_seconds:.1f} s", err=True)
     for aid, where, name in report.missing:
         click.echo(f"  no longer found, kept: article {aid} {where}: {name}")
     for aid, error in report.errors:
