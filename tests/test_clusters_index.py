@@ -201,11 +201,12 @@ def test_the_archive_index_gives_the_old_in_memory_clusters() -> None:
     # and the MAX_VERIFIED cut applies), a smaller, looser group, and unrelated stories; in a
     # shuffled order, with repeated first_seen values (the tie-break), stored in batches.
     rnd = random.Random(3)
-    texts = (_look_alikes(body(100), BUCKET_CAP + 30, "a")
-             + _look_alikes(body(101, vocab=60), BUCKET_CAP + 10, "b", edits=3)
-             + _look_alikes(body(102, words=120), 40, "c", edits=3)
-             + _drift(body(103, words=400), BUCKET_CAP + 50)
-             + [body(200 + i) for i in range(60)])
+    groups = [_look_alikes(body(100), BUCKET_CAP + 30, "a"),
+              _look_alikes(body(101, vocab=60), BUCKET_CAP + 10, "b", edits=3),
+              _look_alikes(body(102, words=120), 40, "c", edits=3),
+              _drift(body(103, words=400), BUCKET_CAP + 50)]
+    plain = {body(200 + i) for i in range(60)}
+    texts = [t for g in groups for t in g[:-12 if g is groups[2] else None]] + sorted(plain)
     rnd.shuffle(texts)
     items = [{"url": f"http://x.example/{i}", "site": "x.example", "headline": f"h{i}",
               "body": t, "fetched_at": f"2025-01-01T0{rnd.randint(0, 2)}:00:00"}
@@ -213,10 +214,24 @@ def test_the_archive_index_gives_the_old_in_memory_clusters() -> None:
     with Archive(":memory:") as new:
         for start in range(0, len(items), 37):
             assert set(new.store_many(items[start:start + 37])) == {"new"}
+        order = [r[0] for r in new.db.execute("SELECT article_id FROM minhashes ORDER BY seq")]
+        # Then revisions (Clusters.update): unrelated stories rewritten as look-alikes of a
+        # group (they may join it now), and clustered ones rewritten as unrelated stories
+        # (they stay in their cluster, their signature moves).
+        ids = {text: aid for aid, text in new.db.execute("SELECT id, body FROM articles")}
+        lone = [i for i, t in enumerate(texts) if t in plain][:12]
+        joined = [i for i, t in enumerate(texts) if t in set(groups[2])][:12]
+        revised = [(i, t) for i, t in zip(lone, groups[2][-12:], strict=True)] \
+            + [(i, body(300 + i)) for i in joined]
+        for i, text in revised:
+            assert new.store({**items[i], "body": text + " revised",
+                              "fetched_at": "2025-02-01T00:00:00"}) == "updated"
         rows = new.db.execute("SELECT id, first_seen, body, cluster_id, duplicate_of, similarity"
                               " FROM articles ORDER BY rowid").fetchall()
         got = {r[0]: r[3:] for r in rows}
-        order = [r[0] for r in new.db.execute("SELECT article_id FROM minhashes ORDER BY seq")]
+        first_bodies = {r[0]: r[2] for r in rows}
+        for i, _ in revised:
+            first_bodies[ids[texts[i]]] = texts[i]
         buckets: dict[int, list[int]] = {}
         for key, aid in new.db.execute("SELECT key, article_id FROM minhash_buckets"
                                        " ORDER BY key, seq"):
@@ -228,9 +243,17 @@ def test_the_archive_index_gives_the_old_in_memory_clusters() -> None:
         for aid in order:
             old.db.execute(ADD, [aid, f"u{aid}", f"u{aid}", by_id[aid][1]])
         for aid in order:
-            sig = signature(by_id[aid][2])
+            sig = signature(first_bodies[aid])
             assert sig is not None
             ref.assign(aid, sig)
+        for i, text in revised:  # old Clusters.update
+            aid, sig = ids[texts[i]], signature(text + " revised")
+            assert sig is not None
+            if old.db.execute("SELECT cluster_id FROM articles WHERE id = ?",
+                              [aid]).fetchone()[0] is None:
+                ref.assign(aid, sig)
+            else:
+                ref.index.insert(aid, sig)
         want = {r[0]: r[1:] for r in old.db.execute(
             "SELECT id, cluster_id, duplicate_of, similarity FROM articles")}
     assert got == want
