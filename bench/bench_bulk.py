@@ -41,7 +41,8 @@ from newsarchive.archive import Archive  # noqa: E402
 from newsarchive.importer import import_lines  # noqa: E402
 
 TABLES = ("articles", "article_urls", "images", "comments", "comment_versions",
-          "comment_counts", "related_blocks", "related_links", "revisions", "minhashes")
+          "comment_counts", "related_blocks", "related_links", "revisions", "minhashes",
+          "minhash_buckets")
 CHUNK = 500
 
 
@@ -75,7 +76,8 @@ def table_rows(db: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
         out = {}
         for t in TABLES:
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
-            out[t] = (cols, conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY rowid")
+            order = "key, seq" if t == "minhash_buckets" else "rowid"  # WITHOUT ROWID
+            out[t] = (cols, conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY {order}")
                       .fetchall())
     return out
 

@@ -156,18 +156,11 @@ class Archive:
         # IMMEDIATE takes the write lock before the identity lookup, so two processes storing
         # the same article cannot both decide it is new.
         self.db.execute("BEGIN IMMEDIATE")
-        lsh_seq = self._lsh.seq if self._lsh is not None else None
         try:
             yield
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.rollback()
-            # The index may have moved past rows that are gone now and whose numbers the next
-            # writer reuses: back to where it was (or rebuilt, if made in this transaction).
-            if lsh_seq is None:
-                self._lsh = None
-            elif self._lsh is not None:
-                self._lsh.seq = lsh_seq
+            self.db.rollback()  # the near-duplicate index is in the archive: rolled back too
             raise
 
     # --- storing ------------------------------------------------------------------------------
@@ -288,7 +281,7 @@ class Archive:
                             [aid, page.row["capture_id"]])
 
     def _clusters(self) -> Clusters:
-        if self._lsh is None:  # built on first use: loading signatures costs a scan
+        if self._lsh is None:
             self._lsh = Clusters(self.db)
         return self._lsh
 

@@ -1,64 +1,188 @@
-"""Near-duplicate clusters for many new articles at once: `Clusters.assign`, batched.
+"""Near-duplicate clusters in the archive: the LSH buckets live in `minhash_buckets`.
 
-For the new articles of a batch, in item order and with the same results as `Clusters.assign`
-per article (tests/test_archive_batch.py compares both):
+`link` does the work of `Clusters.assign` / `Clusters.update` for a batch of articles, in item
+order, inside the caller's transaction (a rolled-back batch leaves no signature and no bucket
+row behind, and no process keeps anything in memory that could go stale):
 
-- signatures come from `clusters.signature` (numpy, or computed ahead by the page worker);
-- the index is brought up to date once per batch: the batch holds the write lock, so no other
-  process adds signatures meanwhile, and the batch's own go into the index as they are made;
-- signatures are written with executemany, flushed before the rare article whose LSH
-  candidates must be verified against the database (`Clusters._best_match` reads them there).
+- the batch's band keys (`clusters.band_keys`, 25 per signature, numpy) are looked up with one
+  indexed statement; a bucket holds its first BUCKET_CAP members (by `seq`, the insertion order
+  of their signatures), so that read is bounded whatever the archive's size;
+- the candidates' signatures (and `first_seen`, the tie-break) are read with one more statement;
+  the batch's own articles are added to the buckets in memory as they are linked, so a later item
+  of the batch finds an earlier one exactly as if they had been stored one by one;
+- signatures and bucket rows are written with executemany at the end.
 
-The index's high-water mark (`Clusters.seq`) then moves past the batch's rows; if the
-transaction rolls back, `Archive._write` puts it back, so the numbers the next writer reuses
-are read.
+Invariant kept by every writer: an article's bucket rows carry its current `minhashes.seq`. A
+signature that did not change is not rewritten (its place in its buckets stays); a changed one
+is deleted with its bucket rows, then written anew at the end of the order, as the in-memory
+index did (`tests/lsh_reference.py`, compared in tests/test_clusters_index.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import time
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from newsarchive import clusters as cl
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from newsarchive.archive import Archive
 
 SAVE_SQL = "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)"
+BUCKET_SQL = "INSERT INTO minhash_buckets (key, seq, article_id) VALUES (?, ?, ?)"
+_IDS = "(SELECT value FROM json_each(?))"  # a list as one parameter: one statement per batch
+_LATER = 1 << 62  # the order of a batch's own signatures: after every stored seq
 
 
 def assign_many(archive: Archive, bodies: Iterable[tuple[int, str | None]]) -> None:
     """`Clusters.assign(aid, body)` for each new article, in order, in the open transaction."""
     signed = [(aid, cl.signature(body)) for aid, body in bodies]
-    signed = [(aid, s) for aid, s in signed if s is not None]
-    if not signed:
+    items = [(aid, s, True) for aid, s in signed if s is not None]
+    if items:
+        link(archive.db.conn, items, archive._clusters().threshold)
+
+
+def _ids(values: Iterable[int]) -> str:
+    return json.dumps([int(v) for v in values])
+
+
+def link(conn: sqlite3.Connection, items: Sequence[tuple[int, np.ndarray, bool]],
+         threshold: float = cl.THRESHOLD) -> list[int | None]:
+    """Store each (article id, signature) and, where asked, link the article to its cluster.
+
+    Returns each item's cluster id (None: no near copy found, or not asked)."""
+    if not items:
+        return []
+    keys = cl.band_keys(np.stack([sig for _, sig, _ in items]))
+    aids = [aid for aid, _, _ in items]
+    stored = {aid: cl._from_bytes(blob) for aid, blob in conn.execute(
+        f"SELECT article_id, signature FROM minhashes WHERE article_id IN {_IDS}", [_ids(aids)])}
+    members: dict[int, list[int]] = {}
+    order: dict[int, int] = {}
+    for key, seq, aid in conn.execute(
+            f"SELECT key, seq, article_id FROM minhash_buckets WHERE key IN {_IDS}"
+            " ORDER BY key, seq", [_ids(set(keys.ravel().tolist()))]):
+        members.setdefault(key, []).append(aid)
+        order[aid] = seq
+    sigs: dict[int, np.ndarray] = {}
+    first: dict[int, str] = {}
+    for aid, fseen, blob in conn.execute(
+            f"SELECT a.id, a.first_seen, m.signature FROM articles a LEFT JOIN minhashes m"
+            f" ON m.article_id = a.id WHERE a.id IN {_IDS}", [_ids(set(order) | set(aids))]):
+        first[aid] = fseen or ""
+        if blob is not None:
+            sigs[aid] = cl._from_bytes(blob)
+
+    dropped: list[tuple[int, int]] = []  # (key, article_id) bucket rows of replaced signatures
+    written: list[tuple[int, np.ndarray, np.ndarray]] = []
+    out: list[int | None] = []
+    for i, (aid, sig, look) in enumerate(items):
+        match = _best_match(aid, sig, keys[i], members, sigs, order, first, threshold) \
+            if look else None
+        old = stored.get(aid)
+        if old is None or not np.array_equal(old, sig):
+            if old is not None:
+                for key in cl.band_keys(old[None, :])[0].tolist():
+                    held = members.get(key)
+                    if held and aid in held:
+                        held.remove(aid)
+                    dropped.append((key, aid))
+            for key in keys[i].tolist():
+                held = members.setdefault(key, [])
+                if len(held) < cl.BUCKET_CAP:
+                    held.append(aid)
+            sigs[aid] = stored[aid] = sig
+            order[aid] = _LATER + i
+            written.append((aid, sig, keys[i]))
+        out.append(_join(conn, aid, *match) if match else None)
+    _write(conn, dropped, written, members)
+    return out
+
+
+def _best_match(aid: int, sig: np.ndarray, keys: np.ndarray, members: dict[int, list[int]],
+                sigs: dict[int, np.ndarray], order: dict[int, int], first: dict[int, str],
+                threshold: float) -> tuple[int, float] | None:
+    """The earlier article this one joins: the most similar candidate; among equals (of the
+    MAX_VERIFIED most similar, earliest first) the first seen, then the lowest id."""
+    ids = list({c for key in keys.tolist() for c in members.get(key, ()) if c != aid
+                and c in sigs and c in first})
+    if not ids:
+        return None
+    scores = np.count_nonzero(np.stack([sigs[c] for c in ids]) == sig, axis=1) / cl.NUM_PERM
+    keep = np.flatnonzero(scores >= threshold)
+    if not len(keep):
+        return None
+    keep = keep[np.lexsort((np.array([order[ids[k]] for k in keep]),
+                            -scores[keep]))[:cl.MAX_VERIFIED]]
+    best = scores[keep[0]]
+    other = min((ids[k] for k in keep if scores[k] == best), key=lambda c: (first[c], c))
+    return other, float(best)
+
+
+def _join(conn: sqlite3.Connection, aid: int, other: int, sim: float) -> int:
+    root = conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
+                        [other]).fetchone()[0]
+    conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
+                 [root, root])
+    conn.execute("UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ?"
+                 " WHERE id = ?", [root, root, round(sim, 3), aid])
+    return int(root)
+
+
+def _write(conn: sqlite3.Connection, dropped: list[tuple[int, int]],
+           written: list[tuple[int, np.ndarray, np.ndarray]],
+           members: dict[int, list[int]]) -> None:
+    if dropped:
+        conn.executemany("DELETE FROM minhash_buckets WHERE key = ? AND article_id = ?", dropped)
+        conn.executemany("DELETE FROM minhashes WHERE article_id = ?",
+                         [(a,) for a in {a for _, a in dropped}])
+    if not written:
         return
-    clusters = archive._clusters()
-    clusters._refresh()
-    conn = archive.db.conn
-    rows: list[tuple[int, bytes]] = []
+    conn.executemany(SAVE_SQL, [(aid, sig.astype(cl._DTYPE).tobytes())
+                                for aid, sig, _ in written])
+    seqs = dict(conn.execute(f"SELECT article_id, seq FROM minhashes WHERE article_id IN {_IDS}",
+                             [_ids(aid for aid, _, _ in written)]))
+    # Only the rows that made it into their bucket's first BUCKET_CAP (members says which).
+    rows = [(key, seqs[aid], aid) for aid, _, keys in written for key in keys.tolist()
+            if aid in members[key]]
+    rows.sort()  # in key order: fewer B-tree pages touched per batch
+    conn.executemany(BUCKET_SQL, rows)
 
-    def save() -> None:
-        conn.executemany("DELETE FROM minhashes WHERE article_id = ?", [(a,) for a, _ in rows])
-        conn.executemany(SAVE_SQL, rows)
-        rows.clear()
 
-    for aid, sig in signed:
-        match = None
-        keys = clusters.index._keys(sig)  # once for the query and the insert
-        if any(c != aid for c in clusters.index.query(sig, keys)):
-            save()  # candidates are verified against the database
-            match = clusters._best_match(aid, sig)
-        rows.append((aid, sig.astype(cl._DTYPE).tobytes()))
-        clusters.index.insert(aid, sig, keys)
-        if match is not None:  # Clusters.assign's linking, as is
-            other, sim = match
-            root = conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
-                                [other]).fetchone()[0]
-            conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
-                         [root, root])
-            conn.execute("UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ?"
-                         " WHERE id = ?", [root, root, round(sim, 3), aid])
-    save()
-    # Every row up to here is indexed: read before, or made by this batch (the write lock).
-    clusters.seq = int(conn.execute("SELECT max(seq) FROM minhashes").fetchone()[0] or 0)
+def backfill(conn: sqlite3.Connection, batch: int = 20_000) -> float:
+    """Fill `minhash_buckets` from `minhashes` (the migration that adds it); returns seconds.
+
+    In seq batches (memory stays bounded); every band of every signature goes in, then each
+    bucket is cut to its first BUCKET_CAP by seq - what `link` would have kept."""
+    start = time.perf_counter()
+    last = 0
+    while True:
+        rows = conn.execute("SELECT seq, article_id, signature FROM minhashes WHERE seq > ?"
+                            " ORDER BY seq LIMIT ?", [last, batch]).fetchall()
+        if not rows:
+            break
+        sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype=cl._DTYPE)
+        keys = cl.band_keys(sigs.reshape(len(rows), cl.NUM_PERM)).tolist()
+        out = sorted((key, seq, aid) for (seq, aid, _), ks in zip(rows, keys, strict=True)
+                     for key in ks)
+        conn.executemany(BUCKET_SQL, out)
+        last = rows[-1][0]
+    conn.execute(
+        "DELETE FROM minhash_buckets WHERE (key, seq) IN (SELECT key, seq FROM (SELECT key, seq,"
+        " row_number() OVER (PARTITION BY key ORDER BY seq) AS n FROM minhash_buckets)"
+        f" WHERE n > {int(cl.BUCKET_CAP)})")
+    return time.perf_counter() - start
+
+
+def candidates(conn: sqlite3.Connection, sig: np.ndarray) -> set[int]:
+    """The articles sharing a bucket with `sig` (at most BANDS x BUCKET_CAP): what `link`
+    compares a new signature with."""
+    keys = cl.band_keys(sig[None, :])[0].tolist()
+    return {aid for (aid,) in conn.execute(
+        f"SELECT article_id FROM minhash_buckets WHERE key IN {_IDS}", [_ids(keys)])}

@@ -15,18 +15,21 @@ that quotes another one's first two paragraphs as background. At 0.5: precision 
 0.994 (one short article trimmed and reworded scores 0.45; one short story quoting half of
 another scores 0.50). 0.4 gives recall 1.0 but precision 0.91; 0.6 precision 1.0, recall 0.97.
 
-Signatures live in `minhashes` (seq = insertion order), so each process loads them once and then
-only the rows other processes added since.
+Signatures live in `minhashes` (seq = insertion order), the LSH buckets in `minhash_buckets`
+(band key, seq, article_id): nothing is loaded into memory, a batch of new articles looks up its
+25 band keys each with one indexed statement (archive_clusters.py). Until the `bands` branch every
+writing process loaded every signature into an in-memory index (~2.5 KB per article: 250 MB and
+the load time of all signatures in each cron run on a 100,000-article archive).
 
-Cost: candidates come from datasketch's banding for the threshold (25 bands of 5 values), but the
-index is our own (`_Bands`) and compares plain uint32 arrays: rebuilding a datasketch `MinHash` per
-candidate (its constructor draws the 128 permutations again) was ~85 us each, and when many bodies
-look alike every earlier article is a candidate, so that work grew with the square of the archive
-(4.9 s of a 300-article crawl). Work per new article is now bounded: a band bucket keeps its first
-BUCKET_CAP members (later look-alikes still find the earliest ones, which is where a cluster's root
-is), and at most MAX_VERIFIED candidates (the most similar, by their in-memory signature) are
-verified against the database. Below those bounds - any archive whose near copies come in groups
-smaller than 100 - the result is exactly the exhaustive one.
+Cost: candidates come from datasketch's banding for the threshold (25 bands of 5 values), with our
+own stable bucket keys (`band_keys`), and are compared as plain uint32 arrays: rebuilding a
+datasketch `MinHash` per candidate (its constructor draws the 128 permutations again) was ~85 us
+each, and when many bodies look alike every earlier article is a candidate, so that work grew with
+the square of the archive (4.9 s of a 300-article crawl). Work per new article is bounded: a band
+bucket keeps its first BUCKET_CAP members (later look-alikes still find the earliest ones, which
+is where a cluster's root is), and of the candidates above the threshold the MAX_VERIFIED most
+similar (then earliest) are the ones a match is chosen from. Below those bounds - any archive
+whose near copies come in groups smaller than 100 - the result is exactly the exhaustive one.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ del _GEN
 # datasketch's _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5) (scipy integration): 25 bands of 5.
 BANDS, ROWS = 25, 5
 BUCKET_CAP = 100  # members kept per LSH bucket: the first ones (see the module docstring)
-MAX_VERIFIED = 64  # candidates above the threshold re-read from the database per new article
+MAX_VERIFIED = 64  # candidates above the threshold a match is chosen from, per new article
 
 
 def shingles(text: str | None) -> set[bytes]:
@@ -144,157 +147,50 @@ def _from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=_DTYPE)
 
 
-class _Bands:
-    """Banded LSH over signatures kept as rows of one uint32 matrix (aid -> row).
+def band_keys(sigs: np.ndarray) -> np.ndarray:
+    """The LSH bucket key of each band of each signature: (n, NUM_PERM) -> (n, BANDS) int64.
 
-    Same banding as datasketch's MinHashLSH for THRESHOLD (BANDS x ROWS, so a Clusters with
-    another threshold verifies at its own but finds candidates as for 0.5); a bucket is keyed
-    by the hash of its band's bytes (a rare hash collision only adds a candidate, which
-    verification drops) and holds one id or a list of at most BUCKET_CAP ids: ~2.5 KB per
-    article instead of datasketch's ~8 KB.
+    Stored in `minhash_buckets`, so it must be the same in every process and every version
+    (Python's hash() of bytes is salted per process): an FNV-style multiply-xor over the band's
+    ROWS values, salted with the band's number, then MurmurHash3's 64-bit finalizer, keeping 63
+    bits (a non-negative SQLite INTEGER). Changing it needs a migration that rebuilds the
+    buckets. A collision only adds a candidate, which the signature comparison drops.
     """
+    sigs = np.asarray(sigs, dtype=_DTYPE).reshape(-1, NUM_PERM)[:, :BANDS * ROWS]  # 3 unused
+    sigs = sigs.reshape(-1, BANDS, ROWS).astype(np.uint64)
+    h = np.broadcast_to(_BAND_SALT, sigs.shape[:2]).copy()
+    for r in range(ROWS):
+        h = (h ^ sigs[:, :, r]) * _FNV_PRIME
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return (h >> np.uint64(1)).astype(np.int64)
 
-    def __init__(self) -> None:
-        self.ranges = [(i * ROWS, (i + 1) * ROWS) for i in range(BANDS)]
-        self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(BANDS)]
-        self.matrix = np.zeros((256, NUM_PERM), dtype=_DTYPE)
-        self.row: dict[int, int] = {}
 
-    def _keys(self, sig: np.ndarray) -> list[int]:
-        # Slices of one bytes object: the same bytes as each band's tobytes(), a third the cost.
-        data, size = sig.tobytes(), sig.itemsize
-        return [hash(data[a * size:b * size]) for a, b in self.ranges]
-
-    def signature(self, aid: int) -> np.ndarray | None:
-        row = self.row.get(aid)
-        return None if row is None else self.matrix[row]
-
-    def insert(self, aid: int, sig: np.ndarray, keys: list[int] | None = None) -> None:
-        """`keys`: the signature's band keys, when the caller has them (from `query`)."""
-        old = self.signature(aid)
-        if old is not None:
-            if np.array_equal(old, sig):
-                return
-            self._unbucket(aid, old)
-            row = self.row[aid]
-        else:
-            row = len(self.row)
-            if row == len(self.matrix):
-                self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
-            self.row[aid] = row
-        self.matrix[row] = sig
-        for key, table in zip(keys or self._keys(sig), self.buckets, strict=True):
-            held = table.get(key)
-            if held is None:
-                table[key] = aid
-            elif isinstance(held, int):
-                table[key] = [held, aid]
-            elif len(held) < BUCKET_CAP:
-                held.append(aid)
-
-    def _unbucket(self, aid: int, sig: np.ndarray) -> None:
-        for key, table in zip(self._keys(sig), self.buckets, strict=True):
-            held = table.get(key)
-            if held == aid:
-                del table[key]
-            elif isinstance(held, list) and aid in held:
-                held.remove(aid)
-
-    def query(self, sig: np.ndarray, keys: list[int] | None = None) -> set[int]:
-        found: set[int] = set()
-        for key, table in zip(keys or self._keys(sig), self.buckets, strict=True):
-            held = table.get(key)
-            if isinstance(held, int):
-                found.add(held)
-            elif held:
-                found.update(held)
-        return found
-
-    def scores(self, ids: list[int], sig: np.ndarray) -> np.ndarray:
-        """Estimated Jaccard of `sig` with each id's signature: the share of equal values."""
-        rows = self.matrix[[self.row[i] for i in ids]]
-        return np.count_nonzero(rows == sig, axis=1) / NUM_PERM
+_FNV_PRIME = np.uint64(0x100000001B3)
+_BAND_SALT = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
 
 
 class Clusters:
-    """The LSH index of one archive connection; writes happen in the caller's transaction."""
+    """Near-duplicate linking on one archive connection; writes happen in the caller's
+    transaction and nothing is kept in memory between calls (archive_clusters.link)."""
 
     def __init__(self, db: Database, threshold: float = THRESHOLD) -> None:
         self.db = db
         self.threshold = threshold
-        self.index = _Bands()
-        self.seq = 0
 
-    def _refresh(self) -> None:
-        rows = self.db.execute(
-            "SELECT seq, article_id, signature FROM minhashes WHERE seq > ? ORDER BY seq",
-            [self.seq]).fetchall()
-        for seq, aid, blob in rows:
-            self.index.insert(aid, _from_bytes(blob))  # our own rows come back unchanged: no-op
-            self.seq = seq
+    def link(self, items: list[tuple[int, np.ndarray, bool]]) -> list[int | None]:
+        """(article id, signature, look for a cluster?) in order -> each one's cluster id."""
+        from newsarchive.archive_clusters import link
 
-    def _save(self, aid: int, sig: np.ndarray) -> None:
-        self.db.execute("DELETE FROM minhashes WHERE article_id = ?", [aid])
-        self.db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
-                        [aid, sig.tobytes()])
-        self.index.insert(aid, sig)
-
-    def _best_match(self, aid: int, sig: np.ndarray) -> tuple[int, float] | None:
-        ids = [c for c in self.index.query(sig) if c != aid]
-        if not ids:
-            return None
-        scores = self.index.scores(ids, sig)
-        keep = np.flatnonzero(scores >= self.threshold)
-        if not len(keep):
-            return None
-        # Most similar first, then the earliest indexed; at most MAX_VERIFIED.
-        keep = keep[np.lexsort((np.array([self.index.row[ids[k]] for k in keep]),
-                                -scores[keep]))[:MAX_VERIFIED]]
-        # Verified a score at a time, best first: once a candidate of this score is confirmed
-        # nothing below can win, so usually one row is read instead of every look-alike.
-        scored: list[tuple[float, str, int]] = []
-        tiers = np.split(keep, np.flatnonzero(np.diff(scores[keep])) + 1)
-        for tier in tiers:
-            scored += self._verify([ids[k] for k in tier], sig)
-            if any(s[0] == scores[tier[0]] for s in scored):
-                break
-        if not scored:
-            return None
-        sim, _, other = min(scored, key=lambda s: (-s[0], s[1], s[2]))
-        return other, float(sim)
-
-    def _verify(self, candidates: list[int], sig: np.ndarray) -> list[tuple[float, str, int]]:
-        """(similarity, first_seen, id) of the candidates still above the threshold once their
-        signatures are re-read from the database: a candidate left in memory by a rolled-back
-        transaction has no row and drops out here."""
-        marks = ", ".join("?" for _ in candidates)
-        rows = self.db.execute(
-            f"SELECT m.article_id, m.signature, a.first_seen FROM minhashes m "
-            f"JOIN articles a ON a.id = m.article_id WHERE m.article_id IN ({marks})",
-            candidates).fetchall()
-        scored = [(np.count_nonzero(_from_bytes(blob) == sig) / NUM_PERM, first or "", other)
-                  for other, blob, first in rows]
-        return [s for s in scored if s[0] >= self.threshold]
+        return link(self.db.conn, items, self.threshold)
 
     def assign(self, aid: int, body: str | None) -> int | None:
         """Index a new article and link it to its cluster; returns the cluster id or None."""
         sig = signature(body)
-        if sig is None:
-            return None
-        self._refresh()
-        match = self._best_match(aid, sig)
-        self._save(aid, sig)
-        if match is None:
-            return None
-        other, sim = match
-        root = self.db.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
-                               [other]).fetchone()[0]
-        self.db.execute("UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
-                        [root, root])
-        self.db.execute(
-            "UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ? WHERE id = ?",
-            [root, root, round(sim, 3), aid])
-        return int(root)
+        return None if sig is None else self.link([(aid, sig, True)])[0]
 
     def update(self, aid: int, body: str | None) -> int | None:
         """A new revision: new signature; an article not yet in a cluster may join one now."""
@@ -303,7 +199,6 @@ class Clusters:
         if clustered and clustered[0] is not None:
             sig = signature(body)
             if sig is not None:
-                self._refresh()
-                self._save(aid, sig)
+                self.link([(aid, sig, False)])
             return int(clustered[0])
         return self.assign(aid, body)

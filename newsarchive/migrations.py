@@ -303,6 +303,22 @@ def _fetch_state(db: Database) -> None:
     _set_version(db, schema_version(db) + 1)
 
 
+@MIGRATIONS(name="0006_minhash_buckets")
+def _minhash_buckets(db: Database) -> None:
+    # The near-duplicate index in the archive instead of in every writer's memory: one row per
+    # (band key, member) for the first BUCKET_CAP members of each bucket. WITHOUT ROWID: the
+    # primary key is the table, so a bucket is one B-tree range and a lookup one seek.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS minhash_buckets (key INTEGER NOT NULL, seq INTEGER NOT NULL,"
+        " article_id INTEGER NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID")
+    # Not self-contained, unlike the others: the keys must be the ones the code computes
+    # (clusters.band_keys); a change there needs a new migration that rebuilds this table.
+    from newsarchive.archive_clusters import backfill
+
+    backfill(db.conn)
+    _set_version(db, schema_version(db) + 1)
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 
 

@@ -99,3 +99,30 @@ def test_failed_upgrade_leaves_the_old_archive_untouched(tmp_path: Path,
     with Archive(path) as arc:  # and the next open upgrades it fine
         assert arc.schema_version == SCHEMA_VERSION
     assert Path(path).read_bytes() != before
+
+
+def test_minhash_buckets_are_backfilled_as_the_writers_fill_them(tmp_path: Path) -> None:
+    # An archive of the schema before 0006 (signatures, no buckets) gets the buckets a writer
+    # would have made: every band, the first BUCKET_CAP members of each bucket by seq.
+    from newsarchive.clusters import BUCKET_CAP
+
+    words = BODY.split() * 3
+    items = []
+    for i in range(2 * BUCKET_CAP):  # look-alikes: their common buckets overflow the cap
+        w = list(words)
+        w[(i * 7) % len(w)] = f"x{i}"
+        items.append(make_item(url=f"https://example.com/n/{i}",
+                               canonical_url=f"https://example.com/n/{i}", body=" ".join(w)))
+    path = tmp_path / "a.db"
+    with Archive(path) as arc:
+        arc.store_many(items)
+        want = arc.db.execute("SELECT * FROM minhash_buckets ORDER BY key, seq").fetchall()
+        assert arc.db.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM minhash_buckets"
+                              " GROUP BY key)").fetchone()[0] == BUCKET_CAP
+        arc.db.execute("DROP TABLE minhash_buckets")
+        arc.db.execute("DELETE FROM _sqlite_migrations WHERE name = '0006_minhash_buckets'")
+        arc.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    with Archive(path) as arc:
+        assert arc.schema_version == SCHEMA_VERSION
+        got = arc.db.execute("SELECT * FROM minhash_buckets ORDER BY key, seq").fetchall()
+    assert got == want and len(want) > BUCKET_CAP
