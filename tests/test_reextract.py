@@ -32,6 +32,12 @@ OLDER = """
 UPDATE articles SET version_hash = 'older';
 UPDATE articles SET headline = headline || ' (old)' WHERE id % 2 = 0;
 UPDATE articles SET body = substr(body, 1, length(body) / 2) WHERE id % 3 = 0;
+-- the older extractor's half bodies had no signature of the full text (cluster members keep
+-- theirs: the copy below must find its root again whatever the order of the batch)
+DELETE FROM minhash_buckets WHERE article_id IN
+    (SELECT id FROM articles WHERE id % 3 = 0 AND cluster_id IS NULL);
+DELETE FROM minhashes WHERE article_id IN
+    (SELECT id FROM articles WHERE id % 3 = 0 AND cluster_id IS NULL);
 UPDATE articles SET body = substr(body, 1, length(body) * 2 / 3), cluster_id = NULL,
     duplicate_of = NULL, similarity = NULL WHERE duplicate_of IS NOT NULL;
 UPDATE images SET credit = NULL WHERE article_id % 2 = 1;
