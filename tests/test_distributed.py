@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from unattended import env, fault_server, hits, logs
+from unattended import SITE_FILE, env, fault_server, hits, logs
 
 redis = pytest.importorskip("redis", reason="the redis client is not installed (extra: redis)")
 
@@ -251,23 +251,6 @@ def test_the_store_holds_the_archive_lock(tmp_path: Path, redis_server: Redis) -
     assert code == 2 and "another crawl is running" in out
     code, out = finish(store(tmp_path, "redis://127.0.0.1:1/0", db))
     assert code == 2 and "cannot reach Redis" in out
-
-
-SITE_FILE = """
-name = "harbour"
-hosts = ["127.0.0.1"]
-[sources]
-start_urls = ["{site}/"]
-[urls]
-article = ['/news/a-\\d+\\.html$']
-follow = ['/$']
-[fields]
-headline = "h1.headline::text"
-section = "span.kicker::text"
-authors = "span.byline a::text"
-published_at = "time.pub::attr(datetime)"
-body = "div.story p"
-"""
 
 
 def test_a_broken_site_is_reported_by_the_seed_and_in_crawl_runs(

@@ -7,7 +7,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from unattended import crawl, fault_server, hits, logs
+from unattended import SITE_FILE, crawl, fault_server, hits, logs
 
 TABLES = ["articles", "article_urls", "images", "comments", "related_links"]
 N = 12 + 3 + 3 + 2  # linked articles, sitemap-only, feed-only, the 429/503 pages
@@ -99,23 +99,6 @@ def test_quiet_run_prints_one_line_logs_to_a_file_and_records_the_run(tmp_path: 
     assert run["new"] == N and run["pages"] >= N and run["errors"] >= 1
     assert run["finished_at"] and run["finish_reason"] == "finished"
     assert f"{run['new']} new" in lines[0]
-
-
-SITE_FILE = """
-name = "harbour"
-hosts = ["127.0.0.1"]
-[sources]
-start_urls = ["{site}/"]
-[urls]
-article = ['/news/a-\\d+\\.html$']
-follow = ['/$']
-[fields]
-headline = "h1.headline::text"
-section = "span.kicker::text"
-authors = "span.byline a::text"
-published_at = "time.pub::attr(datetime)"
-body = "div.story p"
-"""
 
 
 def test_a_site_whose_selectors_stop_matching_is_reported_broken_by_name(

@@ -20,6 +20,23 @@ FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOW
         "-s", "RETRY_TIMES=1", "-s", "NEWSARCHIVE_RETRY_BACKOFF=0.2",
         "-s", "DOWNLOAD_MAXSIZE=200000"]
 
+# A site file for the fault server's articles (health checks: a redesign breaks its selectors).
+SITE_FILE = """
+name = "harbour"
+hosts = ["127.0.0.1"]
+[sources]
+start_urls = ["{site}/"]
+[urls]
+article = ['/news/a-\\d+\\.html$']
+follow = ['/$']
+[fields]
+headline = "h1.headline::text"
+section = "span.kicker::text"
+authors = "span.byline a::text"
+published_at = "time.pub::attr(datetime)"
+body = "div.story p"
+"""
+
 
 @contextmanager
 def fault_server(*args: str) -> Iterator[str]:
