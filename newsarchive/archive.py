@@ -24,7 +24,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from newsarchive import revisions as revs
-from newsarchive.archive_batch import URL_SQL, BatchWriter, NewRows, url_kind
+from newsarchive.archive_batch import URL_SQL, BatchWriter, NewRows, by_known_url, url_kind
 from newsarchive.archive_children import _normalized, write_images_and_related
 from newsarchive.archive_children import page_url as _page_url
 from newsarchive.clusters import Clusters
@@ -308,14 +308,8 @@ class Archive:
         A URL that only redirected to an article is no proof of identity (think of /latest
         redirecting to today's story), so rule (1) skips those.
         """
-        # A page reached under an alias URL is the syndicated copy again, not a new version.
-        if page.canonical in known:
-            aid, kind = known[page.canonical]
-            return aid, "copy" if kind == "alias" else "url"
-        for url in page.urls:
-            if url in known and known[url][1] != "redirect":
-                aid, kind = known[url]
-                return aid, "copy" if kind == "alias" else "url"
+        if found := by_known_url(page, known):
+            return found
         row = self.db.execute(
             "SELECT id FROM articles WHERE canonical_url = ?", [page.canonical]).fetchone()
         if row:

@@ -20,7 +20,7 @@ autoincremented ids (`revisions.id`, `minhashes.seq`) come out the same as one b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,19 @@ from newsarchive.revisions import REVISION_SQL, comment_key
 
 if TYPE_CHECKING:
     from newsarchive.archive import Archive, Outcome, _Page
+
+def by_known_url(page: _Page, known: Mapping[str, tuple[int, str]]) -> tuple[int, str] | None:
+    """Rule (1) of `Archive._identify` on the article_urls rows `known` (url -> (id, kind)).
+    A page reached under an alias URL is the syndicated copy again, not a new version."""
+    if page.canonical in known:
+        aid, kind = known[page.canonical]
+        return aid, "copy" if kind == "alias" else "url"
+    for url in page.urls:
+        if url in known and known[url][1] != "redirect":
+            aid, kind = known[url]
+            return aid, "copy" if kind == "alias" else "url"
+    return None
+
 
 ROW_COLUMNS = (
     "canonical_url", "url", "site", "language", "headline", "subheadline", "section",
@@ -252,14 +265,8 @@ class BatchWriter:
 
     def _identify(self, page: _Page) -> tuple[int | None, str | None]:
         """Archive._identify's rules on the batch's lookups: (article, how) or (None, None)."""
-        known = self.known
-        if page.canonical in known:
-            aid, kind = known[page.canonical]
-            return aid, "copy" if kind == "alias" else "url"
-        for url in page.urls:
-            if url in known and known[url][1] != "redirect":
-                aid, kind = known[url]
-                return aid, "copy" if kind == "alias" else "url"
+        if found := by_known_url(page, self.known):
+            return found
         if page.canonical in self.canonical:
             return self.canonical[page.canonical], "url"
         if not page.row["content_hash"]:
