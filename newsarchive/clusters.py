@@ -67,8 +67,25 @@ BUCKET_CAP = 100  # members kept per LSH bucket: the first ones (see the module 
 MAX_VERIFIED = 64  # candidates above the threshold a match is chosen from, per new article
 
 
+class _Blanks(dict[int, int]):
+    """A str.translate table keeping word characters (`\\w`) and blanking every other one,
+    filled as characters are met: translate + split gives _WORD.findall's words in a quarter of
+    its time (0.11 vs 0.48 ms on a 5,400-word body), the largest part of a signature."""
+
+    def __missing__(self, code: int) -> int:
+        value = self[code] = code if _WORD.match(chr(code)) else 32
+        return value
+
+
+_BLANKS = _Blanks()
+
+
+def _words(text: str | None) -> list[str]:
+    return (text or "").lower().translate(_BLANKS).split()
+
+
 def shingles(text: str | None) -> set[bytes]:
-    words = _WORD.findall((text or "").lower())
+    words = _words(text)
     if len(words) < MIN_WORDS:
         return set()
     return {" ".join(gram).encode()
@@ -103,7 +120,7 @@ def signature(text: str | None) -> np.ndarray | None:
         ahead = _AHEAD.pop(text, None)
         if ahead is not None:
             return ahead
-    words = _WORD.findall((text or "").lower())
+    words = _words(text)
     n = len(words)
     if n < MIN_WORDS:
         return None

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lsh_reference import OldClusters
 
 from newsarchive.archive import Archive
@@ -50,6 +52,15 @@ def test_signatures_and_banding_are_datasketch_s() -> None:
         assert np.array_equal(signature(text), ref.hashvalues)
     assert signature(body(4, words=20)) is None
     assert (BANDS, ROWS) == _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_words_are_the_regex_words(text: str) -> None:
+    # Signatures split words with str.translate + split, not `\w+`: the same words, any text.
+    from newsarchive.clusters import _WORD, _words
+
+    assert _words(text) == _WORD.findall(text.lower())
 
 
 def _signature(m: object) -> np.ndarray:
