@@ -19,6 +19,7 @@ heartbeat key expired go back to the queue: a killed worker's in-flight pages ar
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -128,6 +129,10 @@ class Frontier:
         self.queue, self.inflight = key(crawl, "requests"), key(crawl, "inflight")
         self.seen, self.seeding = key(crawl, "dupefilter"), key(crawl, "seeding")
         self.health = key(crawl, "health")  # "pages\tSITE" / "missing\tSITE\tFIELD" -> n
+        # The seed's health baseline (site -> [fields, stored]), its name, and who judged the run:
+        # a worker judges a run whose seed is gone (killed, or stopped before the crawl was done).
+        self.baseline_key, self.seed_key = key(crawl, "baseline"), key(crawl, "seed")
+        self.judged = key(crawl, "judged")
         self.worker = f"{socket.gethostname()}-{os.getpid()}-{crawl}-{secrets.token_hex(3)}"
         self.ttl = max(1, round(heartbeat))
         self.df: Any = None  # the scheduler's RFPDupeFilter
@@ -217,7 +222,8 @@ class Frontier:
             return (f"a crawl of it is still running on Redis ({queued} queued, {inflight} in "
                     "flight): start `newsarchive worker` to finish it")
         # A new run: every URL may be fetched once again, every page counted again.
-        self.server.delete(self.seen, self.health)
+        self.server.delete(self.seen, self.health, self.baseline_key, self.seed_key,
+                           self.judged)
         return None
 
     def mark_seen(self, urls: Iterable[str]) -> None:
@@ -249,6 +255,30 @@ class Frontier:
             out[f"pages\t{site}"] += 1
             out.update(f"missing\t{site}\t{f}" for f in FIELDS if not has(record, f))
         return out
+
+    def publish_baseline(self, expected: dict[str, tuple[list[str], int]]) -> None:
+        """The seed's baseline and name, for a worker that has to judge the run without it."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.delete(self.baseline_key)
+        if expected:
+            pipe.hset(self.baseline_key, mapping={site: json.dumps(list(value))
+                                                  for site, value in expected.items()})
+        pipe.set(self.seed_key, self.worker)
+        pipe.execute()
+
+    def baseline(self) -> dict[str, tuple[list[str], int]]:
+        return {site.decode(): (list(fields), int(n)) for site, raw
+                in self.server.hgetall(self.baseline_key).items()
+                for fields, n in [json.loads(raw)]}
+
+    def take_judging(self, seed: bool) -> bool:
+        """Whether this process judges the finished run: the seed if it is there when the crawl
+        is done, else the first worker to finish after the seed is gone; once per run."""
+        if not seed:
+            name = self.server.get(self.seed_key)
+            if name is None or self.server.exists(worker_key(name.decode())):
+                return False  # no seed has published a baseline, or the seed will judge
+        return bool(self.server.set(self.judged, self.worker, nx=True))
 
     def field_counts(self) -> tuple[Counter[str], dict[str, Counter[str]]]:
         """(pages per site, site -> missing count per field) of this run, from every worker."""

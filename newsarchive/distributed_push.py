@@ -57,6 +57,7 @@ class PushPipeline:
         if self.seed:  # before any record of this run can be stored, as on one machine
             for site in _expected_sites(spider):
                 self.expected[site] = self._baseline(site)
+            front.publish_baseline(self.expected)
 
     def _baseline(self, site: str) -> tuple[list[str], int]:
         from newsarchive.health import baseline
@@ -79,21 +80,27 @@ class PushPipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         """The seed judges the sites of the whole crawl (every worker's pages) once it is
-        done, with health.py's rules; the verdict goes to the store with run_end."""
-        if not self.seed:
-            return
+        done, with health.py's rules; the verdict goes to the store with run_end. When the seed
+        is gone (killed, or stopped before the crawl was done), the first worker to finish the
+        crawl judges it, with the baseline the seed left in Redis."""
         try:
             front = self._frontier()
             if not front.done():  # stopped early: the run is not over, nothing to judge
                 return
+            if not front.take_judging(self.seed):
+                return
             pages, missing = front.field_counts()
+            if not self.seed:
+                self.expected = front.baseline()
         except Exception as exc:
             logger.error("could not read the crawl's field counts from Redis: %s", exc)
             return
         from newsarchive.health import describe, judge
 
         for site in pages:
-            if site not in self.expected:  # a site the seed did not foresee: judged as well
+            # A site the seed did not foresee: judged as well, on the seed (a worker may have
+            # no archive, or another one: it judges the sites of the seed's baseline only).
+            if site not in self.expected and self.seed:
                 self.expected[site] = self._baseline(site)
         s = self.crawler.settings
         broken = judge(pages, missing, self.expected,

@@ -253,10 +253,8 @@ def test_the_store_holds_the_archive_lock(tmp_path: Path, redis_server: Redis) -
     assert code == 2 and "cannot reach Redis" in out
 
 
-def test_a_broken_site_is_reported_by_the_seed_and_in_crawl_runs(
-        tmp_path: Path, redis_server: Redis) -> None:
-    """issue #5's check over a distributed crawl: the pages of every worker count."""
-    db, url = tmp_path / "a.db", redis_server.url
+def _healthy_first_run(tmp_path: Path, db: Path, url: str) -> None:
+    """A first distributed crawl of the harbour site, stored: the baseline of the next run."""
     with fault_server("--articles", "20") as site:
         (tmp_path / "harbour.toml").write_text(SITE_FILE.format(site=site))
         first = na(tmp_path, "crawl", "harbour", "--db", str(db), "--redis", url)
@@ -264,14 +262,26 @@ def test_a_broken_site_is_reported_by_the_seed_and_in_crawl_runs(
         assert code == 0 and "BROKEN" not in out, out
         code, out = finish(store(tmp_path, url, db))
         assert code == 0 and "20 new" in out and "BROKEN" not in out, out
+
+
+def _redesigned(tmp_path: Path, db: Path, site: str) -> None:
+    """The site file points at the redesigned server, whose URLs are the stored articles'."""
+    (tmp_path / "harbour.toml").write_text(SITE_FILE.format(site=site))
+    with sqlite3.connect(db) as conn:
+        for table in ("article_urls", "articles"):
+            conn.execute(f"update {table} set url = replace(url, substr(url, 1, 22), ?)",
+                         [site[:22]])
+
+
+def test_a_broken_site_is_reported_by_the_seed_and_in_crawl_runs(
+        tmp_path: Path, redis_server: Redis) -> None:
+    """issue #5's check over a distributed crawl: the pages of every worker count."""
+    db, url = tmp_path / "a.db", redis_server.url
+    _healthy_first_run(tmp_path, db, url)
     # 0.5 s a page, one at a time: the crawl outlasts the helper's start-up even on a
     # loaded machine
     with fault_server("--articles", "20", "--redesign", "--delay", "0.5") as site:
-        (tmp_path / "harbour.toml").write_text(SITE_FILE.format(site=site))
-        with sqlite3.connect(db) as conn:  # same URLs as the first server's articles
-            for table in ("article_urls", "articles"):
-                conn.execute(f"update {table} set url = replace(url, substr(url, 1, 22), ?)",
-                             [site[:22]])
+        _redesigned(tmp_path, db, site)
         seed = na(tmp_path, "crawl", "harbour", "--db", str(db), "--redis", url, "--refresh",
                   agent="seed", sets=("CONCURRENT_REQUESTS=1",))  # >= 10 s alone
         client = redis_server.client()  # the crawl is registered since the first run
@@ -452,3 +462,34 @@ def test_a_store_that_cannot_write_captures_stops_and_loses_nothing(
     assert again.recover() == 1 and again.step(0.1)
     again.close("finished")
     assert readable_captures(db) == 1
+
+
+def test_a_worker_judges_the_crawl_of_a_killed_seed(tmp_path: Path, redis_server: Redis) -> None:
+    """The seed is SIGKILLed mid-crawl: the worker that finishes the crawl judges it, with the
+    baseline the seed left in Redis (its summary, exit code and crawl_runs row)."""
+    db, url = tmp_path / "a.db", redis_server.url
+    _healthy_first_run(tmp_path, db, url)
+    with fault_server("--articles", "20", "--redesign", "--delay", "0.5") as site:
+        _redesigned(tmp_path, db, site)
+        seed = na(tmp_path, "crawl", "harbour", "--db", str(db), "--redis", url, "--refresh",
+                  agent="seed", sets=("CONCURRENT_REQUESTS=1",))
+        wait_for(lambda: any("seed" in e["agents"] for p, e in hits(site).items()
+                             if p.startswith("/news/")), "the seed to fetch an article")
+        seed.kill()
+        seed.wait(10)
+        helper = na(tmp_path, "worker", "--redis", url, agent="worker")
+        code, out = finish(helper)
+        assert code == 1 and "BROKEN: harbour (" in out, out
+        assert "section" in out.split("BROKEN: harbour (", 1)[1]
+        again = finish(na(tmp_path, "worker", "--redis", url, agent="late"))
+        assert again[0] == 0 and "BROKEN" not in again[1], again[1]  # judged once
+        code, out = finish(store(tmp_path, url, db))
+        news = {p for p in hits(site) if p.startswith("/news/")}
+    assert code == 1 and "BROKEN: harbour (" in out, out
+    assert len(news) == 20  # the worker finished the killed seed's crawl
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("select json_extract(args, '$.role'), broken from crawl_runs"
+                            " where spider = 'harbour' order by id").fetchall()
+    assert runs[0] == ("seed", None) and ("seed", None) in runs[1:]  # killed: no verdict
+    judged = [b for role, b in runs if role == "worker" and b]
+    assert len(judged) == 1 and "authors" in judged[0] and "section" in judged[0], runs
