@@ -23,6 +23,7 @@ from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.dates_local import find_date_text
 from newsarchive.extract.document import Document
+from newsarchive.extract.text import FoldedSearch
 
 Node = etree._Element
 NOT_AREA_TAGS = frozenset(("html", "body", "a", "span", "img", "button", "input", "form",
@@ -46,12 +47,13 @@ _KNOWN_PARTS = (g.COMMENT_AREA_PARTS | g.COMMENT_ITEM_PARTS | g.COMMENT_TEXT_PAR
 _MAY_HAVE_ROLE = re.compile(
     r"comment|komment|koment|comentario|reacti|discussion|diskussion|responses|replies|review|"
     r"leserbrief|leserpost|disqus|dsq|коммент|камент|коментар|\d$", re.I)
+_MAY_ROLE = FoldedSearch(_MAY_HAVE_ROLE)
 
 
 @lru_cache(maxsize=8192)
 def role(token: str) -> frozenset[str]:
     """Roles of one class/id token: 'area', 'item', 'text', 'author', 'date' (often none)."""
-    if not _MAY_HAVE_ROLE.search(token):
+    if not _MAY_ROLE(token):
         return frozenset()
     out = set()
     if g.COMMENT_AREA.match(token) and not g.COMMENT_NOT_AREA.search(token):

@@ -12,7 +12,7 @@ from lxml import etree
 
 from newsarchive.extract import dates, walk
 from newsarchive.extract.document import Document
-from newsarchive.extract.text import clean, fold, strip_site_name
+from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
 from newsarchive.extract.urls import registrable_domain
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
 _LEAD_CLASS = re.compile(
     r"(?:^|[\s_-])(?:standfirst|dek|deck|lede|lead|intro|subtitle|sub-?headline|subhead|"
     r"summary|excerpt|teaser-?text|article-?lead|abstract)(?:$|[\s_-])", re.I)
+_LEAD_WORD = FoldedSearch(_LEAD_CLASS)
 
 
 _LEAD_XPATH = "//body//*[self::p or self::div or self::h2 or self::span][@class]"
@@ -124,7 +125,7 @@ def lead_text(doc: Document) -> str | None:
     """The standfirst when the page marks one with a class (never the meta description: that is
     often not shown)."""
     for node, cls in _classed_in_body(doc):
-        if not _LEAD_CLASS.search(cls) or "leader" in cls.lower():
+        if not _LEAD_WORD(cls) or "leader" in cls.lower():
             continue
         text = clean(node.text_content())
         if 30 <= len(text) <= 600 and len(node) <= 6:
