@@ -14,9 +14,20 @@ from pathlib import Path
 from re._casefix import _EXTRA_CASES
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.evaluate import load_gold, page_url, read_page
-from newsarchive.extract import body_clean, body_generic, comment_areas, metadata, walk
+from newsarchive.extract import (
+    body_clean,
+    body_generic,
+    comment_areas,
+    metadata,
+    metadata_authors,
+    metadata_generic,
+    text,
+    walk,
+)
 from newsarchive.extract.document import Document, PageError
 from newsarchive.extract.generic import BREADCRUMB_XPATH
 from newsarchive.extract.metadata_generic import _LEAD_XPATH, _classed_in_body
@@ -175,3 +186,40 @@ def test_latin_letters_lower_case_as_re_ignorecase_compares() -> None:
         low = chr(cp).lower()
         assert len(low) == 1 and ord(low) == _sre.unicode_tolower(cp), hex(cp)
         assert ord(low) < 128 or ord(low) not in twins, hex(cp)
+
+
+_FOLDED = [metadata_authors._BYLINE_WORD, metadata_authors._AUTHOR_HREF_SEARCH,
+           metadata_generic._LEAD_WORD, comment_areas._MAY_ROLE]
+
+
+def test_folded_searches_agree_with_the_case_insensitive_ones(docs: list[Document]) -> None:
+    values = ["Author", "BYLINE-name", "post__AUTHOR", "vCard", "User__Name", "Standfirst",
+              "article-Lead", "LEADER", "/Autoren/jane-doe", "/member.PHP?u=12",
+              "/USERS/x?uid=3", "mtbnewsCommentList", "Kommentare", "c12", "Reacties", "x"]
+    for doc in docs:
+        for el, _tag, ident, cls in walk.elements(doc):
+            values += [v for v in (ident, cls, el.get("href") or "") if v]
+    values += [v.swapcase() for v in values] + ["ſignature", "İntro", "AUTHOR\u212a"]
+    for folded in _FOLDED:
+        for value in values:
+            assert folded(value) == bool(folded.pattern.search(value)), (folded.pattern, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_folded_searches_agree_on_any_ascii(text: str) -> None:
+    for folded in _FOLDED:
+        for probe in (text, f"{text}author", f"Lead {text}", f"COMMENT{text}", f"/USERS/{text}"):
+            assert folded(probe) == bool(folded.pattern.search(probe)), (folded.pattern, probe)
+
+
+def test_only_the_named_twins_fold_onto_ascii_letters() -> None:
+    """Why FoldedSearch may lower-case ASCII text: the only characters re.I matches with an
+    ASCII letter, besides its upper/lower case, are the four it refuses in a pattern."""
+    for key, others in _EXTRA_CASES.items():
+        group = {key, *others}
+        if any(c < 128 for c in group):
+            assert {chr(c) for c in group if c >= 128} <= text._ASCII_TWINS
+    for pattern in (r"Author", r"[A-Z]x", "\u017fig", "(?-i:x)y"):
+        with pytest.raises(AssertionError):
+            text.FoldedSearch(re.compile(pattern, re.I))
