@@ -22,9 +22,11 @@ from newsarchive.extract import (
     body_clean,
     body_generic,
     comment_areas,
+    images,
     metadata,
     metadata_authors,
     metadata_generic,
+    related,
     text,
     walk,
 )
@@ -189,7 +191,9 @@ def test_latin_letters_lower_case_as_re_ignorecase_compares() -> None:
 
 
 _FOLDED = [metadata_authors._BYLINE_WORD, metadata_authors._AUTHOR_HREF_SEARCH,
-           metadata_generic._LEAD_WORD, comment_areas._MAY_ROLE]
+           metadata_generic._LEAD_WORD, comment_areas._MAY_ROLE, related._CHROME_WORD,
+           related._RELATED_WORD, body_generic._CAPTION_WORD, body_generic._BOILERPLATE_WORD,
+           images._IMG_SKIP, images._IMG_SKIP_AREA]
 
 
 def test_folded_searches_agree_with_the_case_insensitive_ones(docs: list[Document]) -> None:

@@ -195,9 +195,10 @@ def _linked_share(doc: Document, body: str) -> float:
     """Share of the body that is link text: a listing's "body" is its teaser headlines."""
     if not body:
         return 0.0
-    # a.text for a childless link: text_content() runs an XPath string() per element
-    anchors = {t for t in (clean(a.text if not len(a) else a.text_content())
-                           for a in doc.tree.iter("a")) if len(t) >= 15}
+    # a.text for a childless link: text_content() runs an XPath string() per element; clean()
+    # never lengthens a text, so a raw text under 15 characters is not cleaned at all (menus)
+    raw = (a.text if not len(a) else a.text_content() for a in doc.tree.iter("a"))
+    anchors = {t for t in (clean(r) for r in raw if r and len(r) >= 15) if len(t) >= 15}
     linked = sum(len(t) for t in anchors if t in body)
     return min(1.0, linked / len(body))
 

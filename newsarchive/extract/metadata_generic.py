@@ -237,6 +237,9 @@ def shown_date(doc: Document, now: datetime,
                 return found[0], found[1], False
     seen = 0
     update: tuple[str, str, bool] | None = None
+    # each level up walks the level below again: those nodes still count towards the 400, but
+    # their answer is known (none returned; `update` already holds the first update found)
+    visited: set[etree._Element] = set()
     for anc in [h1.getparent(), *list(h1.iterancestors())[1:3]]:
         if anc is None:
             break
@@ -246,6 +249,9 @@ def shown_date(doc: Document, now: datetime,
             seen += 1
             if seen > 400:
                 return update
+            if node in visited:
+                continue
+            visited.add(node)
             found: tuple[str, str] | None = None
             label = ""
             if node.tag == "time" and (stamp := node.get("datetime")):

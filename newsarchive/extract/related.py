@@ -23,6 +23,7 @@ from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, text_of
+from newsarchive.extract.text import FoldedSearch
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record, RelatedBlock, RelatedLink
@@ -54,10 +55,15 @@ def _says_related(text: str) -> bool:
     return bool(_RELATED_HEADING.search(text.lower()))
 
 
+# (lower-cased without re.I on ASCII: the caches miss on most class strings of a new site)
+_CHROME_WORD = FoldedSearch(g.CHROME_CLASS)
+_RELATED_WORD = FoldedSearch(g.RELATED_CLASS)
+
+
 @lru_cache(maxsize=8192)
 def _chrome_words(id_class: str) -> bool:
     """id + class words of nav/menus/share bars/tag clouds/comment areas (cached per string)."""
-    return bool(id_class.strip()) and (bool(g.CHROME_CLASS.search(id_class)) or any(
+    return bool(id_class.strip()) and (_CHROME_WORD(id_class) or any(
         g.COMMENT_AREA.match(t) for t in id_class.split()))
 
 
@@ -68,7 +74,7 @@ def _head_class(classes: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _related_words(id_class: str) -> bool:
-    return bool(id_class.strip()) and bool(g.RELATED_CLASS.search(id_class))
+    return bool(id_class.strip()) and _RELATED_WORD(id_class)
 
 
 class _Page:
