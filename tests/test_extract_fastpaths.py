@@ -227,3 +227,37 @@ def test_only_the_named_twins_fold_onto_ascii_letters() -> None:
     for pattern in (r"Author", r"[A-Z]x", "\u017fig", "(?-i:x)y"):
         with pytest.raises(AssertionError):
             text.FoldedSearch(re.compile(pattern, re.I))
+
+
+def _short_texts_reference(doc: Document) -> list:
+    # the code before the prefix test: every text of 60+ characters folded whole
+    out = []
+    for el in doc.tree.iter():
+        t = el.text
+        if not t or len(t) < 4 or not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        if len(t) >= 60 or t != t.strip() or "  " in t:
+            t = " ".join(t.split())
+            if not 3 < len(t) < 60:
+                continue
+        out.append((t.lower(), el))
+    return out
+
+
+def test_short_texts_are_the_folded_short_texts(docs: list[Document]) -> None:
+    # long raw texts that fold under 60 characters (indentation, runs of blanks) still count
+    spaced = "<html><body><h2>\n" + " " * 200 + "Related   stories\n" + "\t" * 90 + "</h2>" \
+        + "<p>" + "word " * 30 + "</p><p>" + ("a" + " " * 70) * 3 + "</p></body></html>"
+    for doc in [*docs, Document(spaced, "https://example.com/")]:
+        assert walk.short_texts(doc) == _short_texts_reference(doc)
+
+
+def test_related_subtree_ends_are_the_eager_ones(docs: list[Document]) -> None:
+    for doc in docs:
+        page = related._Page(doc)
+        nodes = walk.nodes(doc)
+        eager: dict = {}
+        for el in reversed(nodes):
+            eager[el] = eager[el[-1]] if len(el) else page.order[el]
+        assert page.order == {el: i for i, el in enumerate(nodes)}
+        assert all(page.end[el] == eager[el] for el in nodes)

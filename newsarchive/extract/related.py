@@ -77,19 +77,31 @@ def _related_words(id_class: str) -> bool:
     return bool(id_class.strip()) and _RELATED_WORD(id_class)
 
 
+class _Ends(dict[Node, int]):
+    """Document position of an element's last descendant (its last child's, down to a leaf)."""
+
+    def __init__(self, order: dict[Node, int]) -> None:
+        super().__init__()
+        self.order = order
+
+    def __missing__(self, el: Node) -> int:
+        last = el
+        while len(last):
+            last = last[-1]
+        value = self[el] = self.order[last]
+        return value
+
+
 class _Page:
     """Per-page caches: document order, chrome flags, article-like links."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.order: dict[Node, int] = {}
         elements = walk.nodes(doc)
-        for i, el in enumerate(elements):
-            self.order[el] = i
+        self.order: dict[Node, int] = dict(zip(elements, range(len(elements)), strict=True))
         # end[el]: document position of el's last descendant, so subtree tests are two compares
-        self.end: dict[Node, int] = {}
-        for el in reversed(elements):
-            self.end[el] = self.end[el[-1]] if len(el) else self.order[el]
+        # (computed when asked: a few headings and containers a page, not every node)
+        self.end = _Ends(self.order)
         self.anchors = [(self.order[a], a) for a in doc.tree.iter("a") if a.get("href")]
         self._positions = [pos for pos, _ in self.anchors]
         self._chrome: dict[Node, bool] = {}
