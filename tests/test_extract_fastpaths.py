@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from newsarchive.evaluate import load_gold, page_url, read_page
 from newsarchive.extract import (
+    body,
     body_clean,
     body_generic,
     comment_areas,
@@ -31,7 +32,7 @@ from newsarchive.extract import (
     walk,
 )
 from newsarchive.extract.document import Document, PageError
-from newsarchive.extract.generic import BREADCRUMB_XPATH
+from newsarchive.extract.generic import BREADCRUMB_XPATH, PAYWALL_WORDS
 from newsarchive.extract.metadata_generic import _LEAD_XPATH, _classed_in_body
 from newsarchive.extract.related import _HEADINGS, _head_class
 from newsarchive.extract.site import text_of
@@ -261,3 +262,24 @@ def test_related_subtree_ends_are_the_eager_ones(docs: list[Document]) -> None:
             eager[el] = eager[el[-1]] if len(el) else page.order[el]
         assert page.order == {el: i for i, el in enumerate(nodes)}
         assert all(page.end[el] == eager[el] for el in nodes)
+
+
+def _paywall_reference(html: str) -> bool:
+    lowered = html.lower()
+    for word in PAYWALL_WORDS:
+        start = lowered.find(word)
+        while start >= 0:
+            if body._IN_CLASS.search(lowered, max(0, start - 300), start):
+                return True
+            start = lowered.find(word, start + len(word))
+    return False
+
+
+def test_paywall_markup_looks_up_every_word(docs: list[Document]) -> None:
+    pages = [doc.text for doc in docs]
+    for word in PAYWALL_WORDS:
+        pages += [f'<div class="x {word.upper()}">', f"<p>{word}</p>", f"<i id='{word}'>",
+                  f'<div class="a" data-x="{word}">', f"<script>'<b class=\"{word}\">'</script>"]
+    for html in pages:
+        assert body._paywall_markup(html) == _paywall_reference(html), html[:80]
+    assert body._paywall_markup('<div class="x PayWall">')

@@ -32,6 +32,7 @@ NOT_AREA_TAGS = frozenset(("html", "body", "a", "span", "img", "button", "input"
                            "b", "strong", "em", "small", "cite", "abbr", "header", "nav",
                            "style", "noscript", "template", "iframe", "head", "title"))
 _ITEM_ATTRS = frozenset(("itemtype", "typeof", "itemprop", *g.COMMENT_ID_ATTRS))
+_ITEM_MARKS = frozenset(("itemtype", "typeof", "data-comment-id", "data-review-id"))
 NOT_ITEM_TAGS = NOT_AREA_TAGS - {"header"}
 _BARE_C_ID = re.compile(r"^c\d+$")
 _SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-zа-я0-9])(?=[A-ZА-Я])")
@@ -164,13 +165,15 @@ def find_areas(doc: Document) -> list[Node]:
     items: list[Node] = []
     for el, tag, ident, cls in walk.elements(doc):
         if not (ident or cls):
-            if el.get("itemtype") or el.get("typeof") or el.get("data-comment-id") \
-                    or el.get("data-review-id"):
+            # (one keys() call rules out the usual element: four get() calls each did)
+            if not _ITEM_MARKS.isdisjoint(el.keys()) and (
+                    el.get("itemtype") or el.get("typeof") or el.get("data-comment-id")
+                    or el.get("data-review-id")):
                 if is_item(el):
                     items.append(el)
             continue
         r = _roles_of(f"{ident} {cls}")
-        if not r and _ITEM_ATTRS.isdisjoint(el.attrib.keys()):
+        if not r and _ITEM_ATTRS.isdisjoint(el.keys()):
             continue
         if "area" in r and tag not in NOT_AREA_TAGS:
             if any(a in found for a in el.iterancestors()):
