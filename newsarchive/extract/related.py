@@ -285,18 +285,24 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     return out
 
 
+def _links_in(el: Node) -> list[Node]:
+    """el.xpath(".//a[@href]"): descendant <a> with an href attribute, in document order."""
+    return [a for a in el.iterdescendants("a") if a.get("href") is not None]
+
+
 def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     heads = _heading_candidates(page)
     head_set = {h for h, _ in heads}
     # headings that are not themselves links end a block; in document order
-    stops = [page.order[h] for h, _ in heads if h.find(".//a[@href]") is None]
+    # (.//a[@href] as a descendant loop: the per-call XPath / ElementPath setup cost more)
+    stops = [page.order[h] for h, _ in heads if not _links_in(h)]
     blocks: list[tuple[Node, RelatedBlock]] = []
     used: set[Node] = set()
     for h, said in heads:
         if page.is_chrome(h) or h in used:
             continue
         # a heading that is itself a teaser link ("h3 > a Title") is an item, not a block title
-        own_links = h.xpath(".//a[@href]")
+        own_links = _links_in(h)
         if own_links and not said and len(page.text(own_links[0])) >= 0.8 * len(page.text(h)):
             continue
         start = page.order[h]
