@@ -283,3 +283,27 @@ def test_paywall_markup_looks_up_every_word(docs: list[Document]) -> None:
     for html in pages:
         assert body._paywall_markup(html) == _paywall_reference(html), html[:80]
     assert body._paywall_markup('<div class="x PayWall">')
+
+
+def _roles_reference(id_class: str) -> frozenset[str]:
+    out: set[str] = set()
+    for token in id_class.split():
+        out |= _role_reference(token)
+    return frozenset(out)
+
+
+def test_whole_string_role_prefilter(docs: list[Document]) -> None:
+    values = ["comment-12 x", "x c12", "c12\u2009x", "c12\x1cx", "post 12a", "msg-4\n",
+              "Kommentare", "a b", "", "  ", "x1 ", "item_3\u3000y"]
+    for doc in docs:
+        values += [f"{ident} {cls}" for _el, _tag, ident, cls in walk.elements(doc)]
+    for value in values:
+        assert comment_areas._roles_of.__wrapped__(value) == _roles_reference(value), value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["comment", "c12", "4", "x", "Reply", " ", "\u2009", "\x1c",
+                                 "\n", "-", "_", "list", "Kommentar", "a1b"]), max_size=8)
+       .map("".join))
+def test_whole_string_role_prefilter_any(value: str) -> None:
+    assert comment_areas._roles_of.__wrapped__(value) == _roles_reference(value), value
