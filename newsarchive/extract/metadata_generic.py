@@ -244,7 +244,8 @@ def shown_date(doc: Document, now: datetime,
         if anc is None:
             break
         for node in anc.iter():
-            if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            tag = node.tag
+            if not isinstance(tag, str) or tag in ("script", "style"):
                 continue
             seen += 1
             if seen > 400:
@@ -254,19 +255,21 @@ def shown_date(doc: Document, now: datetime,
             visited.add(node)
             found: tuple[str, str] | None = None
             label = ""
-            if node.tag == "time" and (stamp := node.get("datetime")):
+            if tag == "time" and (stamp := node.get("datetime")):
                 if iso := dates.parse(stamp, now, lang=lang, slow=False):
                     found = iso, stamp
                     label = f"{node.get('class')} {node.get('itemprop')} {node.text_content()}"
-            for own, piece in ((False, node.tail),) if node in inside else (
-                    (True, node.text), (False, node.tail)):
-                if found:
-                    break
-                if piece and len(piece) <= 120 and _DIGIT.search(piece):
-                    found = dates.find_in_text(piece.strip(), now, lang)
-                    # an element's own text is labelled by its class and itemprop too (hAtom
-                    # "updated", <time itemprop="dateModified">2018-08-29</time>)
-                    label = f"{node.get('class')} {node.get('itemprop')} {piece}" if own else piece
+            # the element's own text (not for the h1's nodes), then its tail
+            if not found and node not in inside and (piece := node.text) \
+                    and len(piece) <= 120 and _DIGIT.search(piece):
+                found = dates.find_in_text(piece.strip(), now, lang)
+                # an element's own text is labelled by its class and itemprop too (hAtom
+                # "updated", <time itemprop="dateModified">2018-08-29</time>)
+                label = f"{node.get('class')} {node.get('itemprop')} {piece}"
+            if not found and (piece := node.tail) and len(piece) <= 120 \
+                    and _DIGIT.search(piece):
+                found = dates.find_in_text(piece.strip(), now, lang)
+                label = piece
             if not found or _in_menu(node):
                 continue
             if not _UPDATE.search(label[:60]):
