@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -78,6 +77,8 @@ class _Blanks(dict[int, int]):
 
 
 _BLANKS = _Blanks()
+# the same for ASCII text as a bytes.translate table (all 128 ASCII codes decided by _WORD)
+_ASCII_BLANKS = bytes(c if _WORD.match(chr(c)) else 32 for c in range(128)) + b" " * 128
 
 
 def _words(text: str | None) -> list[str]:
@@ -120,23 +121,32 @@ def signature(text: str | None) -> np.ndarray | None:
         ahead = _AHEAD.pop(text, None)
         if ahead is not None:
             return ahead
-    words = _words(text)
-    n = len(words)
+    if not text:
+        return None
+    if text.isascii():
+        # ASCII text (most bodies in English): the words as bytes, by one bytes.translate
+        # with a 256-byte table (a C table lookup per character, where str.translate looks a
+        # dict up), 0.19 -> 0.16 ms on a 5,400-word body, and no encoding afterwards
+        ascii_words = text.lower().encode("ascii").translate(_ASCII_BLANKS).split()
+        n, data = len(ascii_words), b" ".join(ascii_words)
+    else:
+        words = _words(text)
+        n, data = len(words), " ".join(words).encode()
     if n < MIN_WORDS:
         return None
     # The shingles of `shingles()` as slices of one encoded string (no join per shingle), and
     # every SHA-1's first 4 bytes (little-endian, as datasketch's sha1_hash32) read by one
     # frombuffer: a digest is 20 bytes, 5 uint32, so [::5]. Distinct shingles only (a set, as
     # shingles() makes): generated or boilerplate-heavy text repeats many. Was ~30% of
-    # `newsarchive import`'s time.
-    joined = " ".join(words)
-    if joined.isascii():
-        data, sizes = joined.encode("ascii"), map(len, words)
-    else:
-        data, sizes = joined.encode(), (len(w.encode()) for w in words)
-    starts = [0, *accumulate(size + 1 for size in sizes)]  # starts[i]: byte offset of word i
+    # `newsarchive import`'s time. A word never holds a space (nor does UTF-8 put byte 0x20
+    # inside a character), so the spaces numpy finds in `data` are the word boundaries: word
+    # i starts after space i-1 and shingle i ends at space i+k-1 (a Python loop summing word
+    # lengths took 0.26 ms on a 5,400-word body; zip over two lists beats indexing them).
     k = SHINGLE_WORDS
-    grams = {data[starts[i]:starts[i + k] - 1] for i in range(n - k + 1)}
+    gaps = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 32)
+    starts = [0, *(gaps[:n - k] + 1).tolist()]
+    ends = [*gaps[k - 1:].tolist(), len(data)]
+    grams = {data[a:b] for a, b in zip(starts, ends, strict=True)}
     sha1 = hashlib.sha1
     digests = b"".join([sha1(g).digest() for g in grams])  # once per distinct shingle
     hv = np.frombuffer(digests, dtype="<u4")[::5]

@@ -63,6 +63,24 @@ def test_words_are_the_regex_words(text: str) -> None:
     assert _words(text) == _WORD.findall(text.lower())
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=8),
+                min_size=25, max_size=60).map(" ".join))
+def test_ascii_signatures_are_the_str_path_s(text: str) -> None:
+    # ASCII text takes a bytes path in signature() (bytes.translate, word boundaries found by
+    # numpy): any ASCII characters (controls, \x1c-\x1f, punctuation, "_", digits, upper case)
+    # must give datasketch's values over shingles(), which splits words the str way.
+    from datasketch import MinHash
+
+    grams = shingles(text)
+    if not grams:
+        assert signature(text) is None
+        return
+    ref = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    ref.update_batch(list(grams))
+    assert np.array_equal(signature(text), ref.hashvalues)
+
+
 def _signature(m: object) -> np.ndarray:
     return np.asarray(m.hashvalues)  # type: ignore[attr-defined]
 

@@ -14,11 +14,25 @@ from pathlib import Path
 from re._casefix import _EXTRA_CASES
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.evaluate import load_gold, page_url, read_page
-from newsarchive.extract import body_clean, body_generic, comment_areas, metadata, walk
+from newsarchive.extract import (
+    body,
+    body_clean,
+    body_generic,
+    comment_areas,
+    images,
+    metadata,
+    metadata_authors,
+    metadata_generic,
+    related,
+    text,
+    walk,
+)
 from newsarchive.extract.document import Document, PageError
-from newsarchive.extract.generic import BREADCRUMB_XPATH
+from newsarchive.extract.generic import BREADCRUMB_XPATH, PAYWALL_WORDS
 from newsarchive.extract.metadata_generic import _LEAD_XPATH, _classed_in_body
 from newsarchive.extract.related import _HEADINGS, _head_class
 from newsarchive.extract.site import text_of
@@ -175,3 +189,121 @@ def test_latin_letters_lower_case_as_re_ignorecase_compares() -> None:
         low = chr(cp).lower()
         assert len(low) == 1 and ord(low) == _sre.unicode_tolower(cp), hex(cp)
         assert ord(low) < 128 or ord(low) not in twins, hex(cp)
+
+
+_FOLDED = [metadata_authors._BYLINE_WORD, metadata_authors._AUTHOR_HREF_SEARCH,
+           metadata_generic._LEAD_WORD, comment_areas._MAY_ROLE, related._CHROME_WORD,
+           related._RELATED_WORD, body_generic._CAPTION_WORD, body_generic._BOILERPLATE_WORD,
+           images._IMG_SKIP, images._IMG_SKIP_AREA]
+
+
+def test_folded_searches_agree_with_the_case_insensitive_ones(docs: list[Document]) -> None:
+    values = ["Author", "BYLINE-name", "post__AUTHOR", "vCard", "User__Name", "Standfirst",
+              "article-Lead", "LEADER", "/Autoren/jane-doe", "/member.PHP?u=12",
+              "/USERS/x?uid=3", "mtbnewsCommentList", "Kommentare", "c12", "Reacties", "x"]
+    for doc in docs:
+        for el, _tag, ident, cls in walk.elements(doc):
+            values += [v for v in (ident, cls, el.get("href") or "") if v]
+    values += [v.swapcase() for v in values] + ["ſignature", "İntro", "AUTHOR\u212a"]
+    for folded in _FOLDED:
+        for value in values:
+            assert folded(value) == bool(folded.pattern.search(value)), (folded.pattern, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_folded_searches_agree_on_any_ascii(text: str) -> None:
+    for folded in _FOLDED:
+        for probe in (text, f"{text}author", f"Lead {text}", f"COMMENT{text}", f"/USERS/{text}"):
+            assert folded(probe) == bool(folded.pattern.search(probe)), (folded.pattern, probe)
+
+
+def test_only_the_named_twins_fold_onto_ascii_letters() -> None:
+    """Why FoldedSearch may lower-case ASCII text: the only characters re.I matches with an
+    ASCII letter, besides its upper/lower case, are the four it refuses in a pattern."""
+    for key, others in _EXTRA_CASES.items():
+        group = {key, *others}
+        if any(c < 128 for c in group):
+            assert {chr(c) for c in group if c >= 128} <= text._ASCII_TWINS
+    for pattern in (r"Author", r"[A-Z]x", "\u017fig", "(?-i:x)y"):
+        with pytest.raises(AssertionError):
+            text.FoldedSearch(re.compile(pattern, re.I))
+
+
+def _short_texts_reference(doc: Document) -> list:
+    # the code before the prefix test: every text of 60+ characters folded whole
+    out = []
+    for el in doc.tree.iter():
+        t = el.text
+        if not t or len(t) < 4 or not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        if len(t) >= 60 or t != t.strip() or "  " in t:
+            t = " ".join(t.split())
+            if not 3 < len(t) < 60:
+                continue
+        out.append((t.lower(), el))
+    return out
+
+
+def test_short_texts_are_the_folded_short_texts(docs: list[Document]) -> None:
+    # long raw texts that fold under 60 characters (indentation, runs of blanks) still count
+    spaced = "<html><body><h2>\n" + " " * 200 + "Related   stories\n" + "\t" * 90 + "</h2>" \
+        + "<p>" + "word " * 30 + "</p><p>" + ("a" + " " * 70) * 3 + "</p></body></html>"
+    for doc in [*docs, Document(spaced, "https://example.com/")]:
+        assert walk.short_texts(doc) == _short_texts_reference(doc)
+
+
+def test_related_subtree_ends_are_the_eager_ones(docs: list[Document]) -> None:
+    for doc in docs:
+        page = related._Page(doc)
+        nodes = walk.nodes(doc)
+        eager: dict = {}
+        for el in reversed(nodes):
+            eager[el] = eager[el[-1]] if len(el) else page.order[el]
+        assert page.order == {el: i for i, el in enumerate(nodes)}
+        assert all(page.end[el] == eager[el] for el in nodes)
+
+
+def _paywall_reference(html: str) -> bool:
+    lowered = html.lower()
+    for word in PAYWALL_WORDS:
+        start = lowered.find(word)
+        while start >= 0:
+            if body._IN_CLASS.search(lowered, max(0, start - 300), start):
+                return True
+            start = lowered.find(word, start + len(word))
+    return False
+
+
+def test_paywall_markup_looks_up_every_word(docs: list[Document]) -> None:
+    pages = [doc.text for doc in docs]
+    for word in PAYWALL_WORDS:
+        pages += [f'<div class="x {word.upper()}">', f"<p>{word}</p>", f"<i id='{word}'>",
+                  f'<div class="a" data-x="{word}">', f"<script>'<b class=\"{word}\">'</script>"]
+    for html in pages:
+        assert body._paywall_markup(html) == _paywall_reference(html), html[:80]
+    assert body._paywall_markup('<div class="x PayWall">')
+
+
+def _roles_reference(id_class: str) -> frozenset[str]:
+    out: set[str] = set()
+    for token in id_class.split():
+        out |= _role_reference(token)
+    return frozenset(out)
+
+
+def test_whole_string_role_prefilter(docs: list[Document]) -> None:
+    values = ["comment-12 x", "x c12", "c12\u2009x", "c12\x1cx", "post 12a", "msg-4\n",
+              "Kommentare", "a b", "", "  ", "x1 ", "item_3\u3000y"]
+    for doc in docs:
+        values += [f"{ident} {cls}" for _el, _tag, ident, cls in walk.elements(doc)]
+    for value in values:
+        assert comment_areas._roles_of.__wrapped__(value) == _roles_reference(value), value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["comment", "c12", "4", "x", "Reply", " ", "\u2009", "\x1c",
+                                 "\n", "-", "_", "list", "Kommentar", "a1b"]), max_size=8)
+       .map("".join))
+def test_whole_string_role_prefilter_any(value: str) -> None:
+    assert comment_areas._roles_of.__wrapped__(value) == _roles_reference(value), value

@@ -181,6 +181,12 @@ def block_text(node: Node, skip: set[Node] | None = None) -> str:
     """Block-level text of an element: one paragraph per block element, inline text joined;
     figures, captions, scripts and nodes in `skip` left out."""
     skip = skip or set()
+    tag = node.tag
+    if not len(node) and tag in _BLOCK and node not in skip:
+        # a block without children (a site selector naming each <p>): its own text is the
+        # whole result, as the walk below would give it (its tail is never read)
+        cls = node.get("class")
+        return "" if cls and _CAPTION_CLASS.search(cls) else clean(node.text)
     paras: list[str] = []
     buf: list[str] = []
 

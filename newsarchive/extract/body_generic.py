@@ -26,7 +26,7 @@ from lxml import etree
 from newsarchive.extract.body_clean import clean_lines
 from newsarchive.extract.credits import is_credit
 from newsarchive.extract.generic import BOILERPLATE_CLASS, CONTENT_CLASS
-from newsarchive.extract.text import clean
+from newsarchive.extract.text import FoldedSearch, clean
 
 Node = etree._Element
 
@@ -48,6 +48,9 @@ LINKED_BLOCK = 0.6
 LINKED_P = 0.95
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info", re.I)
+# the class tests every element meets, lower-cased without re.I on ASCII labels (same answers)
+_CAPTION_WORD = FoldedSearch(_CAPTION)
+_BOILERPLATE_WORD = FoldedSearch(BOILERPLATE_CLASS)
 _INTRO = re.compile(r"intro|lead|perex|bajada|standfirst|dek\b|deck|summary|subtitle|subline|"
                     r"einleitung|teaser-?text|excerpt|chapo|chapeau|sapo|abstract", re.I)
 _QUOTE = re.compile(r"quote|zitat|citation|cita\b", re.I)
@@ -145,7 +148,7 @@ def _score(body: Node, dead: set[Node]) -> tuple[dict[Node, float], dict[Node, f
 
 def _boilerplate(el: Node) -> bool:
     label = _label(el)
-    return bool(label and BOILERPLATE_CLASS.search(label))
+    return bool(label and _BOILERPLATE_WORD(label))
 
 
 def _sig(el: Node) -> tuple[str, str | None]:
@@ -251,9 +254,9 @@ class _Walker:
         label = _label(el)
         if not label:
             return False
-        if _CAPTION.search(label) and self.weight.get(el, 0.0) < self.protect:
+        if _CAPTION_WORD(label) and self.weight.get(el, 0.0) < self.protect:
             return True
-        if not BOILERPLATE_CLASS.search(label) or self.weight.get(el, 0.0) >= self.protect:
+        if not _BOILERPLATE_WORD(label) or self.weight.get(el, 0.0) >= self.protect:
             return False
         # a pull quote is the article's own text, whatever CMS block name ("widget quote")
         # comes with it; a quoted comment is still a comment

@@ -23,6 +23,7 @@ from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.dates_local import find_date_text
 from newsarchive.extract.document import Document
+from newsarchive.extract.text import FoldedSearch
 
 Node = etree._Element
 NOT_AREA_TAGS = frozenset(("html", "body", "a", "span", "img", "button", "input", "form",
@@ -31,6 +32,7 @@ NOT_AREA_TAGS = frozenset(("html", "body", "a", "span", "img", "button", "input"
                            "b", "strong", "em", "small", "cite", "abbr", "header", "nav",
                            "style", "noscript", "template", "iframe", "head", "title"))
 _ITEM_ATTRS = frozenset(("itemtype", "typeof", "itemprop", *g.COMMENT_ID_ATTRS))
+_ITEM_MARKS = frozenset(("itemtype", "typeof", "data-comment-id", "data-review-id"))
 NOT_ITEM_TAGS = NOT_AREA_TAGS - {"header"}
 _BARE_C_ID = re.compile(r"^c\d+$")
 _SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-zа-я0-9])(?=[A-ZА-Я])")
@@ -46,12 +48,18 @@ _KNOWN_PARTS = (g.COMMENT_AREA_PARTS | g.COMMENT_ITEM_PARTS | g.COMMENT_TEXT_PAR
 _MAY_HAVE_ROLE = re.compile(
     r"comment|komment|koment|comentario|reacti|discussion|diskussion|responses|replies|review|"
     r"leserbrief|leserpost|disqus|dsq|коммент|камент|коментар|\d$", re.I)
+_MAY_ROLE = FoldedSearch(_MAY_HAVE_ROLE)
+# The same test on a whole "id class" string: a token ends with a digit where a digit is
+# followed by whitespace (str.split's and \s's whitespace are the same characters) or the end;
+# the words hold no whitespace. Fails -> no token has a role (most strings of a new site).
+_ANY_MAY_ROLE = FoldedSearch(re.compile(
+    _MAY_HAVE_ROLE.pattern.replace(r"|\d$", r"|\d(?=\s|$)"), re.I))
 
 
 @lru_cache(maxsize=8192)
 def role(token: str) -> frozenset[str]:
     """Roles of one class/id token: 'area', 'item', 'text', 'author', 'date' (often none)."""
-    if not _MAY_HAVE_ROLE.search(token):
+    if not _MAY_ROLE(token):
         return frozenset()
     out = set()
     if g.COMMENT_AREA.match(token) and not g.COMMENT_NOT_AREA.search(token):
@@ -91,6 +99,8 @@ def role(token: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _roles_of(id_class: str) -> frozenset[str]:
+    if not _ANY_MAY_ROLE(id_class):
+        return frozenset()
     out: set[str] = set()
     for t in id_class.split():
         out |= role(t)
@@ -162,13 +172,15 @@ def find_areas(doc: Document) -> list[Node]:
     items: list[Node] = []
     for el, tag, ident, cls in walk.elements(doc):
         if not (ident or cls):
-            if el.get("itemtype") or el.get("typeof") or el.get("data-comment-id") \
-                    or el.get("data-review-id"):
+            # (one keys() call rules out the usual element: four get() calls each did)
+            if not _ITEM_MARKS.isdisjoint(el.keys()) and (
+                    el.get("itemtype") or el.get("typeof") or el.get("data-comment-id")
+                    or el.get("data-review-id")):
                 if is_item(el):
                     items.append(el)
             continue
         r = _roles_of(f"{ident} {cls}")
-        if not r and _ITEM_ATTRS.isdisjoint(el.attrib.keys()):
+        if not r and _ITEM_ATTRS.isdisjoint(el.keys()):
             continue
         if "area" in r and tag not in NOT_AREA_TAGS:
             if any(a in found for a in el.iterancestors()):

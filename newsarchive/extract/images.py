@@ -21,6 +21,7 @@ from newsarchive.extract.credits import is_credit, split_credit, strip_credit_la
 from newsarchive.extract.document import Document
 from newsarchive.extract.related import blocks_of
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
+from newsarchive.extract.text import FoldedSearch
 from newsarchive.extract.urls import absolutize, normalize_url
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Image, Record
@@ -75,12 +76,17 @@ def image_key(url: str) -> str:
     return _SIZE_SUFFIX.sub("", name) or path
 
 
+# lower-cased without re.I on ASCII values (same answers, several times faster)
+_IMG_SKIP = FoldedSearch(g.IMG_SKIP)
+_IMG_SKIP_AREA = FoldedSearch(g.IMG_SKIP_AREA)
+
+
 def _tokens(el: Node) -> str:
     return f"{el.get('id') or ''} {el.get('class') or ''}"
 
 
 def _skip_img(img: Node, src: str) -> bool:
-    if g.IMG_SKIP.search(_tokens(img)) or g.IMG_SKIP.search(urlsplit(src).path):
+    if _IMG_SKIP(_tokens(img)) or _IMG_SKIP(urlsplit(src).path):
         return True
     for attr in ("width", "height"):
         m = re.match(r"\s*(\d+)", img.get(attr) or "")
@@ -106,7 +112,7 @@ def _skip_area(img: Node, stop: Node | None, doc_url: str, excluded: set[Node],
             return False
         if anc.tag in ("header", "footer") and anc.find(".//h1") is not None:
             continue  # the article's own header (headline + lead image)
-        if anc.tag in ("nav", "header", "footer", "aside") or g.IMG_SKIP_AREA.search(_tokens(anc)):
+        if anc.tag in ("nav", "header", "footer", "aside") or _IMG_SKIP_AREA(_tokens(anc)):
             return True
     return False
 

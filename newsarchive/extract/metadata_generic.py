@@ -12,7 +12,7 @@ from lxml import etree
 
 from newsarchive.extract import dates, walk
 from newsarchive.extract.document import Document
-from newsarchive.extract.text import clean, fold, strip_site_name
+from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
 from newsarchive.extract.urls import registrable_domain
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
 _LEAD_CLASS = re.compile(
     r"(?:^|[\s_-])(?:standfirst|dek|deck|lede|lead|intro|subtitle|sub-?headline|subhead|"
     r"summary|excerpt|teaser-?text|article-?lead|abstract)(?:$|[\s_-])", re.I)
+_LEAD_WORD = FoldedSearch(_LEAD_CLASS)
 
 
 _LEAD_XPATH = "//body//*[self::p or self::div or self::h2 or self::span][@class]"
@@ -124,7 +125,7 @@ def lead_text(doc: Document) -> str | None:
     """The standfirst when the page marks one with a class (never the meta description: that is
     often not shown)."""
     for node, cls in _classed_in_body(doc):
-        if not _LEAD_CLASS.search(cls) or "leader" in cls.lower():
+        if not _LEAD_WORD(cls) or "leader" in cls.lower():
             continue
         text = clean(node.text_content())
         if 30 <= len(text) <= 600 and len(node) <= 6:
@@ -236,30 +237,39 @@ def shown_date(doc: Document, now: datetime,
                 return found[0], found[1], False
     seen = 0
     update: tuple[str, str, bool] | None = None
+    # each level up walks the level below again: those nodes still count towards the 400, but
+    # their answer is known (none returned; `update` already holds the first update found)
+    visited: set[etree._Element] = set()
     for anc in [h1.getparent(), *list(h1.iterancestors())[1:3]]:
         if anc is None:
             break
         for node in anc.iter():
-            if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            tag = node.tag
+            if not isinstance(tag, str) or tag in ("script", "style"):
                 continue
             seen += 1
             if seen > 400:
                 return update
+            if node in visited:
+                continue
+            visited.add(node)
             found: tuple[str, str] | None = None
             label = ""
-            if node.tag == "time" and (stamp := node.get("datetime")):
+            if tag == "time" and (stamp := node.get("datetime")):
                 if iso := dates.parse(stamp, now, lang=lang, slow=False):
                     found = iso, stamp
                     label = f"{node.get('class')} {node.get('itemprop')} {node.text_content()}"
-            for own, piece in ((False, node.tail),) if node in inside else (
-                    (True, node.text), (False, node.tail)):
-                if found:
-                    break
-                if piece and len(piece) <= 120 and _DIGIT.search(piece):
-                    found = dates.find_in_text(piece.strip(), now, lang)
-                    # an element's own text is labelled by its class and itemprop too (hAtom
-                    # "updated", <time itemprop="dateModified">2018-08-29</time>)
-                    label = f"{node.get('class')} {node.get('itemprop')} {piece}" if own else piece
+            # the element's own text (not for the h1's nodes), then its tail
+            if not found and node not in inside and (piece := node.text) \
+                    and len(piece) <= 120 and _DIGIT.search(piece):
+                found = dates.find_in_text(piece.strip(), now, lang)
+                # an element's own text is labelled by its class and itemprop too (hAtom
+                # "updated", <time itemprop="dateModified">2018-08-29</time>)
+                label = f"{node.get('class')} {node.get('itemprop')} {piece}"
+            if not found and (piece := node.tail) and len(piece) <= 120 \
+                    and _DIGIT.search(piece):
+                found = dates.find_in_text(piece.strip(), now, lang)
+                label = piece
             if not found or _in_menu(node):
                 continue
             if not _UPDATE.search(label[:60]):

@@ -23,6 +23,7 @@ from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.site import first_text, nodes, process, text_of
+from newsarchive.extract.text import FoldedSearch
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record, RelatedBlock, RelatedLink
@@ -54,10 +55,15 @@ def _says_related(text: str) -> bool:
     return bool(_RELATED_HEADING.search(text.lower()))
 
 
+# (lower-cased without re.I on ASCII: the caches miss on most class strings of a new site)
+_CHROME_WORD = FoldedSearch(g.CHROME_CLASS)
+_RELATED_WORD = FoldedSearch(g.RELATED_CLASS)
+
+
 @lru_cache(maxsize=8192)
 def _chrome_words(id_class: str) -> bool:
     """id + class words of nav/menus/share bars/tag clouds/comment areas (cached per string)."""
-    return bool(id_class.strip()) and (bool(g.CHROME_CLASS.search(id_class)) or any(
+    return bool(id_class.strip()) and (_CHROME_WORD(id_class) or any(
         g.COMMENT_AREA.match(t) for t in id_class.split()))
 
 
@@ -68,7 +74,22 @@ def _head_class(classes: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _related_words(id_class: str) -> bool:
-    return bool(id_class.strip()) and bool(g.RELATED_CLASS.search(id_class))
+    return bool(id_class.strip()) and _RELATED_WORD(id_class)
+
+
+class _Ends(dict[Node, int]):
+    """Document position of an element's last descendant (its last child's, down to a leaf)."""
+
+    def __init__(self, order: dict[Node, int]) -> None:
+        super().__init__()
+        self.order = order
+
+    def __missing__(self, el: Node) -> int:
+        last = el
+        while len(last):
+            last = last[-1]
+        value = self[el] = self.order[last]
+        return value
 
 
 class _Page:
@@ -76,14 +97,11 @@ class _Page:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.order: dict[Node, int] = {}
         elements = walk.nodes(doc)
-        for i, el in enumerate(elements):
-            self.order[el] = i
+        self.order: dict[Node, int] = dict(zip(elements, range(len(elements)), strict=True))
         # end[el]: document position of el's last descendant, so subtree tests are two compares
-        self.end: dict[Node, int] = {}
-        for el in reversed(elements):
-            self.end[el] = self.end[el[-1]] if len(el) else self.order[el]
+        # (computed when asked: a few headings and containers a page, not every node)
+        self.end = _Ends(self.order)
         self.anchors = [(self.order[a], a) for a in doc.tree.iter("a") if a.get("href")]
         self._positions = [pos for pos, _ in self.anchors]
         self._chrome: dict[Node, bool] = {}
@@ -267,18 +285,24 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     return out
 
 
+def _links_in(el: Node) -> list[Node]:
+    """el.xpath(".//a[@href]"): descendant <a> with an href attribute, in document order."""
+    return [a for a in el.iterdescendants("a") if a.get("href") is not None]
+
+
 def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     heads = _heading_candidates(page)
     head_set = {h for h, _ in heads}
     # headings that are not themselves links end a block; in document order
-    stops = [page.order[h] for h, _ in heads if h.find(".//a[@href]") is None]
+    # (.//a[@href] as a descendant loop: the per-call XPath / ElementPath setup cost more)
+    stops = [page.order[h] for h, _ in heads if not _links_in(h)]
     blocks: list[tuple[Node, RelatedBlock]] = []
     used: set[Node] = set()
     for h, said in heads:
         if page.is_chrome(h) or h in used:
             continue
         # a heading that is itself a teaser link ("h3 > a Title") is an item, not a block title
-        own_links = h.xpath(".//a[@href]")
+        own_links = _links_in(h)
         if own_links and not said and len(page.text(own_links[0])) >= 0.8 * len(page.text(h)):
             continue
         start = page.order[h]

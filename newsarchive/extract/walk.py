@@ -35,12 +35,15 @@ def short_texts(doc: Document) -> list[tuple[str, Node]]:
     got = _TEXTS.get(doc)
     if got is None:
         got = []
-        for el in nodes(doc):
+        for el, tag, _ident, _cls in elements(doc):
             t = el.text
-            if not t or len(t) < 4 or not isinstance(el.tag, str) \
-                    or el.tag in ("script", "style"):
+            if not t or len(t) < 4 or tag in ("script", "style"):
                 continue
             if len(t) >= 60 or t != t.strip() or "  " in t:
+                # a text whose first 120 characters already fold to 60 is too long whatever
+                # follows (folding a prefix never gives more): paragraphs are not folded whole
+                if len(t) > 120 and len(" ".join(t[:120].split())) >= 60:
+                    continue
                 t = " ".join(t.split())
                 if not 3 < len(t) < 60:
                     continue
