@@ -212,3 +212,19 @@ def test_first_written_date_naming_the_modified_day_picks_it() -> None:
     # a written day naming no declared date changes nothing
     rec = run(page(body=body.replace("June 13", "June 14")), "https://recipes.example.com/cake")
     assert rec.published_at == "2004-01-01"
+
+
+def test_a_dated_h1_gives_its_first_date_in_document_order() -> None:
+    # Two datelines marked up inside the h1: the first one, in every run (they were read from
+    # a set of elements, whose order follows memory addresses).
+    from datetime import datetime
+
+    from newsarchive.extract.document import Document
+    from newsarchive.extract.metadata_generic import shown_date
+
+    page = ("<html><body><article><h1><span class='date'>3 March 2021</span> Harbour news"
+            " <time datetime='2021-03-05'>5 March</time></h1><p>Text.</p></article>"
+            "</body></html>")
+    doc = Document(page, "https://example.org/news/1")
+    found = shown_date(doc, datetime(2025, 1, 1, tzinfo=UTC), "en")
+    assert found is not None and found[0].startswith("2021-03-03")

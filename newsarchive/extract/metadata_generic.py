@@ -229,8 +229,9 @@ def shown_date(doc: Document, now: datetime,
     titles = [t for t in (doc.meta_first("og:title"), doc.tree.findtext(".//title")) if t]
     h1 = next((h for h in h1s if any(_agrees(clean(h.text_content()), strip_site_name(t))
                                      for t in titles)), h1s[0])
-    inside = set(h1.iter())
-    for node in inside:  # a dateline the h1 marks up as one ("<span class=date>") is no title
+    in_order = list(h1.iter())  # document order: the first dated node wins, in every run
+    inside = set(in_order)
+    for node in in_order:  # a dateline the h1 marks up as one ("<span class=date>") is no title
         if node is not h1 and (node.tag == "time" or "date" in (node.get("class") or "")):
             text = node.get("datetime") or clean(node.text_content())
             if len(text) <= 40 and (found := dates.find_in_text(text, now, lang)):
