@@ -170,6 +170,7 @@ class PagePool:
         self._quarantine: ProcessPoolExecutor | None = None
         self._alone: asyncio.Lock | None = None
         self.restarts = 0
+        self.in_flight = 0  # pages submitted and not back yet (the store's end-of-crawl test)
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
         # spawn, not fork: the reactor process has threads and open sockets and SQLite files.
@@ -186,6 +187,13 @@ class PagePool:
     async def run(self, job: PageJob) -> PageResult:
         if not self.processes:
             return page_work(job, self.profile)
+        self.in_flight += 1
+        try:
+            return await self._run(job)
+        finally:
+            self.in_flight -= 1
+
+    async def _run(self, job: PageJob) -> PageResult:
         if self._pool is None:
             self._pool = self._new(self.processes)
         pool = self._pool
