@@ -27,6 +27,13 @@ from newsarchive import revisions as revs
 from newsarchive.archive_batch import URL_SQL, BatchWriter, NewRows, by_known_url, url_kind
 from newsarchive.archive_children import _normalized, write_images_and_related
 from newsarchive.archive_children import page_url as _page_url
+from newsarchive.archive_hashes import (  # noqa: F401 - the archive's API since the start
+    MIN_CONTENT_CHARS,
+    VERSIONED_FIELDS,
+    content_hash,
+    revision_and_version,
+    version_hash,
+)
 from newsarchive.clusters import Clusters
 from newsarchive.migrations import MIGRATIONS, migrate, schema_version
 
@@ -35,19 +42,9 @@ OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "merged")
 # Called inside store_many's transaction with the (item, outcome) pairs it stored.
 AfterStore = Callable[[list[tuple[Mapping[str, Any], Outcome]]], None]
 
-# Bodies shorter than this (teasers, "page not found" stubs) are too generic to prove that two
-# pages carry the same article, so they get no content hash.
-MIN_CONTENT_CHARS = 200
 ID_SPACE = 2**52  # ids stay exact in JavaScript (Datasette's UI and JSON clients)
 BUSY_TIMEOUT_S = 30.0
 
-# Fields whose change makes a re-crawl "updated". Not the URLs or fetch time: those change on
-# every fetch of the same version.
-VERSIONED_FIELDS = (
-    "site", "language", "headline", "subheadline", "section", "authors", "tags",
-    "published_at", "published_raw", "modified_at", "modified_raw", "body", "comment_count",
-    "is_article", "access", "provenance", "site_profile", "images", "comments", "related_blocks",
-)
 CHILD_TABLES = ("images", "comments", "related_blocks", "related_links")
 
 
@@ -64,20 +61,6 @@ def article_id(canonical_url: str) -> int:
     # Callers pass an already normalized URL, which page_url() just cached: a hit, not w3lib.
     digest = hashlib.sha1(_normalized(canonical_url).encode()).digest()
     return int.from_bytes(digest[:8], "big") % ID_SPACE or 1
-
-
-def content_hash(body: str | None) -> str | None:
-    """Hash of the body text lowercased with whitespace folded; None for short or empty text."""
-    folded = " ".join((body or "").lower().split())
-    if len(folded) < MIN_CONTENT_CHARS:
-        return None
-    return hashlib.sha1(folded.encode()).hexdigest()
-
-
-def version_hash(item: Mapping[str, Any]) -> str:
-    payload = {k: item.get(k) for k in VERSIONED_FIELDS}
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def _json(value: Any) -> str:
@@ -105,7 +88,7 @@ class _Page:
         seen = [canonical, fetched, *(_page_url(u) for u in item.get("seen_urls") or [])]
         urls = list(dict.fromkeys(u for u in seen if u))
         # Dumped once: hashed here, stored as the revision's content if it becomes one.
-        revision_json = revs.revision_json(revs.revision_content(item))
+        revision_json, version = revision_and_version(item)
         row = {
             "canonical_url": canonical,
             "url": fetched,
@@ -119,7 +102,7 @@ class _Page:
             "provenance": _json(item.get("provenance") or {}),
             "is_article": int(bool(item.get("is_article", True))),
             "content_hash": content_hash(item.get("body")),
-            "version_hash": version_hash(item),
+            "version_hash": version,
             "revision_hash": hashlib.sha1(revision_json.encode()).hexdigest(),
             "capture_id": item.get("capture_id"),
             "fetched_at": item.get("fetched_at"),

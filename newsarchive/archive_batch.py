@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.archive_children import ChildRows, child_rows
-from newsarchive.archive_clusters import assign_many
+from newsarchive.archive_clusters import NO_CLUSTER, assign_new
 from newsarchive.revisions import REVISION_SQL, comment_key
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ ROW_COLUMNS = (
     "access", "site_profile", "authors", "tags", "provenance", "is_article", "content_hash",
     "version_hash", "revision_hash", "capture_id", "fetched_at")
 ARTICLE_SQL = (f"INSERT INTO articles (id, {', '.join(ROW_COLUMNS)}, first_seen, last_seen,"
-               f" revision_count) VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 4))})")
+               f" revision_count, cluster_id, duplicate_of, similarity)"
+               f" VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 7))})")
 URL_SQL = "INSERT INTO article_urls (url, article_id, kind, first_seen) VALUES (?, ?, ?, ?)"
 COMMENT_SQL = ("INSERT INTO comments (article_id, comment_id, parent_id, author, published_at,"
                " published_raw, text, likes, position, last_seen, removed_at, first_seen, edits)"
@@ -105,9 +106,10 @@ def page_rows(aid: int, page: _Page) -> tuple[Any, ...]:
 
 
 class NewRows:
-    """The rows of new articles, written together: articles, URLs, children, revision 1,
-    comments with their first versions, the first comment count, captures' links; then each
-    article joins its near-duplicate cluster, in item order."""
+    """The rows of new articles, written together: each article joins its near-duplicate
+    cluster (in item order, its cluster columns written with its row); then articles, URLs,
+    children, revision 1, comments with their first versions, the first comment count,
+    captures' links; then the signatures and bucket rows."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
@@ -123,7 +125,7 @@ class NewRows:
         self.versions: list[tuple[Any, ...]] = []
         self.counts: list[tuple[Any, ...]] = []
         self.captures: list[tuple[Any, ...]] = []
-        self.bodies: list[tuple[int, str | None]] = []
+        self.bodies: list[tuple[int, str | None, str | None]] = []  # (aid, body, first_seen)
 
     def __bool__(self) -> bool:  # copies merged in the batch add URLs and captures only
         return bool(self.articles or self.urls or self.captures)
@@ -152,25 +154,31 @@ class NewRows:
             self.counts.append(count)
         if capture is not None:
             self.captures.append(capture)
-        self.bodies.append((aid, page.item.get("body")))
+        self.bodies.append((aid, page.item.get("body"), seen))
 
     def write(self) -> None:
         if not self:
             return
         conn = self.archive.db.conn
+        # Near-duplicate clusters first: their columns go into the articles' INSERT (an UPDATE
+        # afterwards rewrote each whole row, body included); signatures and bucket rows,
+        # which reference the articles, are written last (`finish`).
+        clusters, finish = assign_new(self.archive, self.bodies)
         # In id order: the full-text index (FTS5) writes its pending terms to a new segment
         # whenever a rowid (the id) is lower than the previous one, so ids in hash order made
         # one tiny segment (and later merges) per row or two. `id` is the rowid: the order of
         # the inserts changes no row.
         if self.articles:
-            conn.executemany(ARTICLE_SQL, sorted(self.articles, key=itemgetter(0)))
+            conn.executemany(ARTICLE_SQL, sorted(
+                ((*row, *clusters.get(row[0], NO_CLUSTER)) for row in self.articles),
+                key=itemgetter(0)))
         for sql, rows in ((URL_SQL, self.urls), (REVISION_SQL, self.revisions),
                           (COMMENT_SQL, self.comments), (VERSION_SQL, self.versions),
                           (COUNT_SQL, self.counts), (CAPTURE_SQL, self.captures)):
             if rows:
                 conn.executemany(sql, rows)
         self.children.write(self.archive.db)
-        assign_many(self.archive, self.bodies)
+        finish()
         self._reset()
 
 

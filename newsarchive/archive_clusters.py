@@ -7,7 +7,8 @@ row behind, and no process keeps anything in memory that could go stale):
 - the batch's band keys (`clusters.band_keys`, 25 per signature, numpy) are looked up with one
   indexed statement; a bucket holds its first BUCKET_CAP members (by `seq`, the insertion order
   of their signatures), so that read is bounded whatever the archive's size;
-- the candidates' signatures (and `first_seen`, the tie-break) are read with one more statement;
+- the candidates' signatures are read with one more statement (their articles' `first_seen`,
+  the tie-break, only for the candidates tied for the best score);
   the batch's own articles are added to the buckets in memory as they are linked, so a later item
   of the batch finds an earlier one exactly as if they had been stored one by one;
 - signatures and bucket rows are written with executemany at the end.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +49,28 @@ def assign_many(archive: Archive, bodies: Iterable[tuple[int, str | None]]) -> N
         link(archive.db.conn, items, archive._clusters().threshold)
 
 
+Fields = tuple[int | None, int | None, float | None]  # cluster_id, duplicate_of, similarity
+NO_CLUSTER: Fields = (None, None, None)
+
+
+def assign_new(archive: Archive, bodies: Iterable[tuple[int, str | None, str | None]]
+               ) -> tuple[dict[int, Fields], Callable[[], None]]:
+    """`assign_many` for articles whose rows are not written yet: (aid, body, first_seen) ->
+    each one's cluster columns, to be written with its row (an UPDATE after the INSERT rewrites
+    the whole row, body and all), and the function that writes the signatures and bucket rows
+    once the rows are in (they reference them). Same columns as `assign_many` after the
+    INSERT: tests/test_archive_batch.py compares with `Clusters.assign` one by one."""
+    bodies = list(bodies)
+    pending = {aid: first or "" for aid, _, first in bodies}
+    signed = [(aid, cl.signature(body)) for aid, body, _ in bodies]
+    items = [(aid, s, True) for aid, s in signed if s is not None]
+    if not items:
+        return {}, lambda: None
+    linker = Linker(archive.db.conn, items, archive._clusters().threshold, pending)
+    linker.run()
+    return {aid: f for aid, f in linker.fields.items() if f != NO_CLUSTER}, linker.write
+
+
 def _ids(values: Iterable[int]) -> str:
     return json.dumps([int(v) for v in values])
 
@@ -59,80 +82,162 @@ def link(conn: sqlite3.Connection, items: Sequence[tuple[int, np.ndarray, bool]]
     Returns each item's cluster id (None: no near copy found, or not asked)."""
     if not items:
         return []
-    keys = cl.band_keys(np.stack([sig for _, sig, _ in items]))
-    aids = [aid for aid, _, _ in items]
-    stored = {aid: cl._from_bytes(blob) for aid, blob in conn.execute(
-        f"SELECT article_id, signature FROM minhashes WHERE article_id IN {_IDS}", [_ids(aids)])}
-    members: dict[int, list[int]] = {}
-    order: dict[int, int] = {}
-    for key, seq, aid in conn.execute(
-            f"SELECT key, seq, article_id FROM minhash_buckets WHERE key IN {_IDS}"
-            " ORDER BY key, seq", [_ids(set(keys.ravel().tolist()))]):
-        members.setdefault(key, []).append(aid)
-        order[aid] = seq
-    sigs: dict[int, np.ndarray] = {}
-    first: dict[int, str] = {}
-    for aid, fseen, blob in conn.execute(
-            f"SELECT a.id, a.first_seen, m.signature FROM articles a LEFT JOIN minhashes m"
-            f" ON m.article_id = a.id WHERE a.id IN {_IDS}", [_ids(set(order) | set(aids))]):
-        first[aid] = fseen or ""
-        if blob is not None:
-            sigs[aid] = cl._from_bytes(blob)
-
-    dropped: list[tuple[int, int]] = []  # (key, article_id) bucket rows of replaced signatures
-    written: list[tuple[int, np.ndarray, np.ndarray]] = []
-    out: list[int | None] = []
-    for i, (aid, sig, look) in enumerate(items):
-        match = _best_match(aid, sig, keys[i], members, sigs, order, first, threshold) \
-            if look else None
-        old = stored.get(aid)
-        if old is None or not np.array_equal(old, sig):
-            if old is not None:
-                for key in cl.band_keys(old[None, :])[0].tolist():
-                    held = members.get(key)
-                    if held and aid in held:
-                        held.remove(aid)
-                    dropped.append((key, aid))
-            for key in keys[i].tolist():
-                held = members.setdefault(key, [])
-                if len(held) < cl.BUCKET_CAP:
-                    held.append(aid)
-            sigs[aid] = stored[aid] = sig
-            order[aid] = _LATER + i
-            written.append((aid, sig, keys[i]))
-        out.append(_join(conn, aid, *match) if match else None)
-    _write(conn, dropped, written, members)
+    linker = Linker(conn, items, threshold)
+    out = linker.run()
+    linker.write()
     return out
 
 
-def _best_match(aid: int, sig: np.ndarray, keys: np.ndarray, members: dict[int, list[int]],
-                sigs: dict[int, np.ndarray], order: dict[int, int], first: dict[int, str],
-                threshold: float) -> tuple[int, float] | None:
-    """The earlier article this one joins: the most similar candidate; among equals (of the
-    MAX_VERIFIED most similar, earliest first) the first seen, then the lowest id."""
-    ids = list({c for key in keys.tolist() for c in members.get(key, ()) if c != aid
-                and c in sigs and c in first})
-    if not ids:
-        return None
-    scores = np.count_nonzero(np.stack([sigs[c] for c in ids]) == sig, axis=1) / cl.NUM_PERM
-    keep = np.flatnonzero(scores >= threshold)
-    if not len(keep):
-        return None
-    keep = keep[np.lexsort((np.array([order[ids[k]] for k in keep]),
-                            -scores[keep]))[:cl.MAX_VERIFIED]]
-    best = scores[keep[0]]
-    other = min((ids[k] for k in keep if scores[k] == best), key=lambda c: (first[c], c))
-    return other, float(best)
+class _Signatures:
+    """Signatures by article id, as the rows of one matrix: a candidate set is scored with one
+    fancy index instead of stacking its arrays (hundreds per article when bodies look alike)."""
+
+    def __init__(self, aids: list[int], blobs: list[bytes], extra: int) -> None:
+        n = len(aids)
+        self.matrix = np.empty((n + extra, cl.NUM_PERM), dtype=cl._DTYPE)
+        if n:
+            self.matrix[:n] = np.frombuffer(b"".join(blobs), dtype=cl._DTYPE).reshape(
+                n, cl.NUM_PERM)
+        self.row = dict(zip(aids, range(n), strict=True))
+        self.size = n
+
+    def __contains__(self, aid: int) -> bool:
+        return aid in self.row
+
+    def __setitem__(self, aid: int, sig: np.ndarray) -> None:
+        self.matrix[self.size] = sig
+        self.row[aid] = self.size
+        self.size += 1
+
+    def scores(self, ids: list[int], sig: np.ndarray) -> np.ndarray:
+        at = np.fromiter((self.row[c] for c in ids), dtype=np.intp, count=len(ids))
+        return np.count_nonzero(self.matrix[at] == sig, axis=1) / cl.NUM_PERM
 
 
-def _join(conn: sqlite3.Connection, aid: int, other: int, sim: float) -> int:
-    root = conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
-                        [other]).fetchone()[0]
-    conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
-                 [root, root])
-    conn.execute("UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ?"
-                 " WHERE id = ?", [root, root, round(sim, 3), aid])
-    return int(root)
+class Linker:
+    """One batch of `link`: the lookups at construction, `run` links in item order, `write`
+    stores the signatures and bucket rows. `pending` (aid -> first_seen) are articles whose
+    rows are not written yet: their cluster columns are kept in `fields`, not UPDATEd."""
+
+    def __init__(self, conn: sqlite3.Connection, items: Sequence[tuple[int, np.ndarray, bool]],
+                 threshold: float = cl.THRESHOLD, pending: Mapping[int, str] | None = None
+                 ) -> None:
+        self.conn, self.items, self.threshold = conn, items, threshold
+        self.keys = keys = cl.band_keys(np.stack([sig for _, sig, _ in items]))
+        aids = [aid for aid, _, _ in items]
+        self.stored = {aid: cl._from_bytes(blob) for aid, blob in conn.execute(
+            f"SELECT article_id, signature FROM minhashes WHERE article_id IN {_IDS}",
+            [_ids(aids)])}
+        self.members: dict[int, list[int]] = {}
+        self.order: dict[int, int] = {}
+        for key, seq, aid in conn.execute(
+                f"SELECT key, seq, article_id FROM minhash_buckets WHERE key IN {_IDS}"
+                " ORDER BY key, seq", [_ids(set(keys.ravel().tolist()))]):
+            self.members.setdefault(key, []).append(aid)
+            self.order[aid] = seq
+        # Signatures of the stored candidates whose article exists, without reading the
+        # articles' rows: `first_seen` lies past the body, so reading it walks each body's
+        # overflow pages (~24 ms a batch of 32 once the buckets are full). It is read only for
+        # a tie (FirstSeen).
+        rows = conn.execute(
+            f"SELECT m.article_id, m.signature FROM minhashes m JOIN articles a"
+            f" ON a.id = m.article_id WHERE m.article_id IN {_IDS}",
+            [_ids(set(self.order) | set(aids))]).fetchall()
+        self.sigs = _Signatures([r[0] for r in rows], [r[1] for r in rows], len(items))
+        self.exists = set(self.sigs.row)
+        self.exists.update(aid for (aid,) in conn.execute(
+            f"SELECT id FROM articles WHERE id IN {_IDS}", [_ids(aids)]))
+        self.first = FirstSeen(conn)
+        self.fields: dict[int, Fields] = {}
+        if pending:
+            self.exists.update(pending)
+            self.first.update(pending)
+            self.fields = dict.fromkeys(pending, NO_CLUSTER)
+        self.dropped: list[tuple[int, int]] = []  # (key, article_id) of replaced signatures
+        self.written: list[tuple[int, np.ndarray, np.ndarray]] = []
+
+    def run(self) -> list[int | None]:
+        members, out = self.members, []
+        for i, (aid, sig, look) in enumerate(self.items):
+            match = self._best_match(aid, sig, self.keys[i]) if look else None
+            old = self.stored.get(aid)
+            if old is None or not np.array_equal(old, sig):
+                if old is not None:
+                    for key in cl.band_keys(old[None, :])[0].tolist():
+                        held = members.get(key)
+                        if held and aid in held:
+                            held.remove(aid)
+                        self.dropped.append((key, aid))
+                for key in self.keys[i].tolist():
+                    held = members.setdefault(key, [])
+                    if len(held) < cl.BUCKET_CAP:
+                        held.append(aid)
+                self.sigs[aid] = self.stored[aid] = sig
+                self.order[aid] = _LATER + i
+                self.written.append((aid, sig, self.keys[i]))
+            out.append(self._join(aid, *match) if match else None)
+        return out
+
+    def write(self) -> None:
+        _write(self.conn, self.dropped, self.written, self.members)
+
+    def _best_match(self, aid: int, sig: np.ndarray, keys: np.ndarray
+                    ) -> tuple[int, float] | None:
+        """The earlier article this one joins: the most similar candidate; among equals (of
+        the MAX_VERIFIED most similar, earliest first) the first seen, then the lowest id."""
+        found = set().union(*[self.members.get(key, ()) for key in keys.tolist()])  # in C
+        found.discard(aid)
+        found &= self.exists
+        ids = [c for c in found if c in self.sigs]
+        if not ids:
+            return None
+        scores = self.sigs.scores(ids, sig)
+        keep = np.flatnonzero(scores >= self.threshold)
+        if not len(keep):
+            return None
+        keep = keep[np.lexsort((np.array([self.order[ids[k]] for k in keep]),
+                                -scores[keep]))[:cl.MAX_VERIFIED]]
+        best = scores[keep[0]]
+        tied = [ids[k] for k in keep if scores[k] == best]
+        if len(tied) == 1:
+            return tied[0], float(best)
+        seen = self.first.of(tied)
+        return min(tied, key=lambda c: (seen[c], c)), float(best)
+
+    def _join(self, aid: int, other: int, sim: float) -> int:
+        fields, conn = self.fields, self.conn
+        if other in fields:
+            root = fields[other][0] or other  # coalesce(cluster_id, id)
+        else:
+            root = conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
+                                [other]).fetchone()[0]
+        if root in fields:
+            if fields[root][0] is None:
+                fields[root] = (root, *fields[root][1:])
+        else:
+            conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
+                         [root, root])
+        if aid in fields:
+            fields[aid] = (root, root, round(sim, 3))
+        else:
+            conn.execute("UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ?"
+                         " WHERE id = ?", [root, root, round(sim, 3), aid])
+        return int(root)
+
+
+class FirstSeen(dict[int, str]):
+    """Articles' `first_seen` (NULL as ""), read when first asked for (the tie-break)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        self.conn = conn
+
+    def of(self, ids: list[int]) -> dict[int, str]:
+        missing = [c for c in ids if c not in self]
+        if missing:
+            self.update((aid, fseen or "") for aid, fseen in self.conn.execute(
+                f"SELECT id, first_seen FROM articles WHERE id IN {_IDS}", [_ids(missing)]))
+        return self
 
 
 def _write(conn: sqlite3.Connection, dropped: list[tuple[int, int]],

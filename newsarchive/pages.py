@@ -16,7 +16,6 @@ exit by themselves within a second when the crawl process dies (SIGKILL included
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
@@ -28,13 +27,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from newsarchive.clusters import signature
 from newsarchive.extract import Document, PageError, extract_document
 from newsarchive.profiles import SiteProfile
+
+if TYPE_CHECKING:  # imported where used: workers never load asyncio (~40-70 ms of their start,
+    import asyncio  # which the crawl's first page waits for)
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +172,7 @@ class PagePool:
         self._quarantine: ProcessPoolExecutor | None = None
         self._alone: asyncio.Lock | None = None
         self.restarts = 0
+        self.in_flight = 0  # pages submitted and not back yet (the store's end-of-crawl test)
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
         # spawn, not fork: the reactor process has threads and open sockets and SQLite files.
@@ -186,6 +189,13 @@ class PagePool:
     async def run(self, job: PageJob) -> PageResult:
         if not self.processes:
             return page_work(job, self.profile)
+        self.in_flight += 1
+        try:
+            return await self._run(job)
+        finally:
+            self.in_flight -= 1
+
+    async def _run(self, job: PageJob) -> PageResult:
         if self._pool is None:
             self._pool = self._new(self.processes)
         pool = self._pool
@@ -198,6 +208,8 @@ class PagePool:
             logger.warning("extraction worker pool restarted: %s", reason)
             _kill(pool)
         # Any page in flight fails when one of them kills its worker: find out alone.
+        import asyncio  # the crawl process has it already (Twisted's asyncio reactor)
+
         if self._alone is None:
             self._alone = asyncio.Lock()
         async with self._alone:
@@ -212,6 +224,8 @@ class PagePool:
             return PageResult(crash=reason)
 
     async def _attempt(self, pool: ProcessPoolExecutor, job: PageJob) -> PageResult | str:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         try:
             future = loop.run_in_executor(pool, self.work, job)

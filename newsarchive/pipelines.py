@@ -162,7 +162,7 @@ class StorePipeline:
             return item
         done: Deferred[Any] = Deferred()
         self._pending.append((item, done))
-        if len(self._pending) >= self.batch_size or self._backing_out():
+        if len(self._pending) >= self.batch_size or self._backing_out() or self._last_items():
             self.flush()
         elif self._timer is None and self._engine() is not None:
             self._timer = call_later(self.batch_seconds, self.flush)
@@ -193,6 +193,25 @@ class StorePipeline:
         if slot is None or not slot.needs_backout():
             return False
         return 2 * len(self._pending) >= len(getattr(slot, "active", ()))
+
+    def _last_items(self) -> bool:
+        # The end of a crawl: no page is being extracted, none waits for the spider, and
+        # nothing is scheduled or downloading, so no item can join the batch before the timer;
+        # it only held the crawl's end back (0.12-0.28 s of a 1,000-page bench crawl). Scrapy's
+        # own idle test (engine.spider_is_idle), but for our items; any attribute missing
+        # (another Scrapy): False, and the timer commits as before.
+        engine = self._engine()
+        pages = getattr(getattr(self.crawler, "spider", None), "pages", None)
+        slot = getattr(getattr(engine, "scraper", None), "slot", None)
+        sched = getattr(getattr(engine, "_slot", None), "scheduler", None)
+        if (getattr(pages, "in_flight", 1) or slot is None or sched is None
+                or getattr(engine, "_start", True) is not None):
+            return False
+        try:
+            return (not slot.queue and not engine.downloader.active
+                    and not sched.has_pending_requests())
+        except AttributeError:
+            return False
 
     def flush(self) -> None:
         """Commit the pending items in one transaction and release them."""

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.archive import Archive, ArchiveError, article_id, content_hash
 from newsarchive.archive_children import ChildRows
@@ -315,3 +317,30 @@ def test_datasette_serves_metadata_and_canned_queries(tmp_path: Path) -> None:
          "--get", "/archive/articles.json?_search=districts&_shape=objects"],
         capture_output=True, text=True, timeout=120, check=True).stdout)
     assert search["rows"][0]["headline"] == "Council extends the tram line"
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.one_of(st.none(), _TEXT, st.builds(lambda a, b: a * 2000 + b, _TEXT, _TEXT)),
+       headline=st.one_of(st.none(), _TEXT), authors=st.lists(_TEXT, max_size=3),
+       mark=st.sampled_from(["", "headline", "body", "both"]),
+       images=st.lists(st.fixed_dictionaries({"src": _TEXT, "caption": _TEXT}), max_size=2))
+def test_revision_and_version_are_the_two_dumps(body: str | None, headline: str | None,
+                                                authors: list[str], mark: str,
+                                                images: list[dict[str, str]]) -> None:
+    # The long body is encoded once and spliced into both texts: byte for byte what dumping
+    # each whole gives, whatever the text holds (quotes, controls, the splice mark itself).
+    from newsarchive import archive_hashes as ah
+    from newsarchive.revisions import revision_content, revision_json
+
+    if mark in ("headline", "both"):
+        headline = f"{headline}{ah._BODY_MARK}"
+    if mark in ("body", "both") and body is not None:
+        body = ah._BODY_MARK + body + "x" * ah._SHARED_BODY_CHARS
+    item = {"url": "https://x.example/a", "site": "x.example", "body": body,
+            "headline": headline, "authors": authors, "images": images, "tags": None,
+            "provenance": {"body": "site"}, "is_article": True, "published_at": None}
+    assert ah.revision_and_version(item) == (revision_json(revision_content(item)),
+                                             ah.version_hash(item))

@@ -4,6 +4,7 @@ a record the database refuses costs only itself; the callback commits with the r
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -152,8 +153,9 @@ def _texts(n: int, seed: int = 4) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("size", [7, 30])  # 30: clusters whose root is in the same batch
 def test_batched_clusters_are_those_of_clusters_assign(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     from newsarchive import archive_batch
 
     stream = [{"url": f"https://{'ab'[i % 2]}.example/n/{i}", "site": f"{'ab'[i % 2]}.example",
@@ -164,16 +166,21 @@ def test_batched_clusters_are_those_of_clusters_assign(
     def run(path: Path) -> None:
         # two writers on one file, as two processes: each must see the other's signatures
         with Archive(path) as one, Archive(path) as two:
-            for k, start in enumerate(range(0, len(stream), 7)):
-                (one, two)[k % 3 == 2].store_many(stream[start:start + 7])
+            for k, start in enumerate(range(0, len(stream), size)):
+                (one, two)[k % 3 == 2].store_many(stream[start:start + size])
 
     run(tmp_path / "fast.db")
 
-    def one_by_one(archive: Archive, bodies: list[tuple[int, str | None]]) -> None:
-        for aid, body in bodies:
-            archive._clusters().assign(aid, body)
+    def one_by_one(archive: Archive, bodies: list[tuple[int, str | None, str | None]]
+                   ) -> tuple[dict[int, Any], Callable[[], None]]:
+        # The reference: no cluster columns in the INSERT; once the rows are in, each
+        # article is assigned alone (the UPDATEs of Clusters.assign).
+        def finish() -> None:
+            for aid, body, _ in bodies:
+                archive._clusters().assign(aid, body)
+        return {}, finish
 
-    monkeypatch.setattr(archive_batch, "assign_many", one_by_one)
+    monkeypatch.setattr(archive_batch, "assign_new", one_by_one)
     run(tmp_path / "reference.db")
     fast, reference = dump(tmp_path / "fast.db"), dump(tmp_path / "reference.db")
     assert fast == reference

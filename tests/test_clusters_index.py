@@ -187,6 +187,24 @@ def test_a_rolled_back_batch_leaves_no_bucket_rows(tmp_path: Any) -> None:
                               ).fetchone()[0] == 2
 
 
+@pytest.mark.parametrize(("firsts", "root"), [
+    (("2025-01-02", "2025-01-01", "2025-01-03"), 2),  # the first seen wins a tie
+    (("2025-01-01", "2025-01-01", "2025-01-01"), 1),  # then the lowest id
+    (("2025-01-01", None, "2025-01-01"), 2),  # NULL sorts first, as SQLite's ORDER BY
+])
+def test_a_tie_goes_to_the_first_seen_then_the_lowest_id(firsts: tuple[Any, ...],
+                                                         root: int) -> None:
+    # Equal scores: `first_seen` is read (only then) from the articles' rows.
+    sig = signature(body(5))
+    assert sig is not None
+    with Archive(":memory:") as arc:
+        for aid, first in enumerate(firsts, start=1):
+            arc.db.execute(ADD, [aid, f"u{aid}", f"u{aid}", first])
+        Clusters(arc.db).link([(1, sig, False), (2, sig, False), (3, sig.copy(), False)])
+        _article(arc, 9)
+        assert Clusters(arc.db).link([(9, sig, True)]) == [root]
+
+
 @pytest.mark.parametrize("vocab", [30, 400])
 def test_update_moves_an_article_between_buckets(vocab: int) -> None:
     a, b = signature(body(1, vocab=vocab)), signature(body(2, vocab=vocab))

@@ -257,3 +257,39 @@ def test_a_backed_out_scraper_commits_only_when_the_batch_holds_it(
     last.close()
     with Archive(tmp_path / "db" / "archive.db") as arc:
         assert arc.db["articles"].count == 6
+
+
+def test_the_last_items_of_a_crawl_do_not_wait_for_the_timer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing extracting, queued, scheduled or downloading: no item can join the batch, so it
+    commits at once instead of holding the crawl's end for the batch timer."""
+    timers: list[Any] = []
+    monkeypatch.setattr("newsarchive.pipelines.call_later",  # no event loop here: noted only
+                        lambda *a: timers.append(a) or type("T", (), {"cancel": lambda _: None})())
+    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=50)
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    slot = type("Slot", (), {"queue": [], "active": {1, 2}, "needs_backout": lambda _: False})()
+    scheduler = type("Sched", (), {"pending": 0,
+                                   "has_pending_requests": lambda s: bool(s.pending)})()
+    downloader = type("D", (), {"active": set()})()
+    crawler.engine = type("Engine", (), {"scraper": type("S", (), {"slot": slot})(),
+                                         "_slot": type("ES", (), {"scheduler": scheduler})(),
+                                         "downloader": downloader, "_start": None})()
+    crawler.spider.pages = type("Pool", (), {"in_flight": 1})()  # one page still extracted
+    first = store.process_item(article(1))
+    assert hasattr(first, "__await__") and timers  # its page's item may come: waits
+    for busy in ("scheduled", "downloading", "queued", "start"):
+        crawler.spider.pages.in_flight = 0
+        scheduler.pending = busy == "scheduled"
+        downloader.active = {1} if busy == "downloading" else set()
+        slot.queue = [1] if busy == "queued" else []
+        crawler.engine._start = object() if busy == "start" else None
+        waiting = store.process_item(article(10 + len(store._pending)))
+        assert hasattr(waiting, "__await__"), busy
+        waiting.close()
+    scheduler.pending, downloader.active, slot.queue, crawler.engine._start = 0, set(), [], None
+    assert store.process_item(article(2)) is not None and not store._pending  # all committed
+    first.close()
+    with Archive(tmp_path / "db" / "archive.db") as arc:
+        assert arc.db["articles"].count == 6

@@ -1,0 +1,66 @@
+"""The hashes an archived version is compared by: the body's content hash (syndicated copies),
+the version hash (an updated page) and the revision's stored JSON (what a revision holds)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from newsarchive import revisions as revs
+
+# Bodies shorter than this (teasers, "page not found" stubs) are too generic to prove that two
+# pages carry the same article, so they get no content hash.
+MIN_CONTENT_CHARS = 200
+
+# Fields whose change makes a re-crawl "updated". Not the URLs or fetch time: those change on
+# every fetch of the same version.
+VERSIONED_FIELDS = (
+    "site", "language", "headline", "subheadline", "section", "authors", "tags",
+    "published_at", "published_raw", "modified_at", "modified_raw", "body", "comment_count",
+    "is_article", "access", "provenance", "site_profile", "images", "comments", "related_blocks",
+)
+
+
+def content_hash(body: str | None) -> str | None:
+    """Hash of the body text lowercased with whitespace folded; None for short or empty text."""
+    folded = " ".join((body or "").lower().split())
+    if len(folded) < MIN_CONTENT_CHARS:
+        return None
+    return hashlib.sha1(folded.encode()).hexdigest()
+
+
+def version_hash(item: Mapping[str, Any]) -> str:
+    payload = {k: item.get(k) for k in VERSIONED_FIELDS}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+# A long body is JSON-encoded once for both texts that hold it (the revision's content and the
+# version hash's payload): each is dumped with this mark in its place, then the mark's quoted
+# form is replaced by the encoded body - the same text json.dumps gives (its encoder writes a
+# string the same wherever it stands). A text with the mark elsewhere is dumped as a whole.
+_BODY_MARK = f"\ue000newsarchive-body-{uuid.uuid4().hex}\ue001"
+_QUOTED_MARK = json.dumps(_BODY_MARK, ensure_ascii=False)
+_SHARED_BODY_CHARS = 2000  # shorter bodies: two dumps cost less than the splicing
+
+
+def _splice(text: str, body_json: str) -> str | None:
+    head, mark, tail = text.partition(_QUOTED_MARK)
+    return head + body_json + tail if mark and _QUOTED_MARK not in tail else None
+
+
+def revision_and_version(item: Mapping[str, Any]) -> tuple[str, str]:
+    """(revisions.revision_json of the item's content, version_hash(item))."""
+    body = item.get("body")
+    if isinstance(body, str) and len(body) >= _SHARED_BODY_CHARS:
+        body_json = json.dumps(body, ensure_ascii=False)
+        marked = {**item, "body": _BODY_MARK}
+        content = _splice(revs.revision_json(revs.revision_content(marked)), body_json)
+        payload = _splice(json.dumps({k: marked.get(k) for k in VERSIONED_FIELDS},
+                                     sort_keys=True, ensure_ascii=False, default=str), body_json)
+        if content is not None and payload is not None:
+            return content, hashlib.sha1(payload.encode()).hexdigest()
+    return revs.revision_json(revs.revision_content(item)), version_hash(item)
