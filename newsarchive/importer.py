@@ -256,8 +256,10 @@ class _Helper:
         from multiprocessing import get_context
 
         self.args = (site, seen_at, sign)
-        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"),
-                                        initializer=_helper_start, initargs=(os.getpid(),))
+        self.forked = _can_fork()
+        self.pool = ProcessPoolExecutor(1, mp_context=get_context(
+            "fork" if self.forked else "spawn"), initializer=_helper_start,
+            initargs=(os.getpid(),))
 
     def submit(self, lines: list[Line]) -> Any:
         try:
@@ -280,6 +282,19 @@ class _Helper:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _can_fork() -> bool:
+    """A forked helper is ready at once (a spawned one starts an interpreter and imports numpy
+    and the package: ~0.5 s of CPU, while this process prepares the first batch itself). Only
+    from a process with no other thread: a thread holding a lock at the fork would leave it
+    held forever in the child. The child uses nothing it inherits but the code: not the
+    archive's connection, and it leaves with os._exit (no destructor closes anything)."""
+    import multiprocessing
+    import threading
+
+    return (threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def _use_helper(workers: int | None) -> bool:
@@ -372,9 +387,11 @@ def _import_lines(archive: Archive, lines: Iterable[str], site: str | None,
     # [lines, the helper's future (None: prepared here), prepared here]
     queued: deque[list[Any]] = deque()
 
+    stored = [0]  # batches stored: a forked helper's first one is waited for, not stolen
+
     def store_next() -> None:
         entry = queued[0]
-        while entry[1] is not None and not entry[1].done():
+        while entry[1] is not None and not entry[1].done() and stored[0]:
             # The helper is behind: prepare here the newest batch it has not started (a
             # future not yet handed to the process can be cancelled) instead of waiting.
             for other in reversed(queued):
@@ -388,10 +405,15 @@ def _import_lines(archive: Archive, lines: Iterable[str], site: str | None,
         store(ready if future is None and ready is not None
               else helper.result(chunk, future) if future is not None
               else prepare(chunk, site, seen_at, sign=False)[0])
+        stored[0] += 1
 
     try:
-        queued.append([second, helper.submit(second), None])
-        here(first)  # while the helper starts
+        if helper.forked:  # ready at once: it prepares every batch
+            queued.append([first, helper.submit(first), None])
+            queued.append([second, helper.submit(second), None])
+        else:
+            queued.append([second, helper.submit(second), None])
+            here(first)  # while the helper starts
         for chunk in chunks:
             if report.stopped:
                 return report
