@@ -9,9 +9,10 @@ few statements per article and per comment:
 - images and related blocks/links: replaced only where their rows differ from the stored ones;
 - comments: `revisions.merge_comments(..., mark_removed=False)` for the whole batch, from one
   read of the batch's stored comments; a comment whose row would not change is not rewritten;
-- clusters: `Clusters.update` per article whose body changed (an article already in a cluster
-  keeps it, one not in a cluster may join one - not what `assign_many` does for articles it
-  already knows), with the signature computed during extraction (`clusters.remember`).
+- clusters: what `Clusters.update` does per article whose body changed (an article already
+  in a cluster keeps it and gets its new signature, one not in a cluster may join one), for
+  the batch in one `archive_clusters.link` call (`link_clusters`), with the signatures
+  computed during extraction.
 
 Everything runs in the caller's transaction (`Archive._write()`).
 """
@@ -22,9 +23,12 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from newsarchive import clusters as cl
 from newsarchive.archive_batch import ROW_COLUMNS
 from newsarchive.archive_children import ChildRows
+from newsarchive.archive_clusters import link
 from newsarchive.revisions import comment_key
 
 if TYPE_CHECKING:
@@ -162,11 +166,90 @@ def write_batch(archive: Archive, batch: Sequence[_Changes]) -> list[int]:
         comments.add(ch.aid, list(page.item.get("comments") or []), art["last_seen"])
     children.write(archive.db)
     comments.write(conn)
+    bodies = []
     for ch in articles:
         page, art = ch.article  # type: ignore[misc]
         body = page.item.get("body")
         if body != art["body"]:
             if body and ch.signature is not None:
                 cl.remember(body, ch.signature)  # computed while extracting
-            archive._clusters().update(ch.aid, body)
+            bodies.append((ch.aid, body))
+    link_clusters(archive, bodies)
     return skipped
+
+
+def link_clusters(archive: Archive, bodies: Sequence[tuple[int, str | None]]) -> None:
+    """`Clusters.update(aid, body)` for each in turn, in one or two `link` calls: an article
+    in a cluster gets its new signature, one not in a cluster looks for one (was ~11% of the
+    write side: a SELECT and a `link` per article). Same rows as one by one:
+
+    - which articles look is read once, before linking; one by one an article reads it at its
+      turn, and an earlier one that just joined a cluster may have made it that cluster's
+      root (then it would not look). Seen in link's result (an earlier article's cluster is a
+      later looking one): the batch's linking is undone (a savepoint) and done one by one;
+    - `link` deletes the batch's replaced signatures, then inserts the new ones; one by one,
+      each insert follows its own delete, so the first new `minhashes.seq` differs when a
+      later article of the batch holds the highest seq: the batch is cut before it
+      (`_parts`)."""
+    if not bodies:
+        return
+    conn = archive.db.conn
+    aids = [aid for aid, _ in bodies]
+    signed = [(aid, body, cl.signature(body)) for aid, body in bodies]
+    if len(set(aids)) != len(aids):  # an article twice: its second turn reads the first's
+        _one_by_one(archive, signed)
+        return
+    clustered: set[int] = set()
+    for ids in _chunks(aids):
+        clustered.update(r[0] for r in conn.execute(
+            f"SELECT id FROM articles WHERE cluster_id IS NOT NULL AND id IN"
+            f" ({', '.join('?' * len(ids))})", ids))
+    items = [(aid, sig, aid not in clustered) for aid, _, sig in signed if sig is not None]
+    conn.execute("SAVEPOINT reextract_clusters")
+    try:
+        joined: set[int] = set()
+        for part in _parts(conn, items):
+            roots = link(conn, part, archive._clusters().threshold)
+            for (aid, _, look), root in zip(part, roots, strict=True):
+                if look and aid in joined:  # clustered by an earlier one: see the docstring
+                    conn.execute("ROLLBACK TO reextract_clusters")
+                    conn.execute("RELEASE reextract_clusters")
+                    _one_by_one(archive, signed)
+                    return
+                if root is not None:
+                    joined.add(root)
+    except BaseException:
+        conn.execute("ROLLBACK TO reextract_clusters")
+        conn.execute("RELEASE reextract_clusters")
+        raise
+    conn.execute("RELEASE reextract_clusters")
+
+
+def _parts(conn: sqlite3.Connection, items: list[tuple[int, Any, bool]]
+           ) -> list[list[tuple[int, Any, bool]]]:
+    """`items` cut so that `link` numbers the new signatures as one by one would. One by one,
+    the first replaced signature's insert takes the highest seq left after its own delete plus
+    one, and every later insert the next (the highest is then a new row). `link` deletes all
+    the replaced ones first: the same unless a later replaced article held that highest
+    seq; cut before it, each part starts as one by one would."""
+    stored: dict[int, tuple[int, Any]] = {}
+    for ids in _chunks([aid for aid, _, _ in items]):
+        stored.update((aid, (seq, blob)) for aid, seq, blob in conn.execute(
+            f"SELECT article_id, seq, signature FROM minhashes WHERE article_id IN"
+            f" ({', '.join('?' * len(ids))})", ids))
+    replaced = [i for i, (aid, sig, _) in enumerate(items)  # link's test, as link does it
+                if aid not in stored or not np.array_equal(cl._from_bytes(stored[aid][1]), sig)]
+    if not replaced:
+        return [items]
+    old = stored.get(items[replaced[0]][0], (-1,))[0]
+    top = conn.execute("SELECT article_id FROM minhashes WHERE seq != ? ORDER BY seq DESC"
+                       " LIMIT 1", [old]).fetchone()
+    cut = next((i for i in replaced[1:] if top and items[i][0] == top[0]), None)
+    return [items] if cut is None else [items[:cut], items[cut:]]
+
+
+def _one_by_one(archive: Archive, signed: Sequence[tuple[int, str | None, Any]]) -> None:
+    for aid, body, sig in signed:
+        if body and sig is not None:
+            cl.remember(body, sig.tobytes())
+        archive._clusters().update(aid, body)
