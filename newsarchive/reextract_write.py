@@ -179,77 +179,72 @@ def write_batch(archive: Archive, batch: Sequence[_Changes]) -> list[int]:
 
 
 def link_clusters(archive: Archive, bodies: Sequence[tuple[int, str | None]]) -> None:
-    """`Clusters.update(aid, body)` for each in turn, in one or two `link` calls: an article
-    in a cluster gets its new signature, one not in a cluster looks for one (was ~11% of the
-    write side: a SELECT and a `link` per article). Same rows as one by one:
-
-    - which articles look is read once, before linking; one by one an article reads it at its
-      turn, and an earlier one that just joined a cluster may have made it that cluster's
-      root (then it would not look). Seen in link's result (an earlier article's cluster is a
-      later looking one): the batch's linking is undone (a savepoint) and done one by one;
-    - `link` deletes the batch's replaced signatures, then inserts the new ones; one by one,
-      each insert follows its own delete, so the first new `minhashes.seq` differs when a
-      later article of the batch holds the highest seq: the batch is cut before it
-      (`_parts`)."""
-    if not bodies:
+    """`Clusters.update(aid, body)` for each in turn, in as few `link` calls as give the same
+    rows (usually one; was a SELECT and a `link` per article): an article in a cluster gets
+    its new signature, one not in a cluster looks for one. `link` reads which articles look
+    once, and deletes the replaced signatures before inserting the new ones; one by one
+    differs in two cases, and the batch is cut before the article concerned (`_safe_end`)."""
+    signed = [(aid, body, cl.signature(body)) for aid, body in bodies]
+    if len({aid for aid, _ in bodies}) != len(bodies):  # an article twice: never in reextract
+        for aid, body, sig in signed:
+            if body and sig is not None:
+                cl.remember(body, sig.tobytes())
+            archive._clusters().update(aid, body)
         return
     conn = archive.db.conn
-    aids = [aid for aid, _ in bodies]
-    signed = [(aid, body, cl.signature(body)) for aid, body in bodies]
-    if len(set(aids)) != len(aids):  # an article twice: its second turn reads the first's
-        _one_by_one(archive, signed)
-        return
-    clustered: set[int] = set()
-    for ids in _chunks(aids):
-        clustered.update(r[0] for r in conn.execute(
-            f"SELECT id FROM articles WHERE cluster_id IS NOT NULL AND id IN"
-            f" ({', '.join('?' * len(ids))})", ids))
-    items = [(aid, sig, aid not in clustered) for aid, _, sig in signed if sig is not None]
-    conn.execute("SAVEPOINT reextract_clusters")
-    try:
-        joined: set[int] = set()
-        for part in _parts(conn, items):
-            roots = link(conn, part, archive._clusters().threshold)
-            for (aid, _, look), root in zip(part, roots, strict=True):
-                if look and aid in joined:  # clustered by an earlier one: see the docstring
-                    conn.execute("ROLLBACK TO reextract_clusters")
-                    conn.execute("RELEASE reextract_clusters")
-                    _one_by_one(archive, signed)
-                    return
-                if root is not None:
-                    joined.add(root)
-    except BaseException:
-        conn.execute("ROLLBACK TO reextract_clusters")
-        conn.execute("RELEASE reextract_clusters")
-        raise
-    conn.execute("RELEASE reextract_clusters")
+    todo = [(aid, sig) for aid, _, sig in signed if sig is not None]
+    while todo:
+        clustered: set[int] = set()
+        for ids in _chunks([aid for aid, _ in todo]):
+            clustered.update(r[0] for r in conn.execute(
+                f"SELECT id FROM articles WHERE cluster_id IS NOT NULL AND id IN"
+                f" ({', '.join('?' * len(ids))})", ids))
+        items = [(aid, sig, aid not in clustered) for aid, sig in todo]
+        end = _safe_end(conn, items)
+        link(conn, items[:end], archive._clusters().threshold)
+        todo = todo[end:]
 
 
-def _parts(conn: sqlite3.Connection, items: list[tuple[int, Any, bool]]
-           ) -> list[list[tuple[int, Any, bool]]]:
-    """`items` cut so that `link` numbers the new signatures as one by one would. One by one,
-    the first replaced signature's insert takes the highest seq left after its own delete plus
-    one, and every later insert the next (the highest is then a new row). `link` deletes all
-    the replaced ones first: the same unless a later replaced article held that highest
-    seq; cut before it, each part starts as one by one would."""
+def _safe_end(conn: sqlite3.Connection, items: list[tuple[int, Any, bool]]) -> int:
+    """How many of `items` one `link` call takes with the rows of one by one (at least one):
+
+    - one by one, an article reads whether it is clustered at its turn: an earlier one may
+      just have made it the root of the cluster it joined (it would then not look). Only an
+      article whose stored signature shares an LSH band key with an earlier looking article's
+      new one can be chosen by it: the batch is cut before the first such looking article;
+    - one by one, the first replaced signature's insert takes the highest `minhashes.seq`
+      left after its own delete plus one, and every later insert the next (the highest is then
+      a new row); `link` deletes all the replaced ones first: the same unless a later replaced
+      article held that highest seq. Cut before it."""
     stored: dict[int, tuple[int, Any]] = {}
     for ids in _chunks([aid for aid, _, _ in items]):
-        stored.update((aid, (seq, blob)) for aid, seq, blob in conn.execute(
+        stored.update((aid, (seq, cl._from_bytes(blob))) for aid, seq, blob in conn.execute(
             f"SELECT article_id, seq, signature FROM minhashes WHERE article_id IN"
             f" ({', '.join('?' * len(ids))})", ids))
-    replaced = [i for i, (aid, sig, _) in enumerate(items)  # link's test, as link does it
-                if aid not in stored or not np.array_equal(cl._from_bytes(stored[aid][1]), sig)]
-    if not replaced:
-        return [items]
-    old = stored.get(items[replaced[0]][0], (-1,))[0]
-    top = conn.execute("SELECT article_id FROM minhashes WHERE seq != ? ORDER BY seq DESC"
-                       " LIMIT 1", [old]).fetchone()
-    cut = next((i for i in replaced[1:] if top and items[i][0] == top[0]), None)
-    return [items] if cut is None else [items[:cut], items[cut:]]
-
-
-def _one_by_one(archive: Archive, signed: Sequence[tuple[int, str | None, Any]]) -> None:
-    for aid, body, sig in signed:
-        if body and sig is not None:
-            cl.remember(body, sig.tobytes())
-        archive._clusters().update(aid, body)
+    end = len(items)
+    old_keys = {aid: keys for aid, keys in zip(  # the buckets a looking article is stored in
+        (aid for aid, _, look in items if look and aid in stored),
+        cl.band_keys(np.array([stored[aid][1] for aid, _, look in items
+                               if look and aid in stored], dtype=np.uint32)).tolist(),
+        strict=True)}
+    if old_keys and len(items) > 1:
+        keys = cl.band_keys(np.stack([sig for _, sig, _ in items])).tolist()
+        stored_in: dict[int, list[int]] = {}
+        for aid, ks in old_keys.items():
+            for key in ks:
+                stored_in.setdefault(key, []).append(aid)
+        reachable: set[int] = set()  # articles an earlier looking one may choose
+        for i, (aid, _, look) in enumerate(items):
+            if look:
+                if aid in reachable:
+                    end = i
+                    break
+                reachable.update(c for key in keys[i] for c in stored_in.get(key, ()))
+    replaced = [i for i, (aid, sig, _) in enumerate(items[:end])  # link's test, as it does it
+                if aid not in stored or not np.array_equal(stored[aid][1], sig)]
+    if replaced:
+        old = stored.get(items[replaced[0]][0], (-1,))[0]
+        top = conn.execute("SELECT article_id FROM minhashes WHERE seq != ? ORDER BY seq DESC"
+                           " LIMIT 1", [old]).fetchone()
+        end = next((i for i in replaced[1:] if top and items[i][0] == top[0]), end)
+    return max(end, 1)

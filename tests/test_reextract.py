@@ -299,20 +299,20 @@ def _words_body(seed: int, n: int = 80) -> str:
     return " ".join(words)
 
 
-def test_batch_cluster_links_fall_back_when_an_article_becomes_a_root_mid_batch(
+def test_batch_cluster_links_are_cut_before_an_article_an_earlier_one_may_make_a_root(
         tmp_path, monkeypatch):
     """One by one, an article of the batch that an earlier one just made a cluster's root is
-    clustered at its turn (it does not look for a cluster); the batch's single `link` read
-    that before linking. That case must be undone and done one by one: same database."""
+    clustered at its turn (it does not look for a cluster); a single `link` call reads that
+    before linking. The batch is cut before it: same database as one by one."""
     from newsarchive import reextract_write as rw
 
+    calls = []
+    real = rw.link
+    monkeypatch.setattr(rw, "link", lambda *a, **k: (calls.append(len(a[1])), real(*a, **k))[1])
     bodies = {n: _words_body(n) for n in range(4)}
     base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
             "fetched_at": "2025-01-03T10:00:00+00:00"}
     dbs = {}
-    fallbacks = []
-    real = rw._one_by_one
-    monkeypatch.setattr(rw, "_one_by_one", lambda *a: (fallbacks.append(1), real(*a)))
     for name in ("batch", "per_article"):
         db = tmp_path / f"{name}.db"
         with Archive(db) as arc:
@@ -337,7 +337,7 @@ def test_batch_cluster_links_fall_back_when_an_article_becomes_a_root_mid_batch(
             dbs[name] = snapshot(db)
             assert arc.db.execute("SELECT cluster_id FROM articles WHERE id = ?",
                                   [ids[2]]).fetchone()[0] == ids[2]
-    assert fallbacks == [1]
+    assert calls == [1, 2]
     assert dbs["batch"] == dbs["per_article"]
 
 
