@@ -201,8 +201,19 @@ def link_clusters(archive: Archive, bodies: Sequence[tuple[int, str | None]]) ->
                 f" ({', '.join('?' * len(ids))})", ids))
         items = [(aid, sig, aid not in clustered) for aid, sig in todo]
         end = _safe_end(conn, items)
-        link(conn, items[:end], archive._clusters().threshold)
+        roots = link(conn, items[:end], archive._clusters().threshold)
+        made: set[int | None] = set()
+        for (aid, _, look), root in zip(items, roots, strict=False):
+            if look and aid in made:  # only if some member's cluster_id names a non-root
+                raise ClusterOrderError(aid)  # Reextractor.commit: article by article
+            made.add(root)
         todo = todo[end:]
+
+
+class ClusterOrderError(RuntimeError):
+    """An article of a batch was made a cluster's root by an earlier one of the same `link`
+    call, which `_safe_end` rules out in a consistent archive (a root's cluster_id is its
+    own id); the batch is then written article by article."""
 
 
 def _safe_end(conn: sqlite3.Connection, items: list[tuple[int, Any, bool]]) -> int:

@@ -381,3 +381,24 @@ def test_batch_cluster_links_are_one_link_call_or_two(tmp_path, monkeypatch, ord
     with sqlite3.connect(tmp_path / "batch.db") as conn:
         assert conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"
                             ).fetchone()[0] == 2  # 4 kept its cluster, 3 joined 1
+
+
+def test_a_root_made_by_an_inconsistent_cluster_row_stops_the_batch(tmp_path):
+    """A member whose cluster_id names an article that is not a root (not one of ours: a
+    hand-edited archive): linking a copy of it makes that article a root, which the batch
+    cut cannot see; the batch stops (Reextractor.commit then writes article by article)."""
+    from newsarchive import reextract_write as rw
+
+    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
+            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    with Archive(tmp_path / "a.db") as arc:
+        ids = []
+        for n in range(3):
+            url = f"https://a.example/{n}"
+            arc.store({**base, "url": url, "canonical_url": url, "body": _words_body(n)})
+            ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
+                                      [url]).fetchone()[0])
+        arc.db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [ids[2], ids[0]])
+        with pytest.raises(rw.ClusterOrderError), arc._write():
+            rw.link_clusters(arc, [(ids[1], _words_body(0) + " copy"),
+                                   (ids[2], _words_body(12))])
