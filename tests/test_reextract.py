@@ -398,7 +398,9 @@ def test_a_root_made_by_an_inconsistent_cluster_row_stops_the_batch(tmp_path):
             arc.store({**base, "url": url, "canonical_url": url, "body": _words_body(n)})
             ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
                                       [url]).fetchone()[0])
-        arc.db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [ids[2], ids[0]])
+        # 1 names 0 its cluster, 0 is no root; 2 becomes a copy of 1 (joins 0's "cluster":
+        # 0 is made a root), then 0 changes (one by one it is clustered by then)
+        arc.db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [ids[0], ids[1]])
         with pytest.raises(rw.ClusterOrderError), arc._write():
-            rw.link_clusters(arc, [(ids[1], _words_body(0) + " copy"),
-                                   (ids[2], _words_body(12))])
+            rw.link_clusters(arc, [(ids[2], _words_body(1) + " copy"),
+                                   (ids[0], _words_body(12))])
