@@ -8,8 +8,10 @@ reported with its number and skipped. Storing is the crawl's: deduplication, rev
 history, clusters. A record is dated by its `fetched_at`, else the export's `last_seen` /
 `first_seen`, else the file's modification time, so importing a file twice changes nothing.
 
-With a second CPU, a helper process prepares the batches ahead (`prepare`: everything that
-does not read the archive) while this one writes (`_Helper`, bench/README.md "Bulk writes").
+With a second CPU, a helper process (forked when this process has no other thread, else
+spawned) prepares the batches ahead (`prepare`: everything that does not read the archive)
+while this one writes (`_Helper`, bench/README.md "Bulk writes"); both run with the cyclic
+garbage collector tuned for a bulk load (`bulk_gc`).
 """
 
 from __future__ import annotations
