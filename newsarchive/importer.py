@@ -8,104 +8,33 @@ reported with its number and skipped. Storing is the crawl's: deduplication, rev
 history, clusters. A record is dated by its `fetched_at`, else the export's `last_seen` /
 `first_seen`, else the file's modification time, so importing a file twice changes nothing.
 
-With a second CPU, a helper process prepares the batches ahead (`prepare`: everything that
-does not read the archive) while this one writes (`_Helper`, bench/README.md "Bulk writes").
+With a second CPU, a helper process (forked when this process has no other thread, else
+spawned) prepares the batches ahead (`prepare`: everything that does not read the archive)
+while this one writes (`_Helper`, bench/README.md "Bulk writes"); both run with the cyclic
+garbage collector tuned for a bulk load (`bulk_gc`).
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from newsarchive import clusters
 from newsarchive.archive import Archive, ArchiveError, _Page, article_id
 from newsarchive.archive_batch import page_rows
+from newsarchive.record_check import SCHEMA_FILE, _valid, check, schema
 
-SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
+__all__ = ["SCHEMA_FILE", "ImportReport", "check", "import_lines", "parse", "prepare", "schema"]
+
 BATCH = 500  # records per transaction (bench/README.md)
 CACHE_KIB = 65536  # SQLite page cache while importing
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "null": lambda v: v is None,
-    "boolean": lambda v: isinstance(v, bool),
-    # JSON Schema: 1.0 is an integer, true is not
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-}
-
-
-@cache
-def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-
-
-def check(value: Any, node: dict[str, Any] | None = None, path: str = "$") -> Iterator[str]:
-    """Why `value` does not match the schema (node), one message per problem."""
-    node = schema() if node is None else node
-    types = node.get("type")
-    if types is not None:
-        names = [types] if isinstance(types, str) else types
-        if not any(_TYPES[t](value) for t in names):
-            yield f"{path}: expected {' or '.join(names)}, got {type(value).__name__}"
-            return
-    if isinstance(value, dict):
-        for key in node.get("required", ()):
-            if key not in value:
-                yield f"{path}: missing {key!r}"
-        for key, sub in node.get("properties", {}).items():
-            if key in value:
-                yield from check(value[key], sub, f"{path}.{key}")
-    elif isinstance(value, list) and "items" in node:
-        for i, item in enumerate(value):
-            yield from check(item, node["items"], f"{path}[{i}]")
-
-
-def _compile(node: dict[str, Any]) -> Callable[[Any], bool]:
-    """`check(value, node)` yields nothing, as one closure per schema node: the generators and
-    path strings of `check` were ~9% of an import of valid records; `check` still explains
-    the records this rejects."""
-    names = node.get("type")
-    tests = tuple(_TYPES[t] for t in ([names] if isinstance(names, str) else names or ()))
-    required = tuple(node.get("required", ()))
-    props = tuple((k, _compile(sub)) for k, sub in node.get("properties", {}).items())
-    items = _compile(node["items"]) if "items" in node else None
-
-    def valid(value: Any) -> bool:  # plain loops: any()/all() over generators cost 2x
-        if tests:
-            for test in tests:
-                if test(value):
-                    break
-            else:
-                return False
-        if isinstance(value, dict):
-            for key in required:
-                if key not in value:
-                    return False
-            for key, sub in props:
-                if key in value and not sub(value[key]):
-                    return False
-        elif items is not None and isinstance(value, list):
-            for v in value:
-                if not items(v):
-                    return False
-        return True
-
-    return valid
-
-
-@cache
-def _valid() -> Callable[[Any], bool]:
-    return _compile(schema())
 
 
 @dataclass
@@ -190,6 +119,41 @@ def prepare(lines: list[Line], site: str | None, seen_at: str | None, sign: bool
     return out, sigs
 
 
+GC_YOUNG = 20_000  # allocations between young collections while importing (Python's: 700)
+
+
+@contextmanager
+def bulk_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector tuned for a bulk load, put back afterwards.
+
+    An import allocates millions of container objects (parsed records, rows), almost none in a
+    reference cycle (refcounting frees them), yet each 700 allocations start a young
+    collection, and every few hundred of those a full one that walks every object of the
+    process (modules, numpy, Scrapy's when loaded): ~0.4 s of the importing process's ~5 s
+    CPU for 10,000 records (bench/README.md). `gc.freeze()` leaves what exists before the
+    import out of every collection, and young collections come every GC_YOUNG allocations:
+    cycles are still collected, a little later. Not done when someone else froze objects."""
+    old = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(max(old[0], GC_YOUNG), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        if freeze:
+            gc.unfreeze()
+
+
+def _helper_start(parent: int) -> None:
+    """The helper process's start: the collector tuned for the whole of its life (it only
+    prepares batches) and a watch on the importing process."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
+    _exit_with(parent)
+
+
 def _exit_with(parent: int) -> None:
     """In the helper: leave when the importing process is gone (killed, it cannot say so; a
     pool worker would otherwise wait on its queue forever)."""
@@ -219,8 +183,10 @@ class _Helper:
         from multiprocessing import get_context
 
         self.args = (site, seen_at, sign)
-        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"),
-                                        initializer=_exit_with, initargs=(os.getpid(),))
+        self.forked = _can_fork()
+        self.pool = ProcessPoolExecutor(1, mp_context=get_context(
+            "fork" if self.forked else "spawn"), initializer=_helper_start,
+            initargs=(os.getpid(),))
 
     def submit(self, lines: list[Line]) -> Any:
         try:
@@ -243,6 +209,19 @@ class _Helper:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _can_fork() -> bool:
+    """A forked helper is ready at once (a spawned one starts an interpreter and imports numpy
+    and the package: ~0.5 s of CPU, while this process prepares the first batch itself). Only
+    from a process with no other thread: a thread holding a lock at the fork would leave it
+    held forever in the child. The child uses nothing it inherits but the code: not the
+    archive's connection, and it leaves with os._exit (no destructor closes anything)."""
+    import multiprocessing
+    import threading
+
+    return (threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def _use_helper(workers: int | None) -> bool:
@@ -282,7 +261,8 @@ def import_lines(archive: Archive, lines: Iterable[str], site: str | None = None
     if -CACHE_KIB < cache < 0:  # a size in KiB below ours (a positive one is pages: kept)
         conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
     try:
-        return _import_lines(archive, lines, site, seen_at, batch, progress, workers)
+        with bulk_gc():
+            return _import_lines(archive, lines, site, seen_at, batch, progress, workers)
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
 
@@ -334,9 +314,11 @@ def _import_lines(archive: Archive, lines: Iterable[str], site: str | None,
     # [lines, the helper's future (None: prepared here), prepared here]
     queued: deque[list[Any]] = deque()
 
+    stored = [0]  # batches stored: a forked helper's first one is waited for, not stolen
+
     def store_next() -> None:
         entry = queued[0]
-        while entry[1] is not None and not entry[1].done():
+        while entry[1] is not None and not entry[1].done() and stored[0]:
             # The helper is behind: prepare here the newest batch it has not started (a
             # future not yet handed to the process can be cancelled) instead of waiting.
             for other in reversed(queued):
@@ -350,10 +332,15 @@ def _import_lines(archive: Archive, lines: Iterable[str], site: str | None,
         store(ready if future is None and ready is not None
               else helper.result(chunk, future) if future is not None
               else prepare(chunk, site, seen_at, sign=False)[0])
+        stored[0] += 1
 
     try:
-        queued.append([second, helper.submit(second), None])
-        here(first)  # while the helper starts
+        if helper.forked:  # ready at once: it prepares every batch
+            queued.append([first, helper.submit(first), None])
+            queued.append([second, helper.submit(second), None])
+        else:
+            queued.append([second, helper.submit(second), None])
+            here(first)  # while the helper starts
         for chunk in chunks:
             if report.stopped:
                 return report

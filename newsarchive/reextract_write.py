@@ -9,9 +9,10 @@ few statements per article and per comment:
 - images and related blocks/links: replaced only where their rows differ from the stored ones;
 - comments: `revisions.merge_comments(..., mark_removed=False)` for the whole batch, from one
   read of the batch's stored comments; a comment whose row would not change is not rewritten;
-- clusters: `Clusters.update` per article whose body changed (an article already in a cluster
-  keeps it, one not in a cluster may join one - not what `assign_many` does for articles it
-  already knows), with the signature computed during extraction (`clusters.remember`).
+- clusters: what `Clusters.update` does per article whose body changed (an article already
+  in a cluster keeps it and gets its new signature, one not in a cluster may join one), for
+  the batch in one `archive_clusters.link` call (`link_clusters`), with the signatures
+  computed during extraction.
 
 Everything runs in the caller's transaction (`Archive._write()`).
 """
@@ -22,9 +23,12 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from newsarchive import clusters as cl
 from newsarchive.archive_batch import ROW_COLUMNS
 from newsarchive.archive_children import ChildRows
+from newsarchive.archive_clusters import link
 from newsarchive.revisions import comment_key
 
 if TYPE_CHECKING:
@@ -162,11 +166,96 @@ def write_batch(archive: Archive, batch: Sequence[_Changes]) -> list[int]:
         comments.add(ch.aid, list(page.item.get("comments") or []), art["last_seen"])
     children.write(archive.db)
     comments.write(conn)
+    bodies = []
     for ch in articles:
         page, art = ch.article  # type: ignore[misc]
         body = page.item.get("body")
         if body != art["body"]:
             if body and ch.signature is not None:
                 cl.remember(body, ch.signature)  # computed while extracting
-            archive._clusters().update(ch.aid, body)
+            bodies.append((ch.aid, body))
+    link_clusters(archive, bodies)
     return skipped
+
+
+def link_clusters(archive: Archive, bodies: Sequence[tuple[int, str | None]]) -> None:
+    """`Clusters.update(aid, body)` for each in turn, in as few `link` calls as give the same
+    rows (usually one; was a SELECT and a `link` per article): an article in a cluster gets
+    its new signature, one not in a cluster looks for one. `link` reads which articles look
+    once, and deletes the replaced signatures before inserting the new ones; one by one
+    differs in two cases, and the batch is cut before the article concerned (`_safe_end`)."""
+    signed = [(aid, body, cl.signature(body)) for aid, body in bodies]
+    if len({aid for aid, _ in bodies}) != len(bodies):  # an article twice: never in reextract
+        for aid, body, sig in signed:
+            if body and sig is not None:
+                cl.remember(body, sig.tobytes())
+            archive._clusters().update(aid, body)
+        return
+    conn = archive.db.conn
+    todo = [(aid, sig) for aid, _, sig in signed if sig is not None]
+    while todo:
+        clustered: set[int] = set()
+        for ids in _chunks([aid for aid, _ in todo]):
+            clustered.update(r[0] for r in conn.execute(
+                f"SELECT id FROM articles WHERE cluster_id IS NOT NULL AND id IN"
+                f" ({', '.join('?' * len(ids))})", ids))
+        items = [(aid, sig, aid not in clustered) for aid, sig in todo]
+        end = _safe_end(conn, items)
+        roots = link(conn, items[:end], archive._clusters().threshold)
+        made: set[int | None] = set()
+        for (aid, _, look), root in zip(items, roots, strict=False):
+            if look and aid in made:  # only if some member's cluster_id names a non-root
+                raise ClusterOrderError(aid)  # Reextractor.commit: article by article
+            made.add(root)
+        todo = todo[end:]
+
+
+class ClusterOrderError(RuntimeError):
+    """An article of a batch was made a cluster's root by an earlier one of the same `link`
+    call, which `_safe_end` rules out in a consistent archive (a root's cluster_id is its
+    own id); the batch is then written article by article."""
+
+
+def _safe_end(conn: sqlite3.Connection, items: list[tuple[int, Any, bool]]) -> int:
+    """How many of `items` one `link` call takes with the rows of one by one (at least one):
+
+    - one by one, an article reads whether it is clustered at its turn: an earlier one may
+      just have made it the root of the cluster it joined (it would then not look). Only an
+      article whose stored signature shares an LSH band key with an earlier looking article's
+      new one can be chosen by it: the batch is cut before the first such looking article;
+    - one by one, the first replaced signature's insert takes the highest `minhashes.seq`
+      left after its own delete plus one, and every later insert the next (the highest is then
+      a new row); `link` deletes all the replaced ones first: the same unless a later replaced
+      article held that highest seq. Cut before it."""
+    stored: dict[int, tuple[int, Any]] = {}
+    for ids in _chunks([aid for aid, _, _ in items]):
+        stored.update((aid, (seq, cl._from_bytes(blob))) for aid, seq, blob in conn.execute(
+            f"SELECT article_id, seq, signature FROM minhashes WHERE article_id IN"
+            f" ({', '.join('?' * len(ids))})", ids))
+    end = len(items)
+    old_keys = {aid: keys for aid, keys in zip(  # the buckets a looking article is stored in
+        (aid for aid, _, look in items if look and aid in stored),
+        cl.band_keys(np.array([stored[aid][1] for aid, _, look in items
+                               if look and aid in stored], dtype=np.uint32)).tolist(),
+        strict=True)}
+    if old_keys and len(items) > 1:
+        keys = cl.band_keys(np.stack([sig for _, sig, _ in items])).tolist()
+        stored_in: dict[int, list[int]] = {}
+        for aid, ks in old_keys.items():
+            for key in ks:
+                stored_in.setdefault(key, []).append(aid)
+        reachable: set[int] = set()  # articles an earlier looking one may choose
+        for i, (aid, _, look) in enumerate(items):
+            if look:
+                if aid in reachable:
+                    end = i
+                    break
+                reachable.update(c for key in keys[i] for c in stored_in.get(key, ()))
+    replaced = [i for i, (aid, sig, _) in enumerate(items[:end])  # link's test, as it does it
+                if aid not in stored or not np.array_equal(stored[aid][1], sig)]
+    if replaced:
+        old = stored.get(items[replaced[0]][0], (-1,))[0]
+        top = conn.execute("SELECT article_id FROM minhashes WHERE seq != ? ORDER BY seq DESC"
+                           " LIMIT 1", [old]).fetchone()
+        end = next((i for i in replaced[1:] if top and items[i][0] == top[0]), end)
+    return max(end, 1)

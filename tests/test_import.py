@@ -124,8 +124,11 @@ def test_check_agrees_with_jsonschema(schema: dict[str, Any]) -> None:
         assert _valid()(rec) == validator.is_valid(rec), rec  # parse()'s compiled fast path
 
 
-def test_signatures_made_in_a_helper_process_give_the_same_archive(tmp_path: Path) -> None:
-    from newsarchive import clusters
+def test_signatures_made_in_a_helper_process_give_the_same_archive(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No helper, a spawned one (prepares from the second batch on) and a forked one (every
+    batch): the same archive."""
+    from newsarchive import clusters, importer
     from newsarchive.importer import import_lines
 
     rng = random.Random(7)
@@ -135,15 +138,19 @@ def test_signatures_made_in_a_helper_process_give_the_same_archive(tmp_path: Pat
         body = " ".join(rng.choice(words) for _ in range(60)) if n % 4 else f"Story 1. {BODY}"
         lines.append(json.dumps(record(n, body=f"{body} {n % 3}")))
     dumps = []
-    for workers in (0, 1):
+    can_fork = importer._can_fork()
+    for workers, start in ((0, ""), (1, "spawn"), (1, "fork")):
+        if start == "fork" and not can_fork:
+            continue
+        monkeypatch.setattr(importer, "_can_fork", lambda start=start: start == "fork")
         clusters._AHEAD.clear()  # process-wide: whatever earlier tests handed over
-        db = tmp_path / f"w{workers}.db"
+        db = tmp_path / f"w{workers}{start}.db"
         with Archive(db) as arc:
             report = import_lines(arc, lines, batch=4, workers=workers,
                                   seen_at="2025-01-03T10:00:00+00:00")
         assert report.lines == 23 and not report.bad
         dumps.append(dump(db))
-    assert dumps[0] == dumps[1]
+    assert all(d == dumps[0] for d in dumps[1:]) and len(dumps) == 2 + can_fork
     # What the store did not take are the bodies of exact copies (merged, never signed).
     copies = {json.loads(line)["body"] for n, line in enumerate(lines) if n % 4 == 0}
     assert set(clusters._AHEAD) <= copies

@@ -289,3 +289,118 @@ def test_same_database_as_per_article_on_generated_near_duplicates(tmp_path):
 def q_count(db: Path, where: str) -> int:
     with sqlite3.connect(db) as conn:
         return int(conn.execute(f"SELECT count(*) FROM articles WHERE {where}").fetchone()[0])
+
+
+def _words_body(seed: int, n: int = 80) -> str:
+    import random
+
+    rng = random.Random(seed)
+    words = [f"w{rng.randrange(5000)}" for _ in range(n)]
+    return " ".join(words)
+
+
+def test_batch_cluster_links_are_cut_before_an_article_an_earlier_one_may_make_a_root(
+        tmp_path, monkeypatch):
+    """One by one, an article of the batch that an earlier one just made a cluster's root is
+    clustered at its turn (it does not look for a cluster); a single `link` call reads that
+    before linking. The batch is cut before it: same database as one by one."""
+    from newsarchive import reextract_write as rw
+
+    calls = []
+    real = rw.link
+    monkeypatch.setattr(rw, "link", lambda *a, **k: (calls.append(len(a[1])), real(*a, **k))[1])
+    bodies = {n: _words_body(n) for n in range(4)}
+    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
+            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    dbs = {}
+    for name in ("batch", "per_article"):
+        db = tmp_path / f"{name}.db"
+        with Archive(db) as arc:
+            ids = []
+            for n, body in bodies.items():
+                url = f"https://a.example/{n}"
+                arc.store({**base, "url": url, "canonical_url": url, "body": body})
+                ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
+                                          [url]).fetchone()[0])
+            assert arc.db.execute("SELECT count(*) FROM articles WHERE cluster_id IS NOT NULL"
+                                  ).fetchone()[0] == 0
+            # article 1 is re-extracted as a near copy of article 2 (joins it: 2 is made a
+            # root), then article 2 and 3 get new bodies of their own
+            changes = [(ids[1], bodies[2] + " one more"), (ids[2], _words_body(10)),
+                       (ids[3], _words_body(11))]
+            with arc._write():
+                if name == "batch":
+                    rw.link_clusters(arc, changes)
+                else:
+                    for aid, body in changes:
+                        arc._clusters().update(aid, body)
+            dbs[name] = snapshot(db)
+            assert arc.db.execute("SELECT cluster_id FROM articles WHERE id = ?",
+                                  [ids[2]]).fetchone()[0] == ids[2]
+    assert calls == [1, 2]
+    assert dbs["batch"] == dbs["per_article"]
+
+
+@pytest.mark.parametrize(("order", "expected_calls"), [((4, 1, 3), [2, 1]), ((1, 3), [2])])
+def test_batch_cluster_links_are_one_link_call_or_two(tmp_path, monkeypatch, order,
+                                                      expected_calls):
+    """Articles 0-4 signed in that order (4 holds the highest seq, 3 the next). 4 first, then
+    3: one by one, 4's new signature takes its old seq again and 3's follows the others:
+    the batch is cut before 3. Without 4: one call."""
+    from newsarchive import reextract_write as rw
+
+    calls = []
+    real = rw.link
+    monkeypatch.setattr(rw, "link", lambda *a, **k: (calls.append(len(a[1])), real(*a, **k))[1])
+    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
+            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    dbs = {}
+    for name in ("batch", "per_article"):
+        db = tmp_path / f"{name}.db"
+        with Archive(db) as arc:
+            ids = []
+            for n in range(5):
+                url = f"https://a.example/{n}"
+                body = _words_body(n) if n < 4 else _words_body(0) + " near"  # 4: 0's cluster
+                arc.store({**base, "url": url, "canonical_url": url, "body": body,
+                           "headline": f"H{n}"})
+                ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
+                                          [url]).fetchone()[0])
+            # 4 (clustered) and 1 (not) change; 3 becomes a near copy of 1's new body
+            new = {4: _words_body(0) + " more", 1: _words_body(20), 3: _words_body(20) + " x"}
+            changes = [(ids[n], new[n]) for n in order]
+            with arc._write():
+                if name == "batch":
+                    rw.link_clusters(arc, changes)
+                else:
+                    for aid, body in changes:
+                        arc._clusters().update(aid, body)
+            dbs[name] = snapshot(db)
+    assert calls == expected_calls
+    assert dbs["batch"] == dbs["per_article"]
+    with sqlite3.connect(tmp_path / "batch.db") as conn:
+        assert conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"
+                            ).fetchone()[0] == 2  # 4 kept its cluster, 3 joined 1
+
+
+def test_a_root_made_by_an_inconsistent_cluster_row_stops_the_batch(tmp_path):
+    """A member whose cluster_id names an article that is not a root (not one of ours: a
+    hand-edited archive): linking a copy of it makes that article a root, which the batch
+    cut cannot see; the batch stops (Reextractor.commit then writes article by article)."""
+    from newsarchive import reextract_write as rw
+
+    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
+            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    with Archive(tmp_path / "a.db") as arc:
+        ids = []
+        for n in range(3):
+            url = f"https://a.example/{n}"
+            arc.store({**base, "url": url, "canonical_url": url, "body": _words_body(n)})
+            ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
+                                      [url]).fetchone()[0])
+        # 1 names 0 its cluster, 0 is no root; 2 becomes a copy of 1 (joins 0's "cluster":
+        # 0 is made a root), then 0 changes (one by one it is clustered by then)
+        arc.db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [ids[0], ids[1]])
+        with pytest.raises(rw.ClusterOrderError), arc._write():
+            rw.link_clusters(arc, [(ids[2], _words_body(1) + " copy"),
+                                   (ids[0], _words_body(12))])
