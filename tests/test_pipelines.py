@@ -230,17 +230,25 @@ def test_batched_items_wait_for_their_commit_with_their_fetch_state(tmp_path: Pa
         assert arc.summary()["last_run"]["new"] == 3
 
 
+def _store_with_noted_timers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                             ) -> tuple[list[Any], Any, StorePipeline]:
+    """An open StorePipeline (batches of 50) whose batch timers are noted, not run (no event
+    loop here)."""
+    timers: list[Any] = []
+    monkeypatch.setattr("newsarchive.pipelines.call_later",
+                        lambda *a: timers.append(a) or type("T", (), {"cancel": lambda _: None})())
+    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=50)
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    return timers, crawler, store
+
+
 def test_a_backed_out_scraper_commits_only_when_the_batch_holds_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Scrapy stops downloading while its scraper holds too many response bytes. Items waiting
     for a batch hold theirs: when they are most of it, the batch commits at once; when the
     scraper is full of pages still being extracted, their items come next (no 1-item batches)."""
-    timers: list[Any] = []
-    monkeypatch.setattr("newsarchive.pipelines.call_later",  # no event loop here: noted only
-                        lambda *a: timers.append(a) or type("T", (), {"cancel": lambda _: None})())
-    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=50)
-    store = StorePipeline.from_crawler(crawler)
-    store.open_spider()
+    timers, crawler, store = _store_with_noted_timers(tmp_path, monkeypatch)
     slot = type("Slot", (), {})()
     slot.active = set(range(10))  # 10 responses in the scraper, all over the limit
     slot.needs_backout = lambda: True
@@ -263,12 +271,7 @@ def test_the_last_items_of_a_crawl_do_not_wait_for_the_timer(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing extracting, queued, scheduled or downloading: no item can join the batch, so it
     commits at once instead of holding the crawl's end for the batch timer."""
-    timers: list[Any] = []
-    monkeypatch.setattr("newsarchive.pipelines.call_later",  # no event loop here: noted only
-                        lambda *a: timers.append(a) or type("T", (), {"cancel": lambda _: None})())
-    crawler = make_crawler(tmp_path, NEWSARCHIVE_STORE_BATCH=50)
-    store = StorePipeline.from_crawler(crawler)
-    store.open_spider()
+    timers, crawler, store = _store_with_noted_timers(tmp_path, monkeypatch)
     slot = type("Slot", (), {"queue": [], "active": {1, 2}, "needs_backout": lambda _: False})()
     scheduler = type("Sched", (), {"pending": 0,
                                    "has_pending_requests": lambda s: bool(s.pending)})()

@@ -299,6 +299,20 @@ def _words_body(seed: int, n: int = 80) -> str:
     return " ".join(words)
 
 
+_BASE = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
+         "fetched_at": "2025-01-03T10:00:00+00:00"}
+
+
+def _count_link_calls(monkeypatch) -> list[int]:
+    """reextract_write.link still works; each call's number of items is noted."""
+    from newsarchive import reextract_write as rw
+
+    calls: list[int] = []
+    real = rw.link
+    monkeypatch.setattr(rw, "link", lambda *a, **k: (calls.append(len(a[1])), real(*a, **k))[1])
+    return calls
+
+
 def test_batch_cluster_links_are_cut_before_an_article_an_earlier_one_may_make_a_root(
         tmp_path, monkeypatch):
     """One by one, an article of the batch that an earlier one just made a cluster's root is
@@ -306,12 +320,9 @@ def test_batch_cluster_links_are_cut_before_an_article_an_earlier_one_may_make_a
     before linking. The batch is cut before it: same database as one by one."""
     from newsarchive import reextract_write as rw
 
-    calls = []
-    real = rw.link
-    monkeypatch.setattr(rw, "link", lambda *a, **k: (calls.append(len(a[1])), real(*a, **k))[1])
+    calls = _count_link_calls(monkeypatch)
     bodies = {n: _words_body(n) for n in range(4)}
-    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
-            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    base = dict(_BASE)
     dbs = {}
     for name in ("batch", "per_article"):
         db = tmp_path / f"{name}.db"
@@ -349,11 +360,8 @@ def test_batch_cluster_links_are_one_link_call_or_two(tmp_path, monkeypatch, ord
     the batch is cut before 3. Without 4: one call."""
     from newsarchive import reextract_write as rw
 
-    calls = []
-    real = rw.link
-    monkeypatch.setattr(rw, "link", lambda *a, **k: (calls.append(len(a[1])), real(*a, **k))[1])
-    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
-            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    calls = _count_link_calls(monkeypatch)
+    base = dict(_BASE)
     dbs = {}
     for name in ("batch", "per_article"):
         db = tmp_path / f"{name}.db"
@@ -389,8 +397,7 @@ def test_a_root_made_by_an_inconsistent_cluster_row_stops_the_batch(tmp_path):
     cut cannot see; the batch stops (Reextractor.commit then writes article by article)."""
     from newsarchive import reextract_write as rw
 
-    base = {"site": "a.example", "language": "en", "headline": "H", "comments": [],
-            "fetched_at": "2025-01-03T10:00:00+00:00"}
+    base = dict(_BASE)
     with Archive(tmp_path / "a.db") as arc:
         ids = []
         for n in range(3):
