@@ -313,12 +313,28 @@ def _count_link_calls(monkeypatch) -> list[int]:
     return calls
 
 
+def _link(arc: Archive, name: str, changes: list[tuple[int, str]]) -> None:
+    """The cluster updates of `changes`: in one batch, or one by one as before batching."""
+    from newsarchive import reextract_write as rw
+
+    with arc._write():
+        if name == "batch":
+            rw.link_clusters(arc, changes)
+        else:
+            for aid, body in changes:
+                arc._clusters().update(aid, body)
+
+
+def _stored_id(arc: Archive, item: dict) -> int:
+    arc.store(item)
+    return arc.db.execute("SELECT id FROM articles WHERE url = ?", [item["url"]]).fetchone()[0]
+
+
 def test_batch_cluster_links_are_cut_before_an_article_an_earlier_one_may_make_a_root(
         tmp_path, monkeypatch):
     """One by one, an article of the batch that an earlier one just made a cluster's root is
     clustered at its turn (it does not look for a cluster); a single `link` call reads that
     before linking. The batch is cut before it: same database as one by one."""
-    from newsarchive import reextract_write as rw
 
     calls = _count_link_calls(monkeypatch)
     bodies = {n: _words_body(n) for n in range(4)}
@@ -330,21 +346,15 @@ def test_batch_cluster_links_are_cut_before_an_article_an_earlier_one_may_make_a
             ids = []
             for n, body in bodies.items():
                 url = f"https://a.example/{n}"
-                arc.store({**base, "url": url, "canonical_url": url, "body": body})
-                ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
-                                          [url]).fetchone()[0])
+                ids.append(_stored_id(arc, {**base, "url": url, "canonical_url": url,
+                                            "body": body}))
             assert arc.db.execute("SELECT count(*) FROM articles WHERE cluster_id IS NOT NULL"
                                   ).fetchone()[0] == 0
             # article 1 is re-extracted as a near copy of article 2 (joins it: 2 is made a
             # root), then article 2 and 3 get new bodies of their own
             changes = [(ids[1], bodies[2] + " one more"), (ids[2], _words_body(10)),
                        (ids[3], _words_body(11))]
-            with arc._write():
-                if name == "batch":
-                    rw.link_clusters(arc, changes)
-                else:
-                    for aid, body in changes:
-                        arc._clusters().update(aid, body)
+            _link(arc, name, changes)
             dbs[name] = snapshot(db)
             assert arc.db.execute("SELECT cluster_id FROM articles WHERE id = ?",
                                   [ids[2]]).fetchone()[0] == ids[2]
@@ -358,7 +368,6 @@ def test_batch_cluster_links_are_one_link_call_or_two(tmp_path, monkeypatch, ord
     """Articles 0-4 signed in that order (4 holds the highest seq, 3 the next). 4 first, then
     3: one by one, 4's new signature takes its old seq again and 3's follows the others:
     the batch is cut before 3. Without 4: one call."""
-    from newsarchive import reextract_write as rw
 
     calls = _count_link_calls(monkeypatch)
     base = dict(_BASE)
@@ -370,19 +379,12 @@ def test_batch_cluster_links_are_one_link_call_or_two(tmp_path, monkeypatch, ord
             for n in range(5):
                 url = f"https://a.example/{n}"
                 body = _words_body(n) if n < 4 else _words_body(0) + " near"  # 4: 0's cluster
-                arc.store({**base, "url": url, "canonical_url": url, "body": body,
-                           "headline": f"H{n}"})
-                ids.append(arc.db.execute("SELECT id FROM articles WHERE url = ?",
-                                          [url]).fetchone()[0])
+                ids.append(_stored_id(arc, {**base, "url": url, "canonical_url": url,
+                                            "body": body, "headline": f"H{n}"}))
             # 4 (clustered) and 1 (not) change; 3 becomes a near copy of 1's new body
             new = {4: _words_body(0) + " more", 1: _words_body(20), 3: _words_body(20) + " x"}
             changes = [(ids[n], new[n]) for n in order]
-            with arc._write():
-                if name == "batch":
-                    rw.link_clusters(arc, changes)
-                else:
-                    for aid, body in changes:
-                        arc._clusters().update(aid, body)
+            _link(arc, name, changes)
             dbs[name] = snapshot(db)
     assert calls == expected_calls
     assert dbs["batch"] == dbs["per_article"]
