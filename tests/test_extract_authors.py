@@ -62,6 +62,23 @@ def test_byline_inside_a_layout_named_for_its_sidebar_is_read() -> None:
             '</em></h5></div></div><div class="sidebar"><p>Von Kai Sommer</p></div>')
     assert authors(page(body=body)) == ["Lene Hart"]
 
+    # a layout class naming its sidebar inside one word: the wrapper, not a sidebar
+    body = ('<div class="layoutTwoColumnsRightSidebar"><p><em>Text von Lene Hart</em></p>'
+            '</div>')
+    assert authors(page(body=body)) == ["Lene Hart"]
+    body = ('<div class="two-column-sidebar-layout"><p><em>Von Lene Hart</em></p></div>'
+            '<div class="sidebar"><p>Von Kai Sommer</p></div>')
+    assert authors(page(body=body)) == ["Lene Hart"]
+
+
+def test_line_break_after_a_lone_label_ends_the_names() -> None:
+    # "Von <b>A</b> und <b>B</b><br>Place / Country": the place is on the next line
+    body = ('<p>Von <strong><a href="https://a.example">Lene Hart</a></strong> und '
+            '<strong>Kai Sommer</strong><br><span></span><br>Kakuma / Kenia</p>')
+    assert authors(page(body=body)) == ["Lene Hart", "Kai Sommer"]
+    # the name on the line after the label is still read
+    assert authors(page(body="<p>Von<br><strong>Lene Hart</strong></p>")) == ["Lene Hart"]
+
 
 def test_degree_after_a_comma_is_not_a_second_author() -> None:
     head = '<meta property="article:author" content="Nadia Ferreira, PhD">'

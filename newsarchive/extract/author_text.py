@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 _EXCLUDED_CLASS = re.compile(r"comment|related|sidebar|photo-?author|photo_author|photographer",
                              re.I)
-# "with-sidebar", "has-double-sidebar" mark a layout that has a sidebar, not the sidebar itself
-_LAYOUT_TOKEN = re.compile(r"(?:^|\s)(?:with|has|no)-[\w-]*sidebar", re.I)
+# "with-sidebar", "has-double-sidebar", "layoutTwoColumnsRightSidebar", "two-column-sidebar"
+# mark a layout that has a sidebar, not the sidebar itself
+_LAYOUT_TOKEN = re.compile(r"(?:^|\s)(?:(?:with|has|no)-[\w-]*sidebar|"
+                           r"[\w-]*(?:layout|columns?)[\w-]*sidebar[\w-]*)", re.I)
 _EXCLUDED_ID = re.compile(r"comment", re.I)
 _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 DIGIT = re.compile(r"\d")
@@ -192,9 +194,25 @@ class TextScan:
                 self.labels.append(t)  # "Interview" in <div class="credit-label">, name beside
 
 
+def _line_texts(node: etree._Element) -> list[str]:
+    """The element's text cut into its lines where a <br> breaks them (text_content joins
+    them: "Von Jane Doe<br>Kakuma / Kenia" would read as one name)."""
+    out: list[str] = []
+    for event, el in etree.iterwalk(node, events=("start", "end")):
+        if event == "start":
+            if el.tag == "br":
+                out.append("\n")
+            elif isinstance(el.tag, str):  # a comment's text is no part of the page's
+                out.append(el.text or "")
+        elif el is not node:
+            out.append(el.tail or "")
+    return "".join(out).split("\n")
+
+
 def _name_after(text: Any, label: str) -> str:
     """The text after a label that stands alone ("By" in its own span, "Ein Artikel von"):
-    the rest of the enclosing element, or of a few elements up."""
+    the rest of the enclosing element, or of a few elements up; a line break ends it (the
+    place or the teaser on the next line is no part of the name)."""
     parent = text.getparent()
     holder = parent if not text.is_tail else parent.getparent()
     for _ in range(4):
@@ -203,6 +221,11 @@ def _name_after(text: Any, label: str) -> str:
         rest = clean(holder.text_content())
         cut = rest.find(label)
         if cut >= 0 and len(rest) - cut - len(label) > 2:
+            if holder.find(".//br") is not None:
+                for line in map(clean, _line_texts(holder)):
+                    at = line.find(label)
+                    if at >= 0 and len(line) - at - len(label) > 2:
+                        return line[at + len(label):at + len(label) + 100]
             return rest[cut + len(label):cut + len(label) + 100]
         holder = holder.getparent()
     return label
