@@ -80,6 +80,16 @@ def test_line_break_after_a_lone_label_ends_the_names() -> None:
     assert authors(page(body="<p>Von<br><strong>Lene Hart</strong></p>")) == ["Lene Hart"]
 
 
+def test_handle_or_email_after_a_name_ends_it() -> None:
+    # the handle sits between two names: both are read, not "Lene Hart Kai Sommer"
+    body = '<p class="byline">By Lene Hart @lenehart Kai Sommer</p>'
+    assert authors(page(body=body)) == ["Lene Hart", "Kai Sommer"]
+    body = '<p class="byline">Lene Hart (@lenehart)</p>'
+    assert authors(page(body=body)) == ["Lene Hart"]
+    # an e-mail address is no handle: not cut down to "lene.hart.example.org"
+    body = '<p class="byline">Lene Hart lene.hart@example.org</p>'
+    assert authors(page(body=body)) == ["Lene Hart"]
+
 def test_degree_after_a_comma_is_not_a_second_author() -> None:
     head = '<meta property="article:author" content="Nadia Ferreira, PhD">'
     assert authors(page(head)) == ["Nadia Ferreira"]

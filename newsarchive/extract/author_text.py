@@ -30,7 +30,10 @@ _EXCLUDED_ID = re.compile(r"comment", re.I)
 _EXCLUDED_TAGS = {"form", "input", "figcaption", "nav"}
 DIGIT = re.compile(r"\d")
 _TEXTS = etree.XPath("//body//text()")
-_HANDLE = re.compile(r"\s*(?:\(\s*)?@\w+\)?")
+# a handle or an e-mail address after a name ("Jane Doe @janedoe", "Jane Doe (@janedoe)",
+# "Jane Doe jane.doe@example.com") ends that name: the next one may follow ("By Jane Doe
+# @janedoe John Roe")
+_HANDLE = re.compile(r"(?:^|\s+)(?:\(\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+)\)?")
 ORG_WORDS = re.compile(r"\b(?:gmbh|ag|inc|ltd|llc|verlag|media|medien|news|zeitung|group|"
                        r"gruppe|e\.?\s?v|s\.?a|press|presse|online|magazin|redaktion|team)\b",
                        re.I)
@@ -96,7 +99,7 @@ def byline_names(values: list[str]) -> list[str]:
     for value in values:
         if "&" in value and ";" in value:
             value = html.unescape(value)  # JSON-LD written with entities ("Redacci&oacute;n")
-        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub("", value))
+        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub(", ", value))
         stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
     out = [v for v in out if not _SOCIAL_URL.search(v)]
