@@ -383,3 +383,14 @@ def test_caption_label_and_a_trailing_date_are_no_byline() -> None:
     assert authors(page(body=body), url) == []
     body = "<div><p>Autorin: Ines Vogt, IFZ, Oktober 2008</p></div>"
     assert authors(page(body=body), url) == ["Ines Vogt", "IFZ"]
+
+
+def test_author_picture_link_gives_the_name_from_its_alt_or_title() -> None:
+    body = ('<div class="meta"><a href="/autoren/jonas-ried-123"><picture>'
+            '<img alt="Jonas Ried" src="/j.jpg"></picture><span>© Foto Studio</span></a></div>')
+    assert authors(page(body=body)) == ["Jonas Ried"]
+    body = '<a title="Jonas Ried" href="/authors/jonasried/"><img alt="" src="/j.jpg"></a>'
+    assert authors(page(body=body)) == ["Jonas Ried"]
+    # an avatar's alt that is no name names nobody
+    body = '<a href="/author/jried/"><img alt="avatar" src="/j.jpg"></a>'
+    assert authors(page(body=body)) == []

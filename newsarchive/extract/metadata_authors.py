@@ -168,9 +168,15 @@ def _link_names(idx: Index, doc: Document) -> list[str]:
         href = link.get("href") or ""
         if "://" in href and registrable_domain(href) != site:
             continue
-        if not 2 < len(text) <= 60 or excluded(link):
+        if len(text) > 60 or excluded(link):
             continue
         names = [n for n in _names([text]) if looks_like_name(n) or " " not in n]
+        if not names:
+            # the author's picture links to their page: its alt text or the link's title
+            # names them ("<a href="/author/jane-doe"><img alt="Jane Doe"></a>")
+            alts = [clean(img.get("alt") or "") for img in link.iter("img")][:1]
+            names = [n for n in _names(alts + [clean(link.get("title") or "")])
+                     if looks_like_name(n) and " " in n][:1]
         if names:
             return names
     return []
