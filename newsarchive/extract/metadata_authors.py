@@ -170,7 +170,8 @@ def _link_names(idx: Index, doc: Document) -> list[str]:
             continue
         if len(text) > 60 or excluded(link):
             continue
-        names = [n for n in _names([text]) if looks_like_name(n) or " " not in n]
+        names = [n for n in _names([text]) if looks_like_name(n) or " " not in n] if len(
+            text) > 2 else []
         if not names:
             # the author's picture links to their page: its alt text or the link's title
             # names them ("<a href="/author/jane-doe"><img alt="Jane Doe"></a>")
