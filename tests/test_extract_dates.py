@@ -228,3 +228,11 @@ def test_a_dated_h1_gives_its_first_date_in_document_order() -> None:
     doc = Document(page, "https://example.org/news/1")
     found = shown_date(doc, datetime(2025, 1, 1, tzinfo=UTC), "en")
     assert found is not None and found[0].startswith("2021-03-03")
+
+
+def test_a_last_changed_label_marks_an_update_at_the_headline() -> None:
+    # "Letzte Änderung" (last change) before "Erschienen am" (published) under the headline
+    body = ('<div><h1>Headline of the story</h1><p>Letzte Änderung: 31.10.2023 - 14:49:39<br>'
+            'Erschienen am: 01.11.2023</p></div>')
+    rec = run(page(body=body, lang="de"), "https://magazin.example.de/beitrag,1.html")
+    assert (rec.published_at, rec.published_raw) == ("2023-11-01", "01.11.2023")

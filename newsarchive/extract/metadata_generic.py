@@ -148,8 +148,9 @@ _NOW_LABEL = re.compile(r"aktuelle zeit|current time|it is currently|heute ist|h
 # Member profiles beside forum posts: the day someone registered
 _MEMBER = re.compile(r"registriert|registered|joined|member since|mitglied seit|dabei seit|"
                      r"inscrit|registrad[oa]|iscritt[oa]", re.I)
-_UPDATE = re.compile(r"modif|updat|aktualisiert|mis à jour|actualiz|atualiz|editado|bearbeitet",
-                     re.I)
+# "Letzte Änderung: 31.10.2023 ... Erschienen am: 01.11.2023", "Zuletzt geändert", "Last edited"
+_UPDATE = re.compile(r"modif|updat|aktualisiert|mis à jour|actualiz|atualiz|editado|bearbeitet|"
+                     r"geändert|änderung|\bedited\b|aggiornat|bijgewerkt|gewijzigd", re.I)
 _PUBLISHED_LABEL = re.compile(r"publish|created|posted|entry-date|pubdate", re.I)
 _DIGIT = re.compile(r"\d")
 
