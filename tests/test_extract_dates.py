@@ -262,3 +262,12 @@ def test_dated_teasers_in_a_mega_menu_are_not_the_articles_date() -> None:
             '(21. November 2022) Die Preise steigen weiter.</p></div>')
     rec = run(page(body=body, lang="de"), "https://verband.example.de/news/1")
     assert (rec.published_at, rec.published_raw) == ("2022-11-21", "21. November 2022")
+
+
+def test_a_print_stamp_is_no_publication_date() -> None:
+    # "gedruckt am" (printed on) is the day the page was rendered
+    body = ('<div class="printinfo"><p><strong>gedruckt am:</strong> Freitag, 7. Oktober 2016'
+            '</p></div><div class="content"><h2>Luft</h2><p>(21. November 2015) Die Luft in den '
+            'Städten wird besser.</p></div>')
+    rec = run(page(body=body, lang="de"), "https://lernen.example.at/thema/luft")
+    assert (rec.published_at, rec.published_raw) == ("2015-11-21", "21. November 2015")

@@ -141,8 +141,10 @@ _DATE_CLASS = ("//*[not(self::script or self::style)][contains(@class, 'date') o
 
 
 # "Current time: ..." boxes on forums and portals show the fetch time, not the article's
+# (a print footer's "gedruckt am" / "printed on" is the fetch time too)
 _NOW_LABEL = re.compile(r"aktuelle zeit|current time|it is currently|heute ist|hora actual|"
-                        r"last (?:visit|login)|letzter besuch|copyright|©", re.I)
+                        r"last (?:visit|login)|letzter besuch|copyright|©|gedruckt am|"
+                        r"printed on|imprimé le|stampato il", re.I)
 
 
 # Member profiles beside forum posts: the day someone registered
@@ -329,7 +331,8 @@ def first_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str
                     found := dates.find_in_text(piece[:300], now, lang)):
                 # "Registriert: 18.09.2008" in a forum profile is no publication date
                 label = piece if own else f"{(node.text or '')[-40:]} {piece}"
-                if not _MEMBER.search(label[:80]) and not _in_chrome(node):
+                if not _MEMBER.search(label[:80]) and not _NOW_LABEL.search(label[:80]) \
+                        and not _in_chrome(node):
                     return found
     return None
 
