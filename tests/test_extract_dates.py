@@ -228,3 +228,46 @@ def test_a_dated_h1_gives_its_first_date_in_document_order() -> None:
     doc = Document(page, "https://example.org/news/1")
     found = shown_date(doc, datetime(2025, 1, 1, tzinfo=UTC), "en")
     assert found is not None and found[0].startswith("2021-03-03")
+
+
+def test_a_last_changed_label_marks_an_update_at_the_headline() -> None:
+    # "Letzte Änderung" (last change) before "Erschienen am" (published) under the headline
+    body = ('<div><h1>Headline of the story</h1><p>Letzte Änderung: 31.10.2023 - 14:49:39<br>'
+            'Erschienen am: 01.11.2023</p></div>')
+    rec = run(page(body=body, lang="de"), "https://magazin.example.de/beitrag,1.html")
+    assert (rec.published_at, rec.published_raw) == ("2023-11-01", "01.11.2023")
+
+
+def test_a_page_headers_today_box_is_not_the_articles_date() -> None:
+    # the site header (no h1, outside <main>) shows the day the page was rendered
+    body = ('<header class="site"><div class="top"><span class="today"><time '
+            'datetime="2023-11-01T13:56:20+01:00">Mittwoch, 01. November 2023</time></span>'
+            '</div></header><main><div class="intro"><h2>Kolumne</h2><p><span class="datum">'
+            '31. Oktober 2023.</span> Der Text beginnt hier.</p></div>' + PARA + "</main>")
+    rec = run(page(body=body, lang="de"), "https://theater.example.de/kolumne/eins")
+    assert rec.published_at == "2023-10-31"
+
+
+def test_an_article_headers_time_stamp_still_counts() -> None:
+    body = ('<main><header><h2>Kolumne</h2><time datetime="2023-10-31T09:00:00+01:00">'
+            '31.10.2023</time></header>' + PARA + "</main>")
+    rec = run(page(body=body, lang="de"), "https://theater.example.de/kolumne/zwei")
+    assert rec.published_at == "2023-10-31T09:00:00+01:00"
+
+
+def test_dated_teasers_in_a_mega_menu_are_not_the_articles_date() -> None:
+    body = ('<ul class="main-menu"><li class="dropdown"><div class="widget-menu"><div '
+            'class="newsitem"><a href="/news/2">Andere Meldung</a><span class="newsitem-time">'
+            '29.11.2022</span></div></div></li></ul><div class="content"><h2>Preise</h2><p>'
+            '(21. November 2022) Die Preise steigen weiter.</p></div>')
+    rec = run(page(body=body, lang="de"), "https://verband.example.de/news/1")
+    assert (rec.published_at, rec.published_raw) == ("2022-11-21", "21. November 2022")
+
+
+def test_a_print_stamp_is_no_publication_date() -> None:
+    # "gedruckt am" (printed on) is the day the page was rendered
+    body = ('<div class="printinfo"><p><strong>gedruckt am:</strong> Freitag, 7. Oktober 2016'
+            '</p></div><div class="content"><h2>Luft</h2><p>(21. November 2015) Die Luft in den '
+            'Städten wird besser.</p></div>')
+    rec = run(page(body=body, lang="de"), "https://lernen.example.at/thema/luft")
+    assert (rec.published_at, rec.published_raw) == ("2015-11-21", "21. November 2015")

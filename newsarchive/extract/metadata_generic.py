@@ -141,15 +141,18 @@ _DATE_CLASS = ("//*[not(self::script or self::style)][contains(@class, 'date') o
 
 
 # "Current time: ..." boxes on forums and portals show the fetch time, not the article's
+# (a print footer's "gedruckt am" / "printed on" is the fetch time too)
 _NOW_LABEL = re.compile(r"aktuelle zeit|current time|it is currently|heute ist|hora actual|"
-                        r"last (?:visit|login)|letzter besuch|copyright|©", re.I)
+                        r"last (?:visit|login)|letzter besuch|copyright|©|gedruckt am|"
+                        r"printed on|imprimé le|stampato il", re.I)
 
 
 # Member profiles beside forum posts: the day someone registered
 _MEMBER = re.compile(r"registriert|registered|joined|member since|mitglied seit|dabei seit|"
                      r"inscrit|registrad[oa]|iscritt[oa]", re.I)
-_UPDATE = re.compile(r"modif|updat|aktualisiert|mis à jour|actualiz|atualiz|editado|bearbeitet",
-                     re.I)
+# "Letzte Änderung: 31.10.2023 ... Erschienen am: 01.11.2023", "Zuletzt geändert", "Last edited"
+_UPDATE = re.compile(r"modif|updat|aktualisiert|mis à jour|actualiz|atualiz|editado|bearbeitet|"
+                     r"geändert|änderung|\bedited\b|aggiornat|bijgewerkt|gewijzigd", re.I)
 _PUBLISHED_LABEL = re.compile(r"publish|created|posted|entry-date|pubdate", re.I)
 _DIGIT = re.compile(r"\d")
 
@@ -158,10 +161,34 @@ _IN_COMMENTS = ("contains(@class, 'comment') or contains(@id, 'comment') or "
                 "contains(@class, 'kommentar') or contains(@id, 'kommentar')")
 
 
+_IN_ARTICLE = etree.XPath("ancestor::*[self::article or self::main or @role='main' or "
+                         "contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]")
+
+
+_MENU = re.compile(r"(?:^|[\s_-])(?:menu|nav|navigation|navbar)(?:$|[\s_-])", re.I)
+
+
+def _in_chrome(node: etree._Element) -> bool:
+    """Site chrome around every page, not the article: a menu or navigation ("Latest news"
+    mega-menus list dated teasers), or a page header outside the article's element that holds
+    no h1 (its "Mittwoch, 01. November 2023" box is the day the page was rendered)."""
+    for el in node.iterancestors():
+        tag = el.tag
+        if tag in ("body", "html", "article", "main"):
+            return False
+        if tag == "nav" or _MENU.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            return True
+        if tag == "header" and not _IN_ARTICLE(el) and el.find(".//h1") is None:
+            return True
+    return False
+
+
 def time_stamps(doc: Document) -> list[str]:
     """<time datetime> values, publication ones (pubdate, "published", "entry-date") first and
-    modification ones ("updated", itemprop dateModified) last; none from a comment."""
+    modification ones ("updated", itemprop dateModified) last; none from a comment or from
+    the site's chrome."""
     times = doc.tree.xpath(f"//time[(@datetime or @pubdate) and not(ancestor::*[{_IN_COMMENTS}])]")
+    times = [t for t in times if not _in_chrome(t)]
 
     def rank(t: etree._Element) -> int:
         label = (t.get("class") or "") + " " + (t.get("itemprop") or "")
@@ -184,10 +211,6 @@ def _joined(node: etree._Element) -> str:
     return out
 
 
-_IN_ARTICLE = etree.XPath("ancestor::*[self::article or self::main or @role='main' or "
-                         "contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]")
-
-
 def date_texts(doc: Document, in_article: bool = False) -> Iterator[str]:
     """Short texts of date-, byline- and meta-classed elements that hold a digit (only those
     inside the article's element when `in_article`: a page header's "Mittwoch, 26.02.2020"
@@ -198,14 +221,11 @@ def date_texts(doc: Document, in_article: bool = False) -> Iterator[str]:
             continue
         text = clean(_joined(node))
         if 6 <= len(text) <= 80 and _DIGIT.search(text) and not _NOW_LABEL.search(text) \
-                and not _MEMBER.search(text):
+                and not _MEMBER.search(text) and not _in_chrome(node):
             yield text
             n += 1
             if n >= 8:
                 break
-
-
-_MENU = re.compile(r"(?:^|[\s_-])(?:menu|nav|navigation|navbar)(?:$|[\s_-])", re.I)
 
 
 def _in_menu(node: etree._Element) -> bool:
@@ -311,7 +331,8 @@ def first_date(doc: Document, now: datetime, lang: str | None) -> tuple[str, str
                     found := dates.find_in_text(piece[:300], now, lang)):
                 # "Registriert: 18.09.2008" in a forum profile is no publication date
                 label = piece if own else f"{(node.text or '')[-40:]} {piece}"
-                if not _MEMBER.search(label[:80]):
+                if not _MEMBER.search(label[:80]) and not _NOW_LABEL.search(label[:80]) \
+                        and not _in_chrome(node):
                     return found
     return None
 
