@@ -397,3 +397,68 @@ def test_sidebar_named_page_wrapper_holding_the_h1_is_not_a_sidebar() -> None:
 def test_date_then_name_line(line: str, names: list[str]) -> None:
     body = f"<h1>Headline of the story</h1><div><small>{line}</small></div>"
     assert run(page(body=body), "https://n.example.com/s").authors == names
+
+
+def test_h1_with_inline_markup_is_one_headline() -> None:
+    # <abbr>, <span> or <br> inside the headline split its text; no piece is a kicker
+    html = page('<meta property="og:title" content="Tests for the ABC: new rules start">',
+                "<h1>Tests for the <abbr title='x'>ABC</abbr>: new rules start</h1>")
+    assert run(html).headline == "Tests for the ABC: new rules start"
+    html = page('<meta property="og:title" content="Tall trees: a walk in the woods">',
+                "<h1><span>Tall trees: a walk <em>in</em> the woods</span> "
+                "<small>Where the forest begins again</small></h1>")
+    assert run(html).headline == "Tall trees: a walk in the woods"
+
+
+def test_h1_kicker_behind_a_hidden_separator_is_dropped() -> None:
+    head = ld({"@type": "NewsArticle",
+               "headline": "Weather – Storm hits the coast tonight"})
+    html = page(head, '<h1><span class="kicker">Weather</span><span class="sr"> – </span>'
+                      "<span>Storm hits the coast tonight</span></h1>")
+    assert run(html).headline == "Storm hits the coast tonight"
+    html = page('<meta property="og:title" content="Weather: Storm hits the coast tonight">',
+                '<h1><span class="kicker">Weather</span><span>: </span>'
+                "<span>Storm hits the coast tonight</span></h1>")
+    assert run(html).headline == "Storm hits the coast tonight"
+
+
+def test_blog_name_h1_loses_to_the_post_h1_the_meta_title_repeats() -> None:
+    # the blog's name is in the title tag too, and comes first on the page
+    html = page('<meta property="og:title" content="A walk to the lake">'
+                "<title>Notes from the kitchen garden: A walk to the lake</title>",
+                "<h1>Notes from the kitchen garden</h1><h1>A walk to the lake</h1>")
+    assert run(html).headline == "A walk to the lake"
+    # the longest part of the title tag is the blog's name: og:title, more trusted, decides
+    html = page('<meta property="og:title" content="A walk to the lake">'
+                "<title>A walk to the lake | Notes from the kitchen garden</title>",
+                "<h1>Notes from the kitchen garden</h1><h1>A walk to the lake</h1>")
+    assert run(html).headline == "A walk to the lake"
+
+
+def test_site_name_after_a_separator_in_the_h1_is_cut() -> None:
+    html = page('<meta property="og:site_name" content="Example News">'
+                '<meta property="og:title" content="Storm hits the coast">',
+                "<h1>Storm hits the coast | Example News</h1>")
+    assert run(html).headline == "Storm hits the coast"
+    # a kicker before a dash is no site name: the h1 stays whole
+    html = page('<meta property="og:title" content="Weather - Storm hits the coast">',
+                "<h1>Weather - Storm hits the coast</h1>")
+    assert run(html).headline == "Weather - Storm hits the coast"
+
+
+def test_h2_headline_when_the_h1_is_a_front_page_link() -> None:
+    html = page("<title>Blog name » Archive » Interning small numbers</title>",
+                '<h1><a href="https://news.example.com/">Blog name</a></h1>'
+                "<h2>Interning small numbers</h2>")
+    assert run(html).headline == "Interning small numbers"
+    # no h1 at all: the h2 keeps a dash the title tag's site-name cut would split at
+    html = page("<title>Dignity of life – a project | Big questions</title>",
+                "<h2>Dignity of life – a project</h2>")
+    assert run(html).headline == "Dignity of life – a project"
+
+
+def test_lone_h1_still_beats_an_h2_that_agrees_with_the_title_tag() -> None:
+    html = page("<title>Thought from the ground - Cotton weaves the local and the global</title>",
+                "<h1>Thought from the ground</h1>"
+                "<h2>Cotton weaves the local and the global</h2>")
+    assert run(html).headline == "Thought from the ground"

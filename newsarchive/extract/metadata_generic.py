@@ -13,6 +13,12 @@ from lxml import etree
 from newsarchive.extract import dates, walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
+from newsarchive.extract.titles import (
+    heading_part,
+    looks_like_logo,
+    visible_headings,
+    without_site_suffix,
+)
 from newsarchive.extract.urls import registrable_domain
 
 log = logging.getLogger(__name__)
@@ -48,41 +54,47 @@ def _visible_h1s(doc: Document) -> list[etree._Element]:
     return out[:6]
 
 
-def _from_h1(h1: etree._Element, metas: list[str]) -> str:
-    """The h1's headline: when the h1 holds a kicker or a date beside the headline in separate
-    elements, the piece the page's meta title repeats."""
-    text = clean(h1.text_content())
-    pieces = [clean(t) for t in h1.itertext() if clean(t)]
-    if len(pieces) > 1:
-        for meta in metas:
-            inside = [pc for pc in pieces if fold(pc) in fold(meta) and len(pc) >= 0.4 * len(text)]
-            if inside:
-                return max(inside, key=len)
-    return text
-
-
 def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
     names = site_names(doc)
     og = doc.meta_first("og:title")
     tw = doc.meta_first("twitter:title")
     tag = clean(doc.tree.findtext(".//title") or "")
-    metas = [m for m in (ld_headline, og and strip_site_name(og, names), tw and
-                         strip_site_name(tw, names), tag and strip_site_name(tag, names),
-                         og, tag) if m]
-    h1s = [h for h in _visible_h1s(doc)
-           if fold(h.text_content()) not in {fold(n) for n in names}]
-    for h in h1s:
-        text = clean(h.text_content())
-        if any(_agrees(text, m) for m in metas):
-            return _from_h1(h, metas), "generic"
+    # the headline as declared, site names cut off; then the raw og:title and <title>
+    stripped = [m for m in (ld_headline, og and strip_site_name(og, names), tw and
+                            strip_site_name(tw, names), tag and strip_site_name(tag, names))
+                if m]
+    metas = stripped + [m for m in (og, tag) if m]
+    folded_names = {fold(n) for n in names}
+    h1s = [h for h in _visible_h1s(doc) if fold(h.text_content()) not in folded_names]
+    # an h1 a meta title repeats whole wins over an earlier one a meta title merely contains
+    # (a blog's name h1 is contained in its "Blog name: Post" title tag too), the most trusted
+    # meta first: the longest part of "Post | Blog name" may be the blog's name
+    folded_metas = [fold(m) for m in metas]
+
+    def rank(h: etree._Element) -> int:
+        text = fold(without_site_suffix(clean(h.text_content()), names))
+        return folded_metas.index(text) if text in folded_metas else len(metas)
+
+    agreeing = [h for h in h1s if any(_agrees(clean(h.text_content()), m) for m in metas)]
+    for h in sorted(agreeing, key=rank):
+        return without_site_suffix(heading_part(h, metas), names), "generic"
     # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
-    # (meta titles are often SEO rewrites); a short one is a logo or a section name
+    # (meta titles are often SEO rewrites); a short one is a logo or a section name, and so is
+    # one that links to the front page
+    h1s = [h for h in h1s if not looks_like_logo(h, doc.url)]
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
     for h in inside or (h1s if len(h1s) == 1 else []):
         text = clean(h.text_content())
         if len(text.split()) >= 2 and len(text) <= 300:
             return text, "generic"
+    # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
+    # h1 is the blog's name, pages without an h1)
+    for h in visible_headings(doc.tree, "h2", 8):
+        text = clean(h.text_content())
+        if fold(text) not in folded_names and len(text) <= 300 and \
+                any(_agrees(text, m) for m in stripped):
+            return heading_part(h, metas), "generic"
     for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
                          (tag, "meta")):
         if value and clean(value):

@@ -1,0 +1,92 @@
+"""Title helpers for the generic layer (find_title in metadata_generic): which part of a
+heading is the headline, and which heading to trust when the h1 is not it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from newsarchive.extract.text import _TITLE_SEP, clean, fold
+from newsarchive.extract.urls import registrable_domain
+
+# an h1 rarely has more text nodes than this (whitespace ones too); runs are quadratic in it
+_MAX_NODES = 20
+_SEPARATOR = re.compile(r"\s*[:|/\u2013\u2014\u00b7\u2022\u00bb-]{1,2}\s*")
+_EDGE_PUNCT = " :|/\u2013\u2014\u00b7\u2022\u00bb-"
+_FRONT_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
+
+
+def heading_part(heading: etree._Element, metas: list[str]) -> str:
+    """The heading's headline: when it holds a kicker, a date or a teaser beside the headline in
+    separate elements, the longest run of adjacent pieces the first meta title that repeats one
+    holds (metas most trusted first). A run, not one piece: inline markup (<abbr>, <em>, <br>)
+    splits a headline into pieces that are no kicker, and the whole text is a run too; but no run
+    crosses a piece that is only a separator (a kicker's hidden ' – ' or ': ')."""
+    text = clean(heading.text_content())
+    nodes = list(heading.itertext())[:_MAX_NODES]
+    groups: list[list[str]] = [[]]
+    for node in nodes:
+        if _SEPARATOR.fullmatch(node) and node.strip():
+            groups.append([])
+        else:
+            groups[-1].append(node)
+    runs: set[str] = set()
+    for group in groups:
+        for i in range(len(group)):
+            for j in range(i + 1, len(group) + 1):
+                if run := clean("".join(group[i:j])).strip(_EDGE_PUNCT):
+                    runs.add(run)
+    if len(runs) < 2:
+        return text
+    ordered = sorted(runs, key=len, reverse=True)
+    for meta in metas:
+        folded = fold(meta)
+        best = next((r for r in ordered if fold(r) in folded), "")
+        if best and len(best) >= 0.4 * len(text):
+            return best
+    return text
+
+
+def looks_like_logo(heading: etree._Element, page_url: str) -> bool:
+    """A heading that is all one link to the site's front page (a blog's or a site's name), or
+    a label ending in a colon ('Read also:'), is no headline."""
+    text = clean(heading.text_content())
+    if text.endswith(":"):
+        return True
+    for a in heading.iter("a"):
+        if clean(a.text_content()) != text:
+            continue
+        url = urlsplit(urljoin(page_url, a.get("href") or ""))
+        if url.path in _FRONT_PATHS and not url.query and \
+                registrable_domain(url.geturl()) == registrable_domain(page_url):
+            return True
+    return False
+
+
+def without_site_suffix(text: str, names: list[str]) -> str:
+    """'Headline | Site' shown in the heading itself -> 'Headline', only when the dropped part
+    names the site (a kicker before a dash stays)."""
+    parts = [p for p in _TITLE_SEP.split(text) if p]
+    if len(parts) < 2:
+        return text
+    folded = {fold(n) for n in names if n}
+    kept = [p for p in parts if fold(p) not in folded]
+    return kept[0] if len(kept) == 1 else text
+
+
+def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etree._Element]:
+    """The first `limit` non-empty headings of one level that are not hidden (the h1 list of
+    metadata_generic reads the same way)."""
+    out = []
+    for h in doc_tree.iter(tag):
+        if h.xpath("ancestor-or-self::*[@hidden or contains(@style, 'display:none') or "
+                   "contains(@style, 'display: none') or contains(@class, 'sr-only') or "
+                   "contains(@class, 'screen-reader') or contains(@class, 'visually-hidden')]"):
+            continue
+        if clean(h.text_content()):
+            out.append(h)
+            if len(out) >= limit:
+                break
+    return out
