@@ -462,3 +462,13 @@ def test_lone_h1_still_beats_an_h2_that_agrees_with_the_title_tag() -> None:
                 "<h1>Thought from the ground</h1>"
                 "<h2>Cotton weaves the local and the global</h2>")
     assert run(html).headline == "Thought from the ground"
+
+
+def test_lone_h1_kicker_is_dropped_when_the_meta_title_words_it_differently() -> None:
+    # the meta title rephrases the kicker, so the whole h1 agrees with no meta; its headline
+    # element does
+    html = page('<meta property="og:title" content="After the reopening: Shops expect a slow '
+                'start | Example">',
+                '<h1><span class="kicker">Once again open</span> '
+                '<span>Shops expect a slow start</span></h1>')
+    assert run(html).headline == "Shops expect a slow start"

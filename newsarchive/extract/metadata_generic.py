@@ -87,7 +87,8 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
     for h in inside or (h1s if len(h1s) == 1 else []):
         text = clean(h.text_content())
         if len(text.split()) >= 2 and len(text) <= 300:
-            return text, "generic"
+            # a kicker in its own element beside the headline can be why no meta agrees
+            return heading_part(h, metas), "generic"
     # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
     # h1 is the blog's name, pages without an h1)
     for h in visible_headings(doc.tree, "h2", 8):
