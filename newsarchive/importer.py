@@ -132,7 +132,7 @@ def bulk_gc() -> Iterator[None]:
     process (modules, numpy, Scrapy's when loaded): ~0.4 s of the importing process's ~5 s
     CPU for 10,000 records (bench/README.md). `gc.freeze()` leaves what exists before the
     import out of every collection, and young collections come every GC_YOUNG allocations:
-    cycles are still collected, a little later. Not done when someone else froze objects."""
+    cycles are still collected, a little later. No freeze when someone else froze objects."""
     old = gc.get_threshold()
     freeze = gc.get_freeze_count() == 0
     if freeze:

@@ -43,15 +43,7 @@ def site_names(doc: Document) -> list[str]:
 
 
 def _visible_h1s(doc: Document) -> list[etree._Element]:
-    out = []
-    for h in doc.tree.iter("h1"):
-        if h.xpath("ancestor-or-self::*[@hidden or contains(@style, 'display:none') or "
-                   "contains(@style, 'display: none') or contains(@class, 'sr-only') or "
-                   "contains(@class, 'screen-reader') or contains(@class, 'visually-hidden')]"):
-            continue
-        if clean(h.text_content()):
-            out.append(h)
-    return out[:6]
+    return visible_headings(doc.tree, "h1", 6)
 
 
 def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:

@@ -77,8 +77,7 @@ def without_site_suffix(text: str, names: list[str]) -> str:
 
 
 def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etree._Element]:
-    """The first `limit` non-empty headings of one level that are not hidden (the h1 list of
-    metadata_generic reads the same way)."""
+    """The first `limit` non-empty headings of one level that are not hidden."""
     out = []
     for h in doc_tree.iter(tag):
         if h.xpath("ancestor-or-self::*[@hidden or contains(@style, 'display:none') or "
