@@ -271,3 +271,34 @@ def test_a_print_stamp_is_no_publication_date() -> None:
             'Städten wird besser.</p></div>')
     rec = run(page(body=body, lang="de"), "https://lernen.example.at/thema/luft")
     assert (rec.published_at, rec.published_raw) == ("2015-11-21", "21. November 2015")
+
+
+def test_a_utc_stamp_at_local_midnight_keeps_its_local_day() -> None:
+    # the CMS stores a day as local midnight in UTC and prints that UTC stamp in a <time>:
+    # 2022-11-06T23:00Z is 7 November in Germany, the day the article is dated
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    body = ('<div><h1>Reisen in die Provence</h1><p class="meta">Tipps von Marie '
+            '<time datetime="2022-11-06T23:00:00.000Z">6.11.22</time></p></div>')
+    rec = run(page(head, body, lang="de"), "https://magazin.example.de/artikel/provence")
+    assert rec.published_at == "2022-11-07T00:00:00+01:00"
+    # a UTC stamp at any other hour still gives the UTC day the page shows beside it
+    rec = run(page(head.replace("23:00:00", "23:30:00"), body.replace("23:00:00", "23:30:00"),
+                   lang="de"), "https://magazin.example.de/artikel/provence")
+    assert rec.published_at == "2022-11-06T23:30:00+00:00"
+
+
+def test_hidden_schema_time_stamps_are_not_the_shown_date() -> None:
+    # a press release: hidden microdata stamps (the draft's creation day) before the h1, the
+    # dateline a reader sees under it names the day of the declared modification
+    body = ('<div style="display:none" itemscope itemtype="https://schema.org/NewsArticle">'
+            '<time itemprop="datePublished" datetime="2021-10-27T20:35:36+01:00">'
+            '2021-10-27T20:35:36+01:00</time><time itemprop="dateModified" '
+            'datetime="2021-10-28T13:21:30+01:00">2021-10-28T13:21:30+01:00</time></div>'
+            '<header><h1>Immer mehr Menschen auf Hilfe angewiesen</h1></header><div>'
+            '<p class="article-meta">Berlin, 28.10.2021, 058/21</p></div>')
+    rec = run(page(body=body, lang="de"), "https://www.verband.example.de/presse/meldung/1")
+    assert rec.published_at is not None and rec.published_at[:10] == "2021-10-28"
+    # shown, the same stamp is the date at the headline
+    rec = run(page(body=body.replace(' style="display:none"', ""), lang="de"),
+              "https://www.verband.example.de/presse/meldung/1")
+    assert rec.published_at == "2021-10-27T20:35:36+01:00"

@@ -91,6 +91,13 @@ def declared(p: _Page) -> list[Candidate]:
     return out
 
 
+def _local_midnight(c: Candidate) -> bool:
+    """A UTC stamp that is exactly midnight in the publisher's offset ("2022-11-06T23:00Z" on a
+    German page) is a day-only date the CMS stored as local midnight: its local day is the
+    date, even where the page prints the UTC day beside it."""
+    return c.iso != c.declared_iso and c.iso[10:19] == "T00:00:00"
+
+
 def _site(p: _Page, key: str) -> Found:
     if found := p.site_texts(key):
         iso = dates.parse(found[0], p.now, lang=p.lang)
@@ -147,7 +154,8 @@ def published(p: _Page) -> Found:
             day = shown[0][:10]
             match = next((c for c in cands if c.day == day), None) or next(
                 (Candidate(c.declared_iso, c.raw, c.layer, c.published, c.declared_iso)
-                 for c in cands if c.declared_iso[:10] == day), None)
+                 for c in cands if c.declared_iso[:10] == day and not _local_midnight(c)),
+                None)
             if match:
                 best = match
             elif weak and not shown[2] and not is_relative(shown[1]):

@@ -241,6 +241,12 @@ def _in_menu(node: etree._Element) -> bool:
     return False
 
 
+# schema.org data in a display:none block (a CMS's hidden <time itemprop=datePublished>) is
+# declared, not shown: the dateline a reader sees beside the h1 is the shown date
+_HIDDEN = etree.XPath("ancestor-or-self::*[@hidden or contains(@style, 'display:none') or "
+                      "contains(@style, 'display: none')]")
+
+
 def shown_date(doc: Document, now: datetime,
                lang: str | None) -> tuple[str, str, bool] | None:
     """The date shown just above or below the h1 (datelines, "Posted on ...", a <time> in the
@@ -296,7 +302,7 @@ def shown_date(doc: Document, now: datetime,
                     and _DIGIT.search(piece):
                 found = dates.find_in_text(piece.strip(), now, lang)
                 label = piece
-            if not found or _in_menu(node):
+            if not found or _in_menu(node) or _HIDDEN(node):
                 continue
             if not _UPDATE.search(label[:60]):
                 return found[0], found[1], False
