@@ -37,9 +37,25 @@ def run(html: str, url: str = "https://news.example.com/story"):
     ("15 Ağustos 2021", "2021-08-15"),
     ("3 Μαΐου 2021", "2021-05-03"),
     ("12 noiembrie 2021", "2021-11-12"),
+    ("sábado 07 de mayo del 2022", "2022-05-07"),  # Latin American "del" before the year
+    ("2022. május 4. 10:15", "2022-05-04T10:15"),  # Hungarian year-month-day
+    ("12 юни 2021", "2021-06-12"),  # Bulgarian
+    ("3 септембар 2021", "2021-09-03"),  # Serbian
+    ("3. avgust 2021", "2021-08-03"),  # Slovenian
+    ("4. mája 2021", "2021-05-04"),  # Slovak
+    ("1. jaanuar 2020", "2020-01-01"),  # Estonian
 ])
 def test_local_formats(shown: str, iso: str) -> None:
     assert parse_date(shown, NOW) == iso
+
+
+def test_a_name_glued_to_the_date_after_it() -> None:
+    # byline name and date in sibling elements, read without a space between them
+    assert parse_date("By Tim ClarkMarch 16, 2024", NOW) == "2024-03-16"
+    assert find_date_text("By Tim ClarkMarch 16, 2024") == "March 16, 2024"
+    assert find_date_text("2022. május 4.") == "2022. május 4."
+    # a word that merely ends in a capital-led tail is still no month
+    assert parse_date("iPhoneX 16, 2024", NOW) is None
 
 
 def test_a_number_with_a_thousands_separator_is_no_relative_date() -> None:

@@ -14,25 +14,29 @@ from datetime import datetime, timedelta
 # Month-name prefixes by number; the longest matching prefix wins ("červenec" is July,
 # "červen" June; "marras" Finnish November, "mar" March).
 _MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("jan", "ene", "gen", "sty", "led", "tammi", "ianu", "ocak", "январ", "студз", "січ",
-        "ιαν"),
-    2: ("feb", "fév", "fev", "lut", "úno", "helmi", "şub", "феврал", "лют", "φεβ"),
+    1: ("jan", "ene", "gen", "sty", "led", "tammi", "ianu", "ocak", "jaan", "январ", "януар",
+        "јануар", "студз", "січ", "ιαν"),
+    2: ("feb", "fév", "fev", "lut", "úno", "helmi", "şub", "veebr", "феврал", "февруар",
+        "фебруар", "лют", "φεβ"),
     3: ("mar", "mär", "mrz", "maa", "bře", "maalis", "már", "мар", "сакав", "берез", "μαρ"),
-    4: ("apr", "avr", "abr", "kwi", "dub", "huhti", "nisan", "апрел", "крас", "квіт", "απρ"),
-    5: ("may", "mai", "mei", "mag", "maj", "kvě", "touko", "мая", "май", "трав", "траў",
-        "μαΐ", "μαϊ", "μαι"),
-    6: ("jun", "juin", "giu", "cze", "červen", "června", "kesä", "iuni", "haziran", "июн",
-        "чэрв", "черв", "ιουν"),
-    7: ("jul", "juil", "lug", "lip", "červenec", "července", "heinä", "iuli", "temmuz", "июл",
-        "ліп", "лип", "ιουλ"),
-    8: ("aug", "aoû", "aou", "ago", "agu", "sie", "srp", "elo", "ağu", "август", "жні", "серп",
-        "αυγ"),
-    9: ("sep", "set", "wrz", "zář", "syys", "eylül", "сентябр", "верас", "верес", "σεπ"),
-    10: ("oct", "okt", "ott", "out", "paź", "říj", "loka", "ekim", "октябр", "кастр", "жовт",
-         "οκτ"),
-    11: ("nov", "noie", "lis", "marras", "kasım", "ноябр", "ліст", "листоп", "νοε"),
-    12: ("dec", "dez", "déc", "dic", "dis", "des", "gru", "pro", "joulu", "aralık", "декабр",
-         "снеж", "груд", "δεκ"),
+    4: ("apr", "ápr", "avr", "abr", "kwi", "dub", "huhti", "nisan", "апрел", "април", "крас",
+        "квіт", "απρ"),
+    5: ("may", "mai", "mei", "mag", "maj", "máj", "kvě", "touko", "мая", "май", "мај", "трав",
+        "траў", "μαΐ", "μαϊ", "μαι"),
+    6: ("jun", "jún", "jūn", "juun", "juin", "giu", "cze", "červen", "června", "kesä", "iuni",
+        "haziran", "июн", "юни", "јун", "чэрв", "черв", "ιουν"),
+    7: ("jul", "júl", "jūl", "juul", "juil", "lug", "lip", "červenec", "července", "heinä",
+        "iuli", "temmuz", "июл", "юли", "јул", "ліп", "лип", "ιουλ"),
+    8: ("aug", "avg", "aoû", "aou", "ago", "agu", "sie", "srp", "elo", "ağu", "август", "жні",
+        "серп", "αυγ"),
+    9: ("sep", "set", "szep", "wrz", "zář", "syys", "eylül", "сентябр", "септем", "верас",
+        "верес", "σεπ"),
+    10: ("oct", "okt", "ott", "out", "paź", "říj", "loka", "ekim", "октябр", "октом", "октоб",
+         "кастр", "жовт", "οκτ"),
+    11: ("nov", "noie", "lis", "marras", "kasım", "ноябр", "ноем", "новем", "ліст", "листоп",
+         "νοε"),
+    12: ("dec", "dez", "déc", "dic", "dis", "des", "dets", "gru", "pro", "joulu", "aralık",
+         "декабр", "декем", "децем", "снеж", "груд", "δεκ"),
 }
 _PREFIXES = sorted(((p, n) for n, ps in _MONTHS.items() for p in ps), key=lambda x: -len(x[0]))
 
@@ -44,6 +48,22 @@ def month_number(word: str) -> int | None:
     for prefix, num in _PREFIXES:
         if w.startswith(prefix):
             return num
+    return None
+
+
+# a byline's name glued to the date that follows it ("By Tim ClarkMarch 16, 2024": name and
+# date in sibling elements without a space between them)
+_GLUED = re.compile(r"(?<=[^\W\d_])(?=[A-ZÀ-ÞА-ЯЁ][^\W\d_A-ZÀ-ÞА-ЯЁ]{2,}$)")
+
+
+def _month(m: re.Match[str]) -> tuple[int, int] | None:
+    """(month number, where the month name starts) for a match with a `mon` group; a name
+    glued in front of the month is skipped."""
+    if num := month_number(m["mon"]):
+        return num, m.start("mon")
+    parts = _GLUED.split(m["mon"])
+    if len(parts) == 2 and (num := month_number(parts[1])):
+        return num, m.start("mon") + len(parts[0])
     return None
 
 
@@ -61,12 +81,17 @@ _DMY = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)(?:[./-]|\. )(?P<m>[0-3]?\d)(?:[./-](?
 _CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
                   r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:時시]\s*(?P<M>[0-5]\d))?")
 _YMD = re.compile(r"(?<!\d)(?P<y>\d{4})[./](?P<m>[01]?\d)[./](?P<d>[0-3]?\d)(?!\d)" + _TIME)
+# "7 de mayo del 2022": Latin American Spanish writes "del" before the year
 _D_MONTH_Y = re.compile(
-    r"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\.?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,12})\.?,?\s*(?:de\s+)?"
-    r"(?P<y>\d{4})(?!\d)" + _TIME
+    r"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\.?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,12})\.?,?\s*"
+    r"(?:del?\s+)?(?P<y>\d{4})(?!\d)" + _TIME
 )
 _MONTH_D_Y = re.compile(
     r"(?P<mon>[^\W\d_]{3,12})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME
+)
+# "2022. május 4." (Hungarian: year, month name, day)
+_Y_MONTH_D = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\.\s*(?P<mon>[^\W\d_]{3,12})\.?\s+(?P<d>[0-3]?\d)\.(?!\d)" + _TIME
 )
 _RELATIVE = re.compile(
     r"(?<![\d,.])\b(?P<n>\d+|an?|one|ein(?:e|em|er)?|un[ea]?)\s*(?P<unit>[^\W\d_]+)\s*(?:ago|назад|тому)"
@@ -148,11 +173,10 @@ def parse_date(text: str | None, now: datetime | None = None, *,
     m = _CJK.search(text)
     if m:
         return _iso(int(m["y"]), int(m["m"]), int(m["d"]), _hm(m))
-    for pattern in (_D_MONTH_Y, _MONTH_D_Y):
+    for pattern in (_D_MONTH_Y, _MONTH_D_Y, _Y_MONTH_D):
         for m in pattern.finditer(text):
-            month = month_number(m["mon"])
-            if month:
-                return _iso(int(m["y"]), month, int(m["d"]), _hm(m))
+            if found := _month(m):
+                return _iso(int(m["y"]), found[0], int(m["d"]), _hm(m))
     if now is None:
         return None
     m = _RELATIVE.search(text)
@@ -177,11 +201,13 @@ def parse_date(text: str | None, now: datetime | None = None, *,
 
 def find_date_text(text: str) -> str | None:
     """The substring of `text` that looks like a date (for `published_raw`)."""
-    for pattern in (_ISO, _YMD, _DMY, _CJK, _D_MONTH_Y, _MONTH_D_Y):
+    for pattern in (_ISO, _YMD, _DMY, _CJK, _D_MONTH_Y, _MONTH_D_Y, _Y_MONTH_D):
         for m in pattern.finditer(text):
-            if pattern in (_D_MONTH_Y, _MONTH_D_Y) and not month_number(m["mon"]):
-                continue
-            return m.group(0).strip(" ,")
+            if "mon" not in pattern.groupindex:
+                return m.group(0).strip(" ,")
+            if found := _month(m):
+                start = found[1] if pattern is _MONTH_D_Y else m.start()
+                return text[start:m.end()].strip(" ,")
     m = _RELATIVE.search(text)
     return m.group(0).strip() if m else None
 
