@@ -318,3 +318,26 @@ def test_hidden_schema_time_stamps_are_not_the_shown_date() -> None:
     rec = run(page(body=body.replace(' style="display:none"', ""), lang="de"),
               "https://www.verband.example.de/presse/meldung/1")
     assert rec.published_at == "2021-10-27T20:35:36+01:00"
+
+
+def test_dublin_core_colon_and_plugin_metas_are_declared_dates() -> None:
+    # nothing dated on the page but a share plugin's and Dublin Core's (colon spelling) metas
+    head = ('<meta property="shareaholic:article_published_time" '
+            'content="2017-06-07T11:19:22+02:00">'
+            '<meta name="shareaholic:article_modified_time" content="2017-06-09T08:00:00+02:00">')
+    rec = run(page(head, "<h2>Sorgfaltspflicht</h2>", lang="de"), "https://blog.example.de/p/1")
+    assert (rec.published_at, rec.provenance["published_at"]) == (
+        "2017-06-07T11:19:22+02:00", "meta")
+    assert rec.modified_at == "2017-06-09T08:00:00+02:00"
+    head = '<meta name="dcterms:created" content="2015-01-28">'
+    rec = run(page(head, "<h2>Ein Bericht</h2>", lang="de"), "https://blog.example.de/p/2")
+    assert rec.published_at == "2015-01-28"
+
+
+def test_a_day_only_meta_yields_to_the_same_day_shown_with_its_time() -> None:
+    head = '<meta name="dcterms:created" content="2015-01-28">'
+    body = ('<div><h1>Headline of the story</h1><span class="posted-on"><time '
+            'datetime="2015-01-28T15:41:20+01:00">28. Januar 2015</time></span></div>')
+    rec = run(page(head, body, lang="de"), "https://blog.example.de/p/3")
+    assert (rec.published_at, rec.provenance["published_at"]) == (
+        "2015-01-28T15:41:20+01:00", "generic")

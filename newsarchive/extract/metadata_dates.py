@@ -39,6 +39,26 @@ if TYPE_CHECKING:
 Found = tuple[Any, str] | None
 
 
+# Publication and modification metas of Dublin Core's colon spelling, share and analytics
+# plugins and CMSs, beyond the common ones (generic.PUBLISHED_META); the meta layer is the last
+# declared one, and a date shown at the headline wins over it
+_MORE_PUBLISHED = (
+    "dcterms:created", "dcterms:issued", "dcterms:date", "dc:date", "dc:date.issued",
+    "dc:date.created", "dc:created", "dc.created", "dc.date.publication", "publication_date",
+    "publicationdate", "publication-date", "prism.publicationdate", "date_published",
+    "published-date", "article:published_date", "article:post_date", "og:article:published",
+    "og:pubdate", "og:publish_date", "og:datepublished", "bt:pubdate",
+    "shareaholic:article_published_time", "mediator_published_time", "vr:published_time",
+    "vr:published-time", "twt-published-at", "dcsext.articlefirstpublished",
+    "analyticsattributes.articledate", "cxenseparse:publishtime", "sw-pubdate",
+)
+_MORE_MODIFIED = (
+    "dcterms:modified", "dc:modified", "dc:date.modified", "article:modified",
+    "article:updated_time", "og:modified_time", "date_modified", "modified_time",
+    "shareaholic:article_modified_time", "cxenseparse:recs:modifiedtime",
+)
+
+
 @dataclass
 class Candidate:
     iso: str
@@ -66,8 +86,8 @@ def declared(p: _Page) -> list[Candidate]:
     raw.append((doc.meta_first("article:modified_time"), "opengraph", False))
     raw += [(p.itemprop(k), "microdata", True) for k in ("datePublished", "dateCreated")]
     raw.append((p.itemprop("dateModified"), "microdata", False))
-    raw += [(doc.meta_first(k), "meta", True) for k in PUBLISHED_META[1:]]
-    raw += [(doc.meta_first(k), "meta", False) for k in MODIFIED_META[1:]]
+    raw += [(doc.meta_first(k), "meta", True) for k in PUBLISHED_META[1:] + _MORE_PUBLISHED]
+    raw += [(doc.meta_first(k), "meta", False) for k in MODIFIED_META[1:] + _MORE_MODIFIED]
     out: list[Candidate] = []
     seen: set[tuple[str, bool]] = set()
     for value, layer, published in raw:
@@ -160,6 +180,10 @@ def published(p: _Page) -> Found:
                 best = match
             elif weak and not shown[2] and not is_relative(shown[1]):
                 return shown[:2], "generic"
+        elif shown and weak and "T" not in best.iso and "T" in shown[0] and not shown[2]:
+            # a day-only meta date and the same day shown with its time: the shown stamp says
+            # more ("dcterms:created 2015-01-28" beside "<time datetime=2015-01-28T15:41>")
+            return shown[:2], "generic"
         elif not shown:
             # the first <time> stamp, else the first date-classed text in the article's
             # element ("<div itemtype=.../Article>...<span class=date>")
