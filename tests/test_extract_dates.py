@@ -44,6 +44,8 @@ def run(html: str, url: str = "https://news.example.com/story"):
     ("3. avgust 2021", "2021-08-03"),  # Slovenian
     ("4. mája 2021", "2021-05-04"),  # Slovak
     ("1. jaanuar 2020", "2020-01-01"),  # Estonian
+    ("2022-05-11T4:10:00", "2022-05-11T04:10:00"),  # unpadded ISO parts some CMSs write
+    ("2022-5-6T12:00:00.000Z", "2022-05-06T12:00:00+00:00"),
 ])
 def test_local_formats(shown: str, iso: str) -> None:
     assert parse_date(shown, NOW) == iso

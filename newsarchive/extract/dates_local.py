@@ -70,9 +70,10 @@ def _month(m: re.Match[str]) -> tuple[int, int] | None:
 # "p.m.", "PM" and the Spanish "p. m."
 _TIME = (r"(?:\D{0,6}?(?P<H>[01]?\d|2[0-3])[:.h](?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
          r"\s*(?P<ampm>[aApP]\.?\s?[mM]\.?)?)?")
+# unpadded parts too, as some CMSs write them ("2022-5-6T12:00:00.000Z", "2022-05-11T4:10:00")
 _ISO = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<t>\d\d:\d\d(?::\d\d)?)(?:\.\d+)?"
-    r"(?P<z>Z|[+-]\d\d:?\d\d)?)?"
+    r"(?P<y>\d{4})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)(?:[T ](?P<t>[0-2]?\d:\d\d(?::\d\d)?)"
+    r"(?:\.\d+)?(?P<z>Z|[+-]\d\d:?\d\d)?)?"
 )
 # "4. 2. 2022": the spaced form German style guides prescribe (four-digit year only)
 _DMY = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)(?:[./-]|\. )(?P<m>[0-3]?\d)(?:[./-](?P<y>\d{4}|\d\d)"
@@ -154,7 +155,8 @@ def parse_date(text: str | None, now: datetime | None = None, *,
     text = re.sub(r"\s+", " ", text).strip()
     m = _ISO.search(text)
     if m:
-        iso = _iso(int(m["y"]), int(m["m"]), int(m["d"]), m["t"])
+        t = "0" + m["t"] if m["t"] and m["t"].index(":") == 1 else m["t"]
+        iso = _iso(int(m["y"]), int(m["m"]), int(m["d"]), t)
         if iso and m["t"] and m["z"]:
             z = m["z"]
             iso += "+00:00" if z == "Z" else (z if ":" in z else z[:3] + ":" + z[3:])
