@@ -343,3 +343,31 @@ def test_a_day_only_meta_yields_to_the_same_day_shown_with_its_time() -> None:
     rec = run(page(head, body, lang="de"), "https://blog.example.de/p/3")
     assert (rec.published_at, rec.provenance["published_at"]) == (
         "2015-01-28T15:41:20+01:00", "generic")
+
+
+def test_a_date_inside_the_opening_sentence_is_no_dateline() -> None:
+    # a wiki page: h1 and text share one parent; the first paragraph names an event's day,
+    # the footer says when the page was last changed
+    body = ('<div id="content"><h1>Stammtisch</h1><p>Der nächste Stammtisch findet am Mi. '
+            '5. Februar 2020 ab 19 Uhr im <a href="/ort">Café</a> statt.</p>' + PARA +
+            '<div id="footer"><p>Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr '
+            'geändert.</p></div></div>')
+    rec = run(page(body=body, lang="de"), "https://wiki.example.de/Stammtisch")
+    assert rec.published_at == "2020-01-29T13:22:00"
+
+
+@pytest.mark.parametrize("text, shown, sentence", [
+    ("Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr im", "5. Februar 2020",
+     True),
+    ("The new fares, which the board approved, take effect on March 3, 2024 across the region",
+     "March 3, 2024", True),
+    # datelines and bylines around a date
+    ("Von Max Muster und Erika Beispiel, Redaktion Wirtschaft, 12.03.2024", "12.03.2024", False),
+    ("29.11.2022 – Mehrfach und vehement hatte die Branche die Nachteile des Gesetzes",
+     "29.11.2022", False),
+    ("Posted on September 21, 2020 by Adi Tzlil", "September 21, 2020", False),
+])
+def test_in_sentence(text: str, shown: str, sentence: bool) -> None:
+    from newsarchive.extract.dates_local import in_sentence
+
+    assert in_sentence(text, shown) is sentence

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-from newsarchive.extract.dates_local import find_date_text
+from newsarchive.extract.dates_local import find_date_text, in_sentence
 from newsarchive.extract.dates_local import parse_date as _fast_parse
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,14 @@ def find_in_text(text: str, now: datetime, lang: str | None = None) -> tuple[str
         return None
     iso = parse(shown, now, lang=lang, slow=False)
     return (iso, shown) if iso else None
+
+
+def find_in_dateline(text: str, now: datetime,
+                     lang: str | None = None) -> tuple[str, str] | None:
+    """`find_in_text` for a text beside the headline, unless the date sits inside a sentence
+    of running text (an event's date in the opening paragraph is not the page's date)."""
+    found = find_in_text(text, now, lang)
+    return None if found and in_sentence(text, found[1]) else found
 
 
 # Publisher time zones by country-code TLD and by language, for UTC stamps on pages that state

@@ -218,3 +218,22 @@ def is_relative(text: str) -> bool:
     """A date only read against the fetch time ("2 hours ago", "gestern"): right on a page
     fetched as it is published, wrong on an older copy and in "latest news" boxes."""
     return parse_date(text) is None and parse_date(text, datetime(2000, 1, 1)) is not None
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def in_sentence(text: str, shown: str) -> bool:
+    """`shown` (a date found in `text`) sits inside a sentence of running text ("Der nächste
+    Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr im ..."): an event the text is about,
+    not a dateline. A dateline leads with the date, or names people and places around it
+    ("Von Max Muster und Erika Beispiel, Redaktion Wirtschaft, 12.03.2024"); a sentence has a
+    few words before the date and mostly lowercase words around it (nouns are capitalized in
+    German, its function words are not)."""
+    at = text.find(shown)
+    if at < 0:
+        return False
+    before = _WORD.findall(text[:at])
+    words = before + _WORD.findall(text[at + len(shown):])
+    lower = sum(w[0].islower() for w in words)
+    return len(before) >= 3 and len(words) >= 8 and 2 * lower >= len(words)

@@ -294,13 +294,13 @@ def shown_date(doc: Document, now: datetime,
             # the element's own text (not for the h1's nodes), then its tail
             if not found and node not in inside and (piece := node.text) \
                     and len(piece) <= 120 and _DIGIT.search(piece):
-                found = dates.find_in_text(piece.strip(), now, lang)
+                found = dates.find_in_dateline(piece.strip(), now, lang)
                 # an element's own text is labelled by its class and itemprop too (hAtom
                 # "updated", <time itemprop="dateModified">2018-08-29</time>)
                 label = f"{node.get('class')} {node.get('itemprop')} {piece}"
             if not found and (piece := node.tail) and len(piece) <= 120 \
                     and _DIGIT.search(piece):
-                found = dates.find_in_text(piece.strip(), now, lang)
+                found = dates.find_in_dateline(piece.strip(), now, lang)
                 label = piece
             if not found or _in_menu(node) or _HIDDEN(node):
                 continue
