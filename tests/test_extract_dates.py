@@ -366,6 +366,8 @@ def test_a_date_inside_the_opening_sentence_is_no_dateline() -> None:
     ("29.11.2022 – Mehrfach und vehement hatte die Branche die Nachteile des Gesetzes",
      "29.11.2022", False),
     ("Posted on September 21, 2020 by Adi Tzlil", "September 21, 2020", False),
+    ("This article was originally published on March 3, 2024 by the regional paper",
+     "March 3, 2024", False),
 ])
 def test_in_sentence(text: str, shown: str, sentence: bool) -> None:
     from newsarchive.extract.dates_local import in_sentence

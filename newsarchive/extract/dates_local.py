@@ -221,6 +221,9 @@ def is_relative(text: str) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# "This story was first published on March 3, 2024 by ...": a sentence, but about the page
+_PUBLISHED_WORD = re.compile(r"publi|posted|veröffentlicht|erschien|pubblicat|gepubliceerd",
+                             re.I)
 
 
 def in_sentence(text: str, shown: str) -> bool:
@@ -231,7 +234,7 @@ def in_sentence(text: str, shown: str) -> bool:
     few words before the date and mostly lowercase words around it (nouns are capitalized in
     German, its function words are not)."""
     at = text.find(shown)
-    if at < 0:
+    if at < 0 or _PUBLISHED_WORD.search(text[:at]):
         return False
     before = _WORD.findall(text[:at])
     words = before + _WORD.findall(text[at + len(shown):])
