@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from newsarchive.extract import walk
+from newsarchive.extract.author_opening import opening_byline
 from newsarchive.extract.author_signed import copyright_holder, dateline_agency, signature
 from newsarchive.extract.author_text import (
     DIGIT,
@@ -301,6 +302,17 @@ def _refine(names: list[str], bylines: list[str], structured: bool = False) -> l
 def authors(p: _Page) -> Found:
     if found := p.site_texts("authors"):
         return split_names(found), "site"
+    found = _cascade(p)
+    # the byline the article's text opens with names the writer; the structured layers name
+    # the account that published it (a guest author's post, an interview)
+    if (opening := opening_byline(p.doc)) and found:
+        shown, got = {fold(n) for n in opening}, {fold(n) for n in found[0]}
+        if shown != got and (not shown & got or got < shown):
+            return opening, "generic"
+    return found or ((opening, "generic") if opening else None)
+
+
+def _cascade(p: _Page) -> Found:
     doc = p.doc
     idx = index(p)
     graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}

@@ -1,0 +1,60 @@
+"""Author rules read from the page's text and its edges (author_opening, author_signed,
+author_text): one behaviour per test, on small hand-written pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from newsarchive.extract import extract
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
+URL = "https://www.dailyherald.example/local/2024/03/12/bridge-reopens"
+PARA = "<p>" + "The bridge over the river reopens after two years of repairs. " * 6 + "</p>"
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def authors(html: str, url: str = URL) -> list[str]:
+    return extract(html, url, fetched_at=NOW).authors
+
+
+def article(head: str, opening: str, meta_line: str = "") -> str:
+    return (f"<html><head>{head}</head><body><article><h1>Bridge reopens</h1>{meta_line}"
+            f"<p><strong>The town celebrates.</strong></p>{opening}{PARA * 3}</article>"
+            "</body></html>")
+
+
+def test_opening_byline_wins_over_the_account_that_published_the_post() -> None:
+    # Yoast writes the WordPress account into JSON-LD; the text names the interviewer
+    head = ld({"@type": "Article", "author": {"@type": "Person", "name": "Paul Webmaster"}})
+    opening = ('<p><em>Ein Interview von <strong>Eugen Ziegler</strong> mit '
+               '<strong>Sonja Berg</strong>.</em></p>')
+    assert authors(article(head, opening)) == ["Eugen Ziegler"]
+    # a Drupal "submitted by" user name yields to "Blog Beitrag von ..."
+    meta_line = ('<p class="submitted">Gespeichert von <span class="username">human</span> '
+                 "am 7. Juli 2019</p>")
+    assert authors(article("", "<p>Blog Beitrag von Margarita Korn</p>", meta_line)) == [
+        "Margarita Korn"]
+    # "Von ..." with a soft hyphen inside the name
+    assert authors(article(head, "<p><span><strong>Von Mat\u00adthi\u00adas Lauer</strong>"
+                                 "</span></p>")) == ["Matthias Lauer"]
+
+
+def test_opening_byline_keeps_structured_names_it_agrees_with() -> None:
+    head = ld({"@type": "Article", "author": {"@type": "Person", "name": "Perry Bacon Jr."}})
+    assert authors(article(head, "<p>By Perry Bacon Jr.</p>")) == ["Perry Bacon Jr."]
+    # a byline naming the structured author and one more completes the list
+    head = ld({"@type": "Article", "author": {"@type": "Person", "name": "Ada Stone"}})
+    assert authors(article(head, "<p>By Ada Stone and Ben Roe</p>")) == ["Ada Stone", "Ben Roe"]
+
+
+def test_opening_paragraph_that_is_no_byline_changes_nothing() -> None:
+    head = ld({"@type": "Article", "author": {"@type": "Person", "name": "Ada Stone"}})
+    # prose, a book's title line and a company are not the article's writers
+    for opening in ("<p>By the end of the week the bridge will carry traffic again.</p>",
+                    "<p>By Jane Doe, Penguin, 2020</p>",
+                    "<p>Von Herald Media GmbH</p>"):
+        assert authors(article(head, opening)) == ["Ada Stone"]
