@@ -58,3 +58,28 @@ def test_opening_paragraph_that_is_no_byline_changes_nothing() -> None:
                     "<p>By Jane Doe, Penguin, 2020</p>",
                     "<p>Von Herald Media GmbH</p>"):
         assert authors(article(head, opening)) == ["Ada Stone"]
+
+
+def test_hidden_author_link_yields_to_the_visible_posted_by_line() -> None:
+    # Blogger: the post's "Posted by" list, and the template's hidden rel=author link to the
+    # blog owner's profile
+    body = ('<div class="post-content"><span class="byline-author">Posted by Nia Park, Varun '
+            'Khanna, Eric Mill and Kiran C Nair - Chrome Safe Browsing team</span>'
+            f"{PARA * 3}</div><div class='post-footer'><a href='https://profiles.example/1' "
+            "rel='author' style='display:none;'>Google</a></div>")
+    html = f"<html><body><h1>Enhanced protection</h1>{body}</body></html>"
+    assert authors(html) == ["Nia Park", "Varun Khanna", "Eric Mill", "Kiran C Nair"]
+    # alone, the hidden link still names someone
+    html = ("<html><body><h1>Enhanced protection</h1><a href='/p/1' rel='author' "
+            f"style='display: none'>Nia Park</a>{PARA * 3}</body></html>")
+    assert authors(html) == ["Nia Park"]
+
+
+def test_long_byline_is_read_only_when_it_lists_names() -> None:
+    # a byline box that runs on into the date and the share buttons is no list of names
+    body = ('<div class="byline">By Evan Hale Staff Writer Feb. 19, 2020 4 AM Facebook Twitter '
+            "Show more sharing options Share Close extra sharing options Facebook Twitter "
+            "LinkedIn Email Copy Link URL Copied! Print</div>"
+            '<div class="author-name">Evan Hale</div>')
+    html = f"<html><body><h1>Debate night</h1>{body}{PARA * 3}</body></html>"
+    assert authors(html) == ["Evan Hale"]

@@ -30,6 +30,7 @@ _PIECE_BY = re.compile(
     r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitrag|bericht|kommentar|"
     r"interview|article|story|post|column|essay|analyse|analysis|reportage|text)\s+"
     r"(?:von|by|de|par|por)\s+(?=[^\W\d_])", re.I)
+_BYLINE_CLASS = re.compile(r"author|byline", re.I)
 # "... von Jane Doe mit John Roe": the one interviewed, or material the author drew on
 _WITH = re.compile(r"\s+(?:mit|with|avec|con|und\s+mit)\s+.*$", re.I)
 
@@ -47,6 +48,8 @@ def opening_byline(doc: Document) -> list[str]:
         m = _PIECE_BY.match(text) or _BY.match(text)
         if not m:
             continue
+        if _BYLINE_CLASS.search(para.get("class") or ""):
+            return []  # a byline-classed paragraph: the cascade's byline rules weigh it
         if excluded(para):
             return []
         value = _SENTENCE_END.sub("", _WITH.sub("", text[m.end():]))

@@ -90,6 +90,9 @@ def _join_credit(m: re.Match[str]) -> str:
     return left + _SLASH + right
 
 
+# "A, B and C - Chrome Safe Browsing team": the team all of them belong to, after a dash at
+# the end ("Jane Doe - dpa" credits an agency, "DITIB - Türkisch-Islamische Union" names one)
+_TEAM_TAIL = re.compile(r"\s+[-–—]\s+[^,;/|]*\b(?i:team|desk|newsroom|redaktion|ressort)$")
 _SOCIAL_URL = re.compile(r"(?:facebook|twitter|instagram|linkedin|x)\.com/", re.I)
 
 
@@ -99,7 +102,7 @@ def byline_names(values: list[str]) -> list[str]:
     for value in values:
         if "&" in value and ";" in value:
             value = html.unescape(value)  # JSON-LD written with entities ("Redacci&oacute;n")
-        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub(", ", value))
+        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub(", ", _TEAM_TAIL.sub("", value)))
         stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
     out = [v for v in out if not _SOCIAL_URL.search(v)]

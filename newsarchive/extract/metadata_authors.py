@@ -62,6 +62,7 @@ _AUTHOR_HREF = re.compile(
 _BYLINE_WORD = FoldedSearch(_BYLINE_CLASS)
 _AUTHOR_HREF_SEARCH = FoldedSearch(_AUTHOR_HREF)
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
 
 
@@ -126,34 +127,47 @@ def _spaced_text(node: etree._Element) -> str:
 
 
 def _byline_texts(idx: Index) -> list[str]:
-    """Texts of byline-classed elements outside excluded areas; for a long one (an author box
-    with a bio) the heading, name-classed element or link inside it."""
+    """Texts of byline-classed elements outside excluded areas, hidden ones last."""
     out: list[str] = []
+    hidden: list[str] = []  # read after the visible ones
     for node in idx.bylines:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
-        # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
-        text = _spaced_text(node)
-        if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
-            text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
-        elif m := _MID_LABEL.search(text):
-            text = text[m.end():]  # "Datum: 19.11.2021 Autor: Jane Doe Quelle: X"
-        if m := _NEXT_LABEL.search(text):
-            text = text[:m.start()]
-        text = _DATE_TAIL.sub("", text)
-        if 1 < len(text) <= 80:
-            out.append(text)
-        elif 80 < len(text) <= 1500:  # an author box, not a page wrapper classed for its authors
-            inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
-                               "contains(@class, 'name') or contains(@class, 'title') or "
-                               "self::a or self::strong][string-length(normalize-space(.)) < 50]"
-                               "[not(contains(concat(' ', @rel, ' '), ' tag ') or "
-                               "contains(concat(' ', @rel, ' '), ' category '))]")
-            # a bio's links name books and places too: only a name-like one is its author
-            out += [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
+        if _HIDDEN.search(node.get("style") or ""):
+            # a template's hidden rel=author link names the blog's owner ("Google"); the
+            # visible "Posted by" line the post's writers
+            hidden += _byline_texts_of(node)
+            continue
+        out += _byline_texts_of(node)
         if len(out) >= 12:
             break
-    return out
+    return out + hidden
+
+
+def _byline_texts_of(node: etree._Element) -> list[str]:
+    """One byline element's text; for a long one (an author box with a bio) the heading,
+    name-classed element or link inside it."""
+    # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
+    text = _spaced_text(node)
+    if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
+        text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
+    elif m := _MID_LABEL.search(text):
+        text = text[m.end():]  # "Datum: 19.11.2021 Autor: Jane Doe Quelle: X"
+    if m := _NEXT_LABEL.search(text):
+        text = text[:m.start()]
+    text = _DATE_TAIL.sub("", text)
+    if 1 < len(text) <= 80 or (len(text) <= 200 and BY_PREFIX.match(text) and "," in text
+                               and not DIGIT.search(text)):
+        return [text]  # "Posted by A, B, C and D - Team": a long list, no author box
+    if 80 < len(text) <= 1500:  # an author box, not a page wrapper classed for its authors
+        inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
+                           "contains(@class, 'name') or contains(@class, 'title') or "
+                           "self::a or self::strong][string-length(normalize-space(.)) < 50]"
+                           "[not(contains(concat(' ', @rel, ' '), ' tag ') or "
+                           "contains(concat(' ', @rel, ' '), ' category '))]")
+        # a bio's links name books and places too: only a name-like one is its author
+        return [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
+    return []
 
 
 # "Alles von Jane Doe", "View all posts by Jane Doe", "More from Jane Doe": an archive link
