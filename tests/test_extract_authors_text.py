@@ -83,3 +83,17 @@ def test_long_byline_is_read_only_when_it_lists_names() -> None:
             '<div class="author-name">Evan Hale</div>')
     html = f"<html><body><h1>Debate night</h1>{body}{PARA * 3}</body></html>"
     assert authors(html) == ["Evan Hale"]
+
+
+def test_name_signed_flush_right_in_a_font_tag_above_the_footnotes() -> None:
+    text = "<p>" + "Le marché du travail reste tendu malgré la reprise. " * 6 + "</p>"
+    body = (f"<div>{text * 3}"
+            '<p align="right"><em><font size="2" face="Arial">Denis Clair</font></em></p>'
+            "<p><font size='2'>(1) Ces chiffres sont collectés par l'OCDE et Eurostat.</font>"
+            "</p></div>")
+    html = f"<html><body><h1>Les 35 heures</h1>{body}</body></html>"
+    assert authors(html, "https://revue.example/site/35heures.html") == ["Denis Clair"]
+    # not flush right, a bold line followed by more text is a subheading
+    body = (f"<div>{text * 3}<p><b><font size='2'>Denis Clair</font></b></p>{text}</div>")
+    html = f"<html><body><h1>Les 35 heures</h1>{body}</body></html>"
+    assert authors(html, "https://revue.example/site/35heures.html") == []
