@@ -97,3 +97,15 @@ def test_name_signed_flush_right_in_a_font_tag_above_the_footnotes() -> None:
     body = (f"<div>{text * 3}<p><b><font size='2'>Denis Clair</font></b></p>{text}</div>")
     html = f"<html><body><h1>Les 35 heures</h1>{body}</body></html>"
     assert authors(html, "https://revue.example/site/35heures.html") == []
+
+
+def test_editor_is_not_the_author() -> None:
+    # a dictionary entry's source line: the book's editor, marked up as its author
+    body = ('<p class="src"><em><span itemprop="source">The Deleuze dictionary</span>. '
+            '<span itemprop="author">Revised Edition Edited by Adrian Pratt </span>.</em></p>')
+    html = f"<html><body><h1>micropolitics</h1>{PARA * 3}{body}</body></html>"
+    assert authors(html) == []
+    # a wire byline credits the reporter before the editors
+    body = '<p class="byline">Reporting by Jill Serra; Editing by Marga Choy</p>'
+    html = f"<html><body><h1>Awards</h1>{body}{PARA * 3}</body></html>"
+    assert authors(html) == ["Jill Serra"]

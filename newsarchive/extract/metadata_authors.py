@@ -111,6 +111,9 @@ _MID_LABEL = re.compile(r"(?<=\s)(?:autor(?:in)?|author|auteur|autore|von|by)\s*
 _NEXT_LABEL = re.compile(r"(?:^|\s+)(?:quelle|source|fuente|datum|date|stand|fotos?|photos?|bild|"
                          r"updated|aktualisiert|(?:zuletzt\s+)?geändert(?:\s+am)?|"
                          r"last\s+(?:modified|updated))\s*:", re.I)
+# who edited the piece or the book it is from, not who wrote it
+_EDITED = re.compile(r"(?:^|[\s;,.]+)(?:edited|editing|herausgegeben|redigiert|hrsg\.)\s+"
+                     r"(?:by|von)\b", re.I)
 # "Redaktion 1. November 2023 10:29", "Jane Doe 26. Januar 2022 Werkstatt"
 _DATE_TAIL = re.compile(r"\s+\d{1,2}\.\s*(?:\d{1,2}\.|[^\W\d_]{3,}\.?)\s*\d{2,4}\b.*$")
 
@@ -149,6 +152,12 @@ def _byline_texts_of(node: etree._Element) -> list[str]:
     name-classed element or link inside it."""
     # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
     text = _spaced_text(node)
+    if m := _EDITED.search(text):
+        # "Reporting by Jane Doe; Editing by John Roe": the writer before the editor; "Revised
+        # Edition Edited by John Roe" names none
+        text = text[:m.start()]
+        if not re.search(r"\b(?:by|von)\s", text, re.I):
+            return []
     if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
         text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
     elif m := _MID_LABEL.search(text):
@@ -352,6 +361,8 @@ def _cascade(p: _Page) -> Found:
         inner = [e for e in node.iter() if "name" in (e.get("itemprop") or "").split()]
         text = (inner[0].get("content") or inner[0].text_content()) if inner else (
             node.get("content") or node.text_content())
+        if _EDITED.search(text):
+            continue  # "Revised Edition Edited by Jane Doe": the book's editor, not the writer
         if len(clean(text)) <= 80 and (names := _names([text])):
             if publishers.all(names) or "organization" in (node.get("itemtype") or "").lower():
                 fallback = fallback or (names, "microdata")  # a person may be named below
