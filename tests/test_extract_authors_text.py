@@ -109,3 +109,16 @@ def test_editor_is_not_the_author() -> None:
     body = '<p class="byline">Reporting by Jill Serra; Editing by Marga Choy</p>'
     html = f"<html><body><h1>Awards</h1>{body}{PARA * 3}</body></html>"
     assert authors(html) == ["Jill Serra"]
+
+
+def test_classic_wordpress_meta_line_names_the_author_before_the_time() -> None:
+    body = ('<div class="post"><h3 class="storytitle">Ins neue Jahr</h3><div class="meta">'
+            'Filed under: <a href="/category/a/" rel="category tag">Alltag</a>,<a href="/c/b/" '
+            'rel="category tag">Bücher</a> &#8212; jancak @ 00:11 <br />Tags: <a href="/t/" '
+            f'rel="tag">Neujahr</a></div><div class="storycontent">{PARA * 3}</div></div>')
+    html = f"<html><body><h1>Literaturgeflüster</h1>{body}</body></html>"
+    assert authors(html, "https://lit.example/2019/01/01/ins-neue-jahr/") == ["jancak"]
+    # outside a post's meta line, a lower-case word before a time is no name
+    body = f"<div class='entry'><p>Kaffee &#8212; pause @ 10:30</p>{PARA * 3}</div>"
+    html = f"<html><body><h1>Programm</h1>{body}</body></html>"
+    assert authors(html, "https://lit.example/programm/") == []

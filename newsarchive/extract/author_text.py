@@ -151,6 +151,9 @@ _LABEL_COLON = re.compile(
 # Chinese bylines: "作者：", "记者 ", "责任编辑：" (author, reporter, editor in charge)
 _CJK_LABEL = re.compile(r"[\[【（(]?\s*(?:作者|记者|記者|责任编辑|責任編輯|编辑|編輯|撰文)"
                         r"\s*[:：]\s*(?:记者|記者)?\s*(?P<name>[^\s\]】）)|｜]{2,12})")
+# WordPress's Classic theme: "Filed under: <a>News</a> — jdoe @ 00:11" (the author, then the
+# time of posting)
+_DASH_AT_TIME = re.compile(r"[—–]\s*(?P<name>[^\W\d_][\w.' -]{1,40}?)\s*@\s*\d{1,2}:\d\d\b")
 # Footer credits that read like bylines: "Theme by X", "Powered by X", "Photos by X"
 _NOT_AUTHOR_LABEL = re.compile(
     r"theme|powered|design|hosted|hosting|photo|foto|bild|image|develop|built|made|sponsor|"
@@ -175,7 +178,8 @@ _ANY_LABEL = re.compile("|".join((
     r"(?i:(?=.{0,40}?\s(?:von|by|de|par|por)\s)(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+"
     r"[^\W\d_])",
     "(?i:" + _LABEL_COLON.pattern.replace("(?P<name>", "(?:") + ")",
-    _CJK_LABEL.pattern.replace("(?P<name>", "(?:"))))
+    _CJK_LABEL.pattern.replace("(?P<name>", "(?:"),
+    _DASH_AT_TIME.pattern.replace("(?P<name>", "(?:"))))
 
 
 class TextScan:
@@ -266,7 +270,9 @@ def after_label(scan: TextScan) -> list[str]:
                 continue  # "Theme: <a>Wilson</a> by Themegraphy", "Bild: Logo des X von <em>Y"
             if value[:1].islower() and (len(whole) > 300 or holder.tag in _HEADINGS):
                 continue  # "<h2>Vorteile beim <b>Leasing</b> von Firmenwagen</h2>": prose
-        if m := _DATE_THEN_NAME.match(value):
+        if m := _DASH_AT_TIME.match(value):
+            value = m.group("name")
+        elif m := _DATE_THEN_NAME.match(value):
             if len(dated) > 2:
                 continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline
             value = m.group("name")
