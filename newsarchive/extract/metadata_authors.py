@@ -328,11 +328,11 @@ def authors(p: _Page) -> Found:
     found = _cascade(p)
     # the byline the article's text opens with names the writer; the structured layers name
     # the account that published it (a guest author's post, an interview)
-    if (opening := opening_byline(p.doc)) and found:
+    if found and (opening := opening_byline(p.doc)):
         shown, got = {fold(n) for n in opening}, {fold(n) for n in found[0]}
         if shown != got and (not shown & got or got < shown):
             return opening, "generic"
-    return found or ((opening, "generic") if opening else None)
+    return found
 
 
 def _cascade(p: _Page) -> Found:
