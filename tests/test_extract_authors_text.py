@@ -122,3 +122,20 @@ def test_classic_wordpress_meta_line_names_the_author_before_the_time() -> None:
     body = f"<div class='entry'><p>Kaffee &#8212; pause @ 10:30</p>{PARA * 3}</div>"
     html = f"<html><body><h1>Programm</h1>{body}</body></html>"
     assert authors(html, "https://lit.example/programm/") == []
+
+
+def test_author_labels_of_more_languages() -> None:
+    text = "<p>" + "Köprü iki yıllık onarımın ardından yeniden trafiğe açılıyor. " * 6 + "</p>"
+
+    def page(body: str) -> str:
+        return f"<html><body><h1>Köprü açıldı</h1>{body}{text * 3}</body></html>"
+
+    url = "https://haber.example/2024/03/12/kopru"
+    assert authors(page('<div><span>Yazar:</span> <a href="/x">Ayşe Yılmaz</a></div>'), url) == [
+        "Ayşe Yılmaz"]
+    assert authors(page('<div class="meta">Szerző: Kovács Anna</div>'), url) == ["Kovács Anna"]
+    assert authors(page("<p>Kirjoittaja: Matti Virtanen</p>"), url) == ["Matti Virtanen"]
+    # Korean and Japanese bylines name the role after the name
+    assert authors(page('<span class="byline">홍길동 기자, 김철수 기자</span>'), url) == [
+        "홍길동", "김철수"]
+    assert authors(page('<div class="author">山田太郎記者</div>'), url) == ["山田太郎"]

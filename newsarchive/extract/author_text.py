@@ -93,6 +93,13 @@ def _join_credit(m: re.Match[str]) -> str:
 # "A, B and C - Chrome Safe Browsing team": the team all of them belong to, after a dash at
 # the end ("Jane Doe - dpa" credits an agency, "DITIB - Türkisch-Islamische Union" names one)
 _TEAM_TAIL = re.compile(r"\s+[-–—]\s+[^,;/|]*\b(?i:team|desk|newsroom|redaktion|ressort)$")
+# "Author:" in languages split_names' "By"/"Von"/"Autor:" list leaves out: Turkish, Hungarian,
+# Finnish, Swedish, Danish/Norwegian, Indonesian/Malay, Lithuanian, Latvian, Greek, Vietnamese
+_LABEL_WORD = re.compile(r"^\s*(?:yazar|yazan|szerző|kirjoittaja|teksti|författare|skribent|"
+                         r"forfatter|tekst|skrevet\s+af|skrevet\s+av|penulis|oleh|autorius|"
+                         r"autors|συντάκτης|συγγραφέας|tác\s+giả)\s*[:：]\s*", re.I)
+# Korean and Japanese bylines put the role after the name: "홍길동 기자" (reporter), "山田太郎記者"
+_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|記者|特派員|編集委員)(?=\s*(?:[,;/|·]|$))")
 _SOCIAL_URL = re.compile(r"(?:facebook|twitter|instagram|linkedin|x)\.com/", re.I)
 
 
@@ -102,6 +109,7 @@ def byline_names(values: list[str]) -> list[str]:
     for value in values:
         if "&" in value and ";" in value:
             value = html.unescape(value)  # JSON-LD written with entities ("Redacci&oacute;n")
+        value = _CJK_ROLE.sub("", _LABEL_WORD.sub("", value))
         stripped = _OXFORD_AND.sub(", ", _HANDLE.sub(", ", _TEAM_TAIL.sub("", value)))
         stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
@@ -179,7 +187,7 @@ _ANY_LABEL = re.compile("|".join((
     r"[^\W\d_])",
     "(?i:" + _LABEL_COLON.pattern.replace("(?P<name>", "(?:") + ")",
     _CJK_LABEL.pattern.replace("(?P<name>", "(?:"),
-    _DASH_AT_TIME.pattern.replace("(?P<name>", "(?:"))))
+    _DASH_AT_TIME.pattern.replace("(?P<name>", "(?:"), "(?i:" + _LABEL_WORD.pattern + ")")))
 
 
 class TextScan:
@@ -272,6 +280,8 @@ def after_label(scan: TextScan) -> list[str]:
                 continue  # "<h2>Vorteile beim <b>Leasing</b> von Firmenwagen</h2>": prose
         if m := _DASH_AT_TIME.match(value):
             value = m.group("name")
+        elif m := _LABEL_WORD.match(value):  # "Yazar: Ayşe Yılmaz", "Szerző:" <b>Kovács Anna
+            value = value[m.end():] if len(value) - m.end() > 2 else _name_after(text, value)
         elif m := _DATE_THEN_NAME.match(value):
             if len(dated) > 2:
                 continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline
