@@ -139,3 +139,16 @@ def test_author_labels_of_more_languages() -> None:
     assert authors(page('<span class="byline">홍길동 기자, 김철수 기자</span>'), url) == [
         "홍길동", "김철수"]
     assert authors(page('<div class="author">山田太郎記者</div>'), url) == ["山田太郎"]
+
+
+def test_club_acronym_with_the_domains_words_names_the_site() -> None:
+    url = "http://bayrische-bembel.example/modules/news/article.php?storyid=504"
+    head = '<meta name="author" content="EFC Bayrische Bembel">'
+    body = f"<div><span>Geschrieben von </span><a href='/u/7'>Cooper</a></div>{PARA * 3}"
+    html = f"<html><head>{head}</head><body><h1>Auswärtsfahrt</h1>{body}</body></html>"
+    assert authors(html, url) == ["Cooper"]
+    # a person whose site is named after them stays the author
+    head = '<meta name="author" content="Dr. Jane Doe">'
+    body = '<p class="byline">Posted by admin</p>'
+    html = f"<html><head>{head}</head><body><h1>Notes</h1>{body}{PARA * 3}</body></html>"
+    assert authors(html, "https://janedoe.example/notes") == ["Dr. Jane Doe"]

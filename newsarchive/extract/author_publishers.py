@@ -75,8 +75,18 @@ class Publishers:
             return True
         keys = _site_keys(name)
         # "Die Furche", "Example.com" on furche.at, example.com: no person's name has those
-        return bool(keys & self.keys) or (self.domain_key in keys and (
-            bool(_LEADING_ARTICLE.match(name)) or bool(_TLD.search(name))))
+        if keys & self.keys or (self.domain_key in keys and (
+                bool(_LEADING_ARTICLE.match(name)) or bool(_TLD.search(name)))):
+            return True
+        # "EFC Bayrische Bembel" on bayrische-bembel.de: the domain's words and an acronym
+        words = name.split()
+        if len(words) >= 3 and len(self.domain_key) >= 6:
+            for i in range(len(words)):
+                for j in range(i + 2, len(words) + 1):
+                    if squash(" ".join(words[i:j])) == self.domain_key:
+                        rest = words[:i] + words[j:]
+                        return all(w.isupper() and len(w) <= 5 for w in rest)
+        return False
 
     def all(self, names: list[str]) -> bool:
         return all(n in self for n in names)
