@@ -152,3 +152,10 @@ def test_club_acronym_with_the_domains_words_names_the_site() -> None:
     body = '<p class="byline">Posted by admin</p>'
     html = f"<html><head>{head}</head><body><h1>Notes</h1>{body}{PARA * 3}</body></html>"
     assert authors(html, "https://janedoe.example/notes") == ["Dr. Jane Doe"]
+
+
+def test_what_the_piece_is_is_no_part_of_the_name() -> None:
+    body = ('<div class="author">Pressemitteilung von Katja Kipp</div>'
+            f"<div>{PARA * 3}</div>")
+    html = f"<html><body><h1>Abzocke</h1>{body}</body></html>"
+    assert authors(html) == ["Katja Kipp"]

@@ -147,6 +147,10 @@ _PIECE = (r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitra
           r"kommentar|article|story|blog\s?post|column|essay|analyse|analysis|reportage|"
           r"rezension|review)|written|posted|reported|geschrieben|verfasst|eingestellt|"
           r"words|text")
+# ... in front of the name a byline-classed element holds: "Pressemitteilung von Jane Doe" (in
+# text, "Blog post by Jane Doe (Update)" may be a linked post title: after_label decides)
+PIECE_LEAD = re.compile(r"^\s*(?:" + _PIECE + r"|pressemitteilung|pressemeldung|press\s+release|"
+                         r"im\s+wortlaut)\s+(?:von|by|de|par|por)\s+(?=[^\W\d_])", re.I)
 # The piece, then its author: "Ein Beitrag von Jane Doe", "Blog post by Jane Doe"
 _PIECE_BY = re.compile(r"(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+(?P<name>[^\W\d_].*)",
                        re.I)

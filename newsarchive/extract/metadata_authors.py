@@ -37,6 +37,7 @@ from newsarchive.extract.author_signed import copyright_holder, dateline_agency,
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
+    PIECE_LEAD,
     TextScan,
     after_label,
     excluded,
@@ -161,6 +162,8 @@ def _byline_texts_of(node: etree._Element) -> list[str]:
     name-classed element or link inside it."""
     # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
     text = _spaced_text(node)
+    if not BY_PREFIX.match(text):  # "Posted by" stays: a long list is read only after one
+        text = PIECE_LEAD.sub("", text)
     if m := _EDITED.search(text):
         # "Reporting by Jane Doe; Editing by John Roe": the writer before the editor; "Revised
         # Edition Edited by John Roe" names none
