@@ -24,6 +24,8 @@ _COPYRIGHT = re.compile(
     r"([^\W\d_][^|•·.,©\d]{2,40}?)\s*(?:$|[|•·.,]|\d|all rights|alle rechte)", re.I)
 
 _EMPHASIS = {"strong", "b", "em", "i"}
+_WRAPPERS = _EMPHASIS | {"font", "span"}
+_RIGHT = re.compile(r"^right;|text-align\s*:\s*right", re.I)
 _TEXT_BLOCKS = {"p", "ul", "ol", "dl", "table", "blockquote", "pre"}
 
 
@@ -37,10 +39,12 @@ def signature(doc: Document) -> list[str]:
     for para in doc.tree.iter("p"):
         if len(para) != 1 or (para.text or "").strip() or (para[0].tail or "").strip():
             continue
-        inner = para[0]
-        while inner.tag in _EMPHASIS and len(inner) == 1 and not (inner.text or "").strip():
+        inner, emphasized = para[0], False
+        # "<em><font size="2">Jane Doe</font></em>": old sites wrap the name in a font tag too
+        while inner.tag in _WRAPPERS and len(inner) == 1 and not (inner.text or "").strip():
+            emphasized = emphasized or inner.tag in _EMPHASIS
             inner = inner[0]
-        if inner.tag not in _EMPHASIS:
+        if not (emphasized or inner.tag in _EMPHASIS) or inner.tag not in _WRAPPERS:
             continue
         # "Quelle: dpa/ls" signed under the article: the agency credit is the byline
         text = _SOURCE_LABEL.sub("", clean(para.text_content()))
@@ -51,8 +55,11 @@ def signature(doc: Document) -> list[str]:
         later = para.getnext()
         while later is not None and not clean(later.text_content()):
             later = later.getnext()
-        if later is not None and later.tag in _TEXT_BLOCKS:
-            continue  # more text follows: a subheading ("<b>Example costs</b><ul>"), no signature
+        if later is not None and later.tag in _TEXT_BLOCKS and not _RIGHT.search(
+                (para.get("align") or "") + ";" + (para.get("style") or "")):
+            # more text follows: a subheading ("<b>Example costs</b><ul>"), no signature; a
+            # name set flush right is signed, and footnotes may follow it
+            continue
         name = text.title() if text.isupper() else text
         if looks_like_name(name) and not ORG_WORDS.search(name):
             return [name]

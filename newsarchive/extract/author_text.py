@@ -90,6 +90,16 @@ def _join_credit(m: re.Match[str]) -> str:
     return left + _SLASH + right
 
 
+# "A, B and C - Chrome Safe Browsing team": the team all of them belong to, after a dash at
+# the end ("Jane Doe - dpa" credits an agency, "DITIB - Türkisch-Islamische Union" names one)
+_TEAM_TAIL = re.compile(r"\s+[-–—]\s+[^,;/|]*\b(?i:team|desk|newsroom|redaktion|ressort)$")
+# "Author:" in languages split_names' "By"/"Von"/"Autor:" list leaves out: Turkish, Hungarian,
+# Finnish, Swedish, Danish/Norwegian, Indonesian/Malay, Lithuanian, Latvian, Greek, Vietnamese
+_LABEL_WORD = re.compile(r"^\s*(?:yazar|yazan|szerző|kirjoittaja|teksti|författare|skribent|"
+                         r"forfatter|tekst|skrevet\s+af|skrevet\s+av|penulis|oleh|autorius|"
+                         r"autors|συντάκτης|συγγραφέας|tác\s+giả)\s*[:：]\s*", re.I)
+# Korean and Japanese bylines put the role after the name: "홍길동 기자" (reporter), "山田太郎記者"
+_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|記者|特派員|編集委員)(?=\s*(?:[,;/|·]|$))")
 _SOCIAL_URL = re.compile(r"(?:facebook|twitter|instagram|linkedin|x)\.com/", re.I)
 
 
@@ -99,7 +109,8 @@ def byline_names(values: list[str]) -> list[str]:
     for value in values:
         if "&" in value and ";" in value:
             value = html.unescape(value)  # JSON-LD written with entities ("Redacci&oacute;n")
-        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub(", ", value))
+        value = _CJK_ROLE.sub("", _LABEL_WORD.sub("", value))
+        stripped = _OXFORD_AND.sub(", ", _HANDLE.sub(", ", _TEAM_TAIL.sub("", value)))
         stripped = _ON_DATE.sub("", _CONVERSATION.sub(", ", stripped))
         out.append(stripped if stripped.strip() else value)
     out = [v for v in out if not _SOCIAL_URL.search(v)]
@@ -136,6 +147,10 @@ _PIECE = (r"(?:(?:ein|eine|a|an|un|une)\s+)?(?:[^\W\d_]+\s)?\w*(?:artikel|beitra
           r"kommentar|article|story|blog\s?post|column|essay|analyse|analysis|reportage|"
           r"rezension|review)|written|posted|reported|geschrieben|verfasst|eingestellt|"
           r"words|text")
+# ... in front of the name a byline-classed element holds: "Pressemitteilung von Jane Doe" (in
+# text, "Blog post by Jane Doe (Update)" may be a linked post title: after_label decides)
+PIECE_LEAD = re.compile(r"^\s*(?:" + _PIECE + r"|pressemitteilung|pressemeldung|press\s+release|"
+                         r"im\s+wortlaut)\s+(?:von|by|de|par|por)\s+(?=[^\W\d_])", re.I)
 # The piece, then its author: "Ein Beitrag von Jane Doe", "Blog post by Jane Doe"
 _PIECE_BY = re.compile(r"(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+(?P<name>[^\W\d_].*)",
                        re.I)
@@ -148,6 +163,9 @@ _LABEL_COLON = re.compile(
 # Chinese bylines: "作者：", "记者 ", "责任编辑：" (author, reporter, editor in charge)
 _CJK_LABEL = re.compile(r"[\[【（(]?\s*(?:作者|记者|記者|责任编辑|責任編輯|编辑|編輯|撰文)"
                         r"\s*[:：]\s*(?:记者|記者)?\s*(?P<name>[^\s\]】）)|｜]{2,12})")
+# WordPress's Classic theme: "Filed under: <a>News</a> — jdoe @ 00:11" (the author, then the
+# time of posting)
+_DASH_AT_TIME = re.compile(r"[—–]\s*(?P<name>[^\W\d_][\w.' -]{1,40}?)\s*@\s*\d{1,2}:\d\d\b")
 # Footer credits that read like bylines: "Theme by X", "Powered by X", "Photos by X"
 _NOT_AUTHOR_LABEL = re.compile(
     r"theme|powered|design|hosted|hosting|photo|foto|bild|image|develop|built|made|sponsor|"
@@ -172,7 +190,8 @@ _ANY_LABEL = re.compile("|".join((
     r"(?i:(?=.{0,40}?\s(?:von|by|de|par|por)\s)(?:" + _PIECE + r")\s+(?:von|by|de|par|por)\s+"
     r"[^\W\d_])",
     "(?i:" + _LABEL_COLON.pattern.replace("(?P<name>", "(?:") + ")",
-    _CJK_LABEL.pattern.replace("(?P<name>", "(?:"))))
+    _CJK_LABEL.pattern.replace("(?P<name>", "(?:"),
+    _DASH_AT_TIME.pattern.replace("(?P<name>", "(?:"), "(?i:" + _LABEL_WORD.pattern + ")")))
 
 
 class TextScan:
@@ -263,7 +282,11 @@ def after_label(scan: TextScan) -> list[str]:
                 continue  # "Theme: <a>Wilson</a> by Themegraphy", "Bild: Logo des X von <em>Y"
             if value[:1].islower() and (len(whole) > 300 or holder.tag in _HEADINGS):
                 continue  # "<h2>Vorteile beim <b>Leasing</b> von Firmenwagen</h2>": prose
-        if m := _DATE_THEN_NAME.match(value):
+        if m := _DASH_AT_TIME.match(value):
+            value = m.group("name")
+        elif m := _LABEL_WORD.match(value):  # "Yazar: Ayşe Yılmaz", "Szerző:" <b>Kovács Anna
+            value = value[m.end():] if len(value) - m.end() > 2 else _name_after(text, value)
+        elif m := _DATE_THEN_NAME.match(value):
             if len(dated) > 2:
                 continue  # "02.11.2022 - Band - Venue" rows: a listing, not a byline
             value = m.group("name")

@@ -9,8 +9,11 @@ byline showing the display name of a JSON-LD user name replaces it); article:aut
 author meta (a value naming the site or its publisher only falls back); byline-classed elements;
 text that opens with a byline word ("By", "Von", ...) or follows a label; links to an author
 page; JSON state in scripts; a signature, a press contact or an agency dateline; then
-organizations; a person named as the copyright holder (personal sites, signed texts). The text
-rules live in author_text, the last resorts in author_signed. At every layer a value naming only
+organizations; a person named as the copyright holder (personal sites, signed texts). Whatever
+layer named someone, a paragraph right under the headline that is only a byline ("Von Jane Doe",
+"Ein Interview von Jane Doe") names the writer over the account that published the post. The
+text rules live in author_text, the opening byline in author_opening, the last resorts in
+author_signed, the site's own names in author_publishers. At every layer a value naming only
 the site itself (its og:site_name, publisher or domain, however spelled) falls back instead.
 """
 
@@ -22,10 +25,19 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from newsarchive.extract import walk
+from newsarchive.extract.author_opening import opening_byline
+from newsarchive.extract.author_publishers import (
+    Publishers,
+    names_from_ld,
+    prose,
+    site_address,
+    squash,
+)
 from newsarchive.extract.author_signed import copyright_holder, dateline_agency, signature
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
+    PIECE_LEAD,
     TextScan,
     after_label,
     excluded,
@@ -34,7 +46,6 @@ from newsarchive.extract.author_text import (
 )
 from newsarchive.extract.author_text import byline_names as _names
 from newsarchive.extract.generic import AUTHOR_META, BY_PREFIX
-from newsarchive.extract.metadata_generic import site_names
 from newsarchive.extract.text import (
     FoldedSearch,
     clean,
@@ -61,6 +72,7 @@ _AUTHOR_HREF = re.compile(
 _BYLINE_WORD = FoldedSearch(_BYLINE_CLASS)
 _AUTHOR_HREF_SEARCH = FoldedSearch(_AUTHOR_HREF)
 _NOT_BYLINE_TAGS = {"script", "style", "meta", "link", "title", "head", "body", "html"}
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _MID_BY = re.compile(r"\s(?:by|par|por)\s+(\S)", re.I)
 
 
@@ -109,6 +121,9 @@ _MID_LABEL = re.compile(r"(?<=\s)(?:autor(?:in)?|author|auteur|autore|von|by)\s*
 _NEXT_LABEL = re.compile(r"(?:^|\s+)(?:quelle|source|fuente|datum|date|stand|fotos?|photos?|bild|"
                          r"updated|aktualisiert|(?:zuletzt\s+)?geändert(?:\s+am)?|"
                          r"last\s+(?:modified|updated))\s*:", re.I)
+# who edited the piece or the book it is from, not who wrote it
+_EDITED = re.compile(r"(?:^|[\s;,.]+)(?:edited|editing|herausgegeben|redigiert|hrsg\.)\s+"
+                     r"(?:by|von)\b", re.I)
 # "Redaktion 1. November 2023 10:29", "Jane Doe 26. Januar 2022 Werkstatt"
 _DATE_TAIL = re.compile(r"\s+\d{1,2}\.\s*(?:\d{1,2}\.|[^\W\d_]{3,}\.?)\s*\d{2,4}\b.*$")
 
@@ -125,34 +140,55 @@ def _spaced_text(node: etree._Element) -> str:
 
 
 def _byline_texts(idx: Index) -> list[str]:
-    """Texts of byline-classed elements outside excluded areas; for a long one (an author box
-    with a bio) the heading, name-classed element or link inside it."""
+    """Texts of byline-classed elements outside excluded areas, hidden ones last."""
     out: list[str] = []
+    hidden: list[str] = []  # read after the visible ones
     for node in idx.bylines:
         if node.tag in ("body", "html", "article", "main") or excluded(node):
             continue
-        # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
-        text = _spaced_text(node)
-        if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
-            text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
-        elif m := _MID_LABEL.search(text):
-            text = text[m.end():]  # "Datum: 19.11.2021 Autor: Jane Doe Quelle: X"
-        if m := _NEXT_LABEL.search(text):
-            text = text[:m.start()]
-        text = _DATE_TAIL.sub("", text)
-        if 1 < len(text) <= 80:
-            out.append(text)
-        elif 80 < len(text) <= 1500:  # an author box, not a page wrapper classed for its authors
-            inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
-                               "contains(@class, 'name') or contains(@class, 'title') or "
-                               "self::a or self::strong][string-length(normalize-space(.)) < 50]"
-                               "[not(contains(concat(' ', @rel, ' '), ' tag ') or "
-                               "contains(concat(' ', @rel, ' '), ' category '))]")
-            # a bio's links name books and places too: only a name-like one is its author
-            out += [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
+        if _HIDDEN.search(node.get("style") or ""):
+            # a template's hidden rel=author link names the blog's owner ("Google"); the
+            # visible "Posted by" line the post's writers
+            hidden += _byline_texts_of(node)
+            continue
+        out += _byline_texts_of(node)
         if len(out) >= 12:
             break
-    return out
+    return out + hidden
+
+
+def _byline_texts_of(node: etree._Element) -> list[str]:
+    """One byline element's text; for a long one (an author box with a bio) the heading,
+    name-classed element or link inside it."""
+    # spaced at element boundaries: "<a>Jane Doe</a><time>vor 5 Stunden</time>"
+    text = _spaced_text(node)
+    if not BY_PREFIX.match(text):  # "Posted by" stays: a long list is read only after one
+        text = PIECE_LEAD.sub("", text)
+    if m := _EDITED.search(text):
+        # "Reporting by Jane Doe; Editing by John Roe": the writer before the editor; "Revised
+        # Edition Edited by John Roe" names none
+        text = text[:m.start()]
+        if not re.search(r"\b(?:by|von)\s", text, re.I):
+            return []
+    if (m := _MID_BY.search(text)) and not BY_PREFIX.match(text):
+        text = text[m.start(1):]  # "Posted on May 2, 2020 by Jane Doe"
+    elif m := _MID_LABEL.search(text):
+        text = text[m.end():]  # "Datum: 19.11.2021 Autor: Jane Doe Quelle: X"
+    if m := _NEXT_LABEL.search(text):
+        text = text[:m.start()]
+    text = _DATE_TAIL.sub("", text)
+    if 1 < len(text) <= 80 or (len(text) <= 200 and BY_PREFIX.match(text) and "," in text
+                               and not DIGIT.search(text)):
+        return [text]  # "Posted by A, B, C and D - Team": a long list, no author box
+    if 80 < len(text) <= 1500:  # an author box, not a page wrapper classed for its authors
+        inner = node.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or "
+                           "contains(@class, 'name') or contains(@class, 'title') or "
+                           "self::a or self::strong][string-length(normalize-space(.)) < 50]"
+                           "[not(contains(concat(' ', @rel, ' '), ' tag ') or "
+                           "contains(concat(' ', @rel, ' '), ' category '))]")
+        # a bio's links name books and places too: only a name-like one is its author
+        return [t for t in (clean(e.text_content()) for e in inner) if looks_like_name(t)][:1]
+    return []
 
 
 # "Alles von Jane Doe", "View all posts by Jane Doe", "More from Jane Doe": an archive link
@@ -183,92 +219,6 @@ def _link_names(idx: Index, doc: Document) -> list[str]:
     return []
 
 
-def _names_from_ld(value: Any, graph: dict[str, dict[str, Any]]) -> tuple[list[str], bool]:
-    """Author names from JSON-LD (strings, Person/Organization objects, @id references into the
-    @graph) and whether any of them is a person (not an Organization)."""
-    out: list[str] = []
-    person = False
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and item.get("@id") in graph:
-            item = graph[str(item["@id"])]
-        if isinstance(item, str):
-            out.append(item)
-            person = True
-        elif isinstance(item, dict):
-            name = item.get("name")
-            if isinstance(name, list):
-                name = " ".join(n for n in name if isinstance(n, str))
-            if not name and (item.get("givenName") or item.get("familyName")):
-                name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
-            if isinstance(name, str):
-                out.append(name)
-                person = person or "organization" not in str(item.get("@type", "")).lower()
-    return out, person
-
-
-def _squash(name: str) -> str:
-    return re.sub(r"[\W_]+", "", fold(name))
-
-
-_LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|le|la|les|el|il|lo)\s+", re.I)
-_TLD = re.compile(r"\.[a-z]{2,4}(?:\.[a-z]{2})?$", re.I)
-
-
-def _site_keys(name: str) -> set[str]:
-    """"Die FURCHE" -> {diefurche, furche}; "ElColombiano.com", "El Colombiano" ->
-    {elcolombiano, colombiano}: keys under which a site's name is found again."""
-    bare = _TLD.sub("", clean(name))
-    return {_squash(bare), _squash(_LEADING_ARTICLE.sub("", bare))} - {""}
-
-
-class _Publishers:
-    """The names the site goes by (og:site_name, JSON-LD publisher) and its domain. Site names
-    match however spelled ("ElColombiano.com", "El Colombiano"); the domain's label only with
-    a leading article or a TLD ("Die Furche" on furche.at): "jane-doe.net" may be Jane Doe's
-    own site, and her name is her byline there, not a publisher's."""
-
-    def __init__(self, doc: Document, p: _Page, graph: dict[str, dict[str, Any]]) -> None:
-        names = site_names(doc) + _names_from_ld(p.ld.get("publisher"), graph)[0]
-        domain = registrable_domain(doc.url)
-        self.exact = {fold(n) for n in names}
-        self.keys = {k for n in names if n and n not in (domain, domain.split(".")[0])
-                     for k in _site_keys(n)}
-        self.domain_key = _squash(domain.split(".")[0]) if domain else ""
-
-    def __contains__(self, name: str) -> bool:
-        if fold(name) in self.exact:
-            return True
-        keys = _site_keys(name)
-        # "Die Furche", "Example.com" on furche.at, example.com: no person's name has those
-        return bool(keys & self.keys) or (self.domain_key in keys and (
-            bool(_LEADING_ARTICLE.match(name)) or bool(_TLD.search(name))))
-
-    def all(self, names: list[str]) -> bool:
-        return all(n in self for n in names)
-
-
-_DOMAIN_NAME = re.compile(r"\w\.(?:[a-z]{2,3}|info|online)\b", re.I)
-
-
-def _site_address(value: str, publishers: _Publishers) -> bool:
-    """"Example.de GmbH, Munich, Germany", "Example News, London": the site and where it is,
-    written into the author meta by a template; no list of people."""
-    head, *rest = [clean(x) for x in value.split(",")]
-    return bool(rest) and all(len(x.split()) == 1 for x in rest) and bool(
-        head in publishers or ORG_WORDS.search(head) or _DOMAIN_NAME.search(head))
-
-
-def _prose(name: str) -> bool:
-    """"deinen Hochzeitsbloggern" ("your wedding bloggers"): words of a sentence, no name."""
-    words = name.split()
-    return len(words) > 1 and words[0].islower() and words[0] not in _LOWER_START
-
-
-# names that may start in lower case: particles ("van der Berg") and agency credits
-_LOWER_START = {"von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos",
-                "ten", "ter", "zu", "al", "bin", "dpa", "afp", "apa", "kna", "epd", "sda"}
-
-
 def _refine(names: list[str], bylines: list[str], structured: bool = False) -> list[str]:
     """Structured names checked against the visible byline: a byline naming the same people
     and more completes the list; a user name ("jane.doe") becomes the shown "Jane Doe"."""
@@ -291,9 +241,9 @@ def _refine(names: list[str], bylines: list[str], structured: bool = False) -> l
     out = []
     for name in names:
         if " " not in name and (re.search(r"[._-]", name) or name.islower()):
-            squashed = _squash(name)
+            squashed = squash(name)
             name = next((n for t in bylines for n in _names([t]) if " " in n and
-                         _squash(n) == squashed), name)
+                         squash(n) == squashed), name)
         out.append(name)
     return out
 
@@ -301,11 +251,22 @@ def _refine(names: list[str], bylines: list[str], structured: bool = False) -> l
 def authors(p: _Page) -> Found:
     if found := p.site_texts("authors"):
         return split_names(found), "site"
+    found = _cascade(p)
+    # the byline the article's text opens with names the writer; the structured layers name
+    # the account that published it (a guest author's post, an interview)
+    if found and (opening := opening_byline(p.doc)):
+        shown, got = {fold(n) for n in opening}, {fold(n) for n in found[0]}
+        if shown != got and (not shown & got or got < shown):
+            return opening, "generic"
+    return found
+
+
+def _cascade(p: _Page) -> Found:
     doc = p.doc
     idx = index(p)
     graph = {str(o["@id"]): o for o in doc.jsonld if isinstance(o.get("@id"), str)}
-    publishers = _Publishers(doc, p, graph)
-    raw, person = _names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
+    publishers = Publishers(doc, p, graph)
+    raw, person = names_from_ld(p.ld.get("author") or p.ld.get("creator"), graph)
     fallback: Found = None
     bylines = _byline_texts(idx)
     names = _names(raw)
@@ -326,6 +287,8 @@ def authors(p: _Page) -> Found:
         inner = [e for e in node.iter() if "name" in (e.get("itemprop") or "").split()]
         text = (inner[0].get("content") or inner[0].text_content()) if inner else (
             node.get("content") or node.text_content())
+        if _EDITED.search(text):
+            continue  # "Revised Edition Edited by Jane Doe": the book's editor, not the writer
         if len(clean(text)) <= 80 and (names := _names([text])):
             if publishers.all(names) or "organization" in (node.get("itemtype") or "").lower():
                 fallback = fallback or (names, "microdata")  # a person may be named below
@@ -334,8 +297,8 @@ def authors(p: _Page) -> Found:
     for key in AUTHOR_META[1:]:
         values = [v for v in doc.meta.get(key, []) if "://" not in v]
         if names := _names(values):
-            if all(n in publishers or ORG_WORDS.search(n) or _prose(n) for n in names) or any(
-                    _site_address(v, publishers) for v in values):
+            if all(n in publishers or ORG_WORDS.search(n) or prose(n) for n in names) or any(
+                    site_address(v, publishers) for v in values):
                 # the site's own or a company name: another author meta may name a person
                 fallback = fallback or (names, "meta")
                 continue
