@@ -71,7 +71,7 @@ from test_pages import job
 from newsarchive.pages import PagePool
 pool = PagePool(2, None)
 asyncio.run(pool.run(job()))
-print(" ".join(str(p) for p in pool._pool._processes), flush=True)
+print(" ".join(str(p) for p in pool.pids()), flush=True)
 time.sleep(600)
 """
 
