@@ -26,10 +26,12 @@ sys.path.insert(0, str(HERE))
 import bench_crawl  # noqa: E402
 
 
-def crawl(root: Path, base: str, tmp: Path, name: str) -> dict[str, float]:
+def crawl(root: Path, base: str, tmp: Path, name: str,
+          extra: dict[str, str] | None = None) -> dict[str, float]:
     """bench_crawl.full_crawl, run in the tree at `root` (`python -m` imports from the cwd)."""
     db = tmp / f"{name}.db"
-    sets = [a for k, v in bench_crawl.SETTINGS.items() for a in ("-s", f"{k}={v}")]
+    sets = [a for k, v in {**bench_crawl.SETTINGS, **(extra or {})}.items()
+            for a in ("-s", f"{k}={v}")]
     spiders = tmp / f"spiders-{name}"
     spiders.mkdir()
     (spiders / "bench.toml").write_text(bench_crawl.SITE_FILE.format(base=base))
@@ -53,7 +55,11 @@ def main() -> None:
     parser.add_argument("--new", type=Path, default=HERE.parent)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("-s", dest="sets", action="append", default=[],
+                        help="NAME=VALUE for the new tree's crawls only (--old may be this "
+                             "tree, to measure a setting)")
     opts = parser.parse_args()
+    extra = dict(s.split("=", 1) for s in opts.sets)
     rows: list[dict[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as t, bench_crawl.site(opts.pages) as base:
         tmp = Path(t)
@@ -62,7 +68,8 @@ def main() -> None:
             row["bare"]["cpu"] = row["bare"]["cpu_ms_per_page"]
             order = ("old", "new") if i % 2 == 0 else ("new", "old")
             for which in order:
-                row[which] = crawl(getattr(opts, which), base, tmp, f"{which}{i}")
+                row[which] = crawl(getattr(opts, which), base, tmp, f"{which}{i}",
+                                   extra if which == "new" else None)
                 row[which]["ratio"] = row[which]["rate"] / row["bare"]["rate"]
             rows.append(row)
             print(f"round {i + 1} ({'/'.join(order)}, load {os.getloadavg()[0]:.1f}): " + "; ".join(
