@@ -142,6 +142,7 @@ class PagePool:
         self._pool: Channel | None = None
         self._quarantine: Channel | None = None
         self._alone: asyncio.Lock | None = None
+        self._closed = False
         self.in_flight = 0  # pages submitted and not back yet (the store's end-of-crawl test)
 
     @property
@@ -172,6 +173,8 @@ class PagePool:
             self.in_flight -= 1
 
     async def _run(self, job: PageJob) -> PageResult:
+        if self._closed:  # the crawl is over: no worker is started again for a page
+            return PageResult(crash="extraction pool closed")
         if self._pool is None:
             self._pool = self._new(self.processes)
         reason = await self._attempt(self._pool, job)
@@ -183,6 +186,8 @@ class PagePool:
         if self._alone is None:
             self._alone = asyncio.Lock()
         async with self._alone:
+            if self._closed:
+                return PageResult(crash=reason)
             if self._quarantine is None:
                 self._quarantine = self._new(1)
             reason = await self._attempt(self._quarantine, job)
@@ -209,6 +214,7 @@ class PagePool:
             return f"extraction pool closed ({exc})"
 
     def close(self) -> None:
+        self._closed = True
         for channel in (self._pool, self._quarantine):
             if channel is not None:
                 channel.close()
