@@ -77,9 +77,17 @@ def _serve(jobs: Any, results: Any, work: Callable[[Any], Any],
             except Exception:  # noqa: BLE001 - an exception that cannot be pickled
                 out = pickle.dumps((False, RuntimeError(repr(exc))), pickle.HIGHEST_PROTOCOL)
         try:
-            results.send_bytes(out)
+            _write_all(results.fileno(), _frame(out))
         except OSError:
             return
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    # One write for head and payload where the pipe has room (`send_bytes` makes two for
+    # anything over 16 KB: the reactor would wake up for the 4-byte head alone).
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _watch_parent(parent: int) -> None:
