@@ -27,7 +27,8 @@ import bench_crawl  # noqa: E402
 
 
 def crawl(root: Path, base: str, tmp: Path, name: str,
-          extra: dict[str, str] | None = None) -> dict[str, float]:
+          extra: dict[str, str] | None = None,
+          env_extra: dict[str, str] | None = None) -> dict[str, float]:
     """bench_crawl.full_crawl, run in the tree at `root` (`python -m` imports from the cwd)."""
     db = tmp / f"{name}.db"
     sets = [a for k, v in {**bench_crawl.SETTINGS, **(extra or {})}.items()
@@ -36,7 +37,7 @@ def crawl(root: Path, base: str, tmp: Path, name: str,
     spiders.mkdir()
     (spiders / "bench.toml").write_text(bench_crawl.SITE_FILE.format(base=base))
     env = {**os.environ, "NEWSARCHIVE_SPIDERS": str(spiders), "no_proxy": "*",
-           "PYTHONPATH": str(root)}
+           "PYTHONPATH": str(root), **(env_extra or {})}
     _, rss, main_rss = bench_crawl.run_watched(
         [sys.executable, "-m", "newsarchive", "crawl", "bench", "--db", str(db), "--quiet",
          *sets], cwd=root, env=env)
@@ -58,8 +59,11 @@ def main() -> None:
     parser.add_argument("-s", dest="sets", action="append", default=[],
                         help="NAME=VALUE for the new tree's crawls only (--old may be this "
                              "tree, to measure a setting)")
+    parser.add_argument("-e", dest="envs", action="append", default=[],
+                        help="NAME=VALUE in the environment of the new tree's crawls only")
     opts = parser.parse_args()
     extra = dict(s.split("=", 1) for s in opts.sets)
+    env_extra = dict(s.split("=", 1) for s in opts.envs)
     rows: list[dict[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as t, bench_crawl.site(opts.pages) as base:
         tmp = Path(t)
@@ -69,7 +73,7 @@ def main() -> None:
             order = ("old", "new") if i % 2 == 0 else ("new", "old")
             for which in order:
                 row[which] = crawl(getattr(opts, which), base, tmp, f"{which}{i}",
-                                   extra if which == "new" else None)
+                                   *((extra, env_extra) if which == "new" else ()))
                 row[which]["ratio"] = row[which]["rate"] / row["bare"]["rate"]
             rows.append(row)
             print(f"round {i + 1} ({'/'.join(order)}, load {os.getloadavg()[0]:.1f}): " + "; ".join(

@@ -2,11 +2,15 @@
 
 `concurrent.futures.ProcessPoolExecutor` ran two threads in the crawl process (its manager and
 its queue's feeder) and woke the manager through a pipe on every submit: per page, a pickled
-work item, two thread hand-offs of the GIL and a wake-up of the event loop from another thread.
-Measured in the crawl process (1,000 bench pages): ~0.2 ms of CPU per page for the executor
-against ~0.03 ms for the same pickles over a bare pipe. Here each worker has two pipes, both
-non-blocking and watched by the event loop (`add_reader`; `add_writer` only while a job does
-not fit in the pipe): a job goes out as one frame, its result comes back as one frame, in order.
+work item, hand-offs of the GIL between three threads and a wake-up of the event loop from
+another thread. Here each worker has two pipes, both non-blocking and watched by the event loop
+(`add_reader`; `add_writer` only while a job does not fit in the pipe): a job goes out as one
+frame, its result comes back as one frame, in order. bench/bench_channel.py (canned results,
+16 jobs in flight): the crawl side's CPU per job 0.13 ms against 0.19 with the executor; in
+paired 1,000-page crawls the crawl process spent ~0.3 ms less per page (bench/README.md).
+
+Up to PER_WORKER jobs are sent ahead to a worker, so that it keeps working while the reactor is
+busy elsewhere (a store batch takes ~30-50 ms; the executor's threads fed the worker meanwhile).
 
 Frames are `multiprocessing.Connection`'s (a 4-byte big-endian length, or -1 and 8 bytes), so
 the worker reads and writes with plain blocking `recv_bytes`/`send_bytes`.
