@@ -7,27 +7,30 @@ article's), list the links and feeds the tree holds, and compute the body's MinH
 of worker processes so that the reactor process only downloads and stores.
 
 Worker failures never stop the crawl: when a worker dies (a page that crashes lxml, the OOM
-killer) every page in flight on it fails, so each of them is run again alone, on a
-one-worker quarantine channel; a page that kills that worker too is the culprit, and is logged
+killer) every page in flight fails with BrokenProcessPool, so each of them is run again alone,
+in a one-worker quarantine pool; a page that kills that worker too is the culprit, and is logged
 and recorded as an extraction error with the reason. A page still running after
 NEWSARCHIVE_EXTRACT_TIMEOUT seconds is treated the same way (its worker is killed). Workers
-exit by themselves within a second when the crawl process dies (SIGKILL included). The pipes
-to the workers are newsarchive/channel.py's.
+exit by themselves within a second when the crawl process dies (SIGKILL included).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from newsarchive.channel import Channel, WorkerDied
 from newsarchive.clusters import signature
 from newsarchive.extract import Document, PageError, extract_document
 from newsarchive.profiles import SiteProfile
@@ -120,13 +123,39 @@ def default_processes() -> int:
 _PROFILE: SiteProfile | None = None
 
 
-def _init_worker(profile: SiteProfile | None) -> None:
+def _init_worker(profile: SiteProfile | None, parent: int) -> None:
     global _PROFILE
     _PROFILE = profile
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    # A killed crawl cannot shut its pool down: its workers would wait on the task queue for
+    # ever (they hold its write end too, so they never see EOF). Reparenting means it died.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _ready() -> None:
+    pass
 
 
 def _work_in_worker(job: PageJob) -> PageResult:
     return page_work(job, _PROFILE)
+
+
+def _exit_codes(pool: ProcessPoolExecutor) -> str:
+    procs = getattr(pool, "_processes", None) or {}
+    codes = sorted({p.exitcode for p in procs.values() if p.exitcode not in (None, 0)})
+    return f" (exit code {', '.join(map(str, codes))})" if codes else ""
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 class PagePool:
@@ -139,29 +168,23 @@ class PagePool:
         self.processes = max(0, processes)
         self.profile = profile
         self.timeout = timeout
-        self._pool: Channel | None = None
-        self._quarantine: Channel | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._quarantine: ProcessPoolExecutor | None = None
         self._alone: asyncio.Lock | None = None
-        self._closed = False
+        self.restarts = 0
         self.in_flight = 0  # pages submitted and not back yet (the store's end-of-crawl test)
 
-    @property
-    def restarts(self) -> int:
-        """Workers replaced after dying or hanging (the quarantine's not counted)."""
-        return self._pool.replaced if self._pool is not None else 0
-
-    def pids(self) -> list[int]:
-        return [w.pid for w in (self._pool.workers if self._pool else []) if w.pid]
-
-    def _new(self, workers: int) -> Channel:
-        channel = Channel(workers, self.work, _init_worker, (self.profile,))
-        channel.start()
-        return channel
+    def _new(self, workers: int) -> ProcessPoolExecutor:
+        # spawn, not fork: the reactor process has threads and open sockets and SQLite files.
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.profile, os.getpid()))
 
     def warm(self) -> None:
         """Start the workers now: they import the extractors while the first pages download."""
         if self.processes and self._pool is None:
             self._pool = self._new(self.processes)
+            for _ in range(self.processes):
+                self._pool.submit(_ready)
 
     async def run(self, job: PageJob) -> PageResult:
         if not self.processes:
@@ -173,49 +196,49 @@ class PagePool:
             self.in_flight -= 1
 
     async def _run(self, job: PageJob) -> PageResult:
-        if self._closed:  # the crawl is over: no worker is started again for a page
-            return PageResult(crash="extraction pool closed")
         if self._pool is None:
             self._pool = self._new(self.processes)
-        reason = await self._attempt(self._pool, job)
+        pool = self._pool
+        reason = await self._attempt(pool, job)
         if isinstance(reason, PageResult):
             return reason
-        # Any page in flight on a worker fails when one of them kills it: find out alone.
+        if self._pool is pool:  # the first page to notice replaces the pool for everyone
+            self._pool = None
+            self.restarts += 1
+            logger.warning("extraction worker pool restarted: %s", reason)
+            _kill(pool)
+        # Any page in flight fails when one of them kills its worker: find out alone.
         import asyncio  # the crawl process has it already (Twisted's asyncio reactor)
 
         if self._alone is None:
             self._alone = asyncio.Lock()
         async with self._alone:
-            if self._closed:
-                return PageResult(crash=reason)
             if self._quarantine is None:
                 self._quarantine = self._new(1)
-            reason = await self._attempt(self._quarantine, job)
+            quarantine = self._quarantine
+            reason = await self._attempt(quarantine, job)
             if isinstance(reason, PageResult):
                 return reason
+            self._quarantine = None
+            _kill(quarantine)
             return PageResult(crash=reason)
 
-    async def _attempt(self, channel: Channel, job: PageJob) -> PageResult | str:
+    async def _attempt(self, pool: ProcessPoolExecutor, job: PageJob) -> PageResult | str:
         import asyncio
 
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
         try:
-            channel.submit(job, future)
+            future = loop.run_in_executor(pool, self.work, job)
             return await asyncio.wait_for(future, self.timeout)
-        except WorkerDied as exc:
-            return str(exc)
+        except BrokenProcessPool:
+            return f"extraction worker died{_exit_codes(pool)}"
         except TimeoutError:
-            reason = f"extraction took more than {self.timeout:g} s"
-            worker = channel.holder(future)
-            if worker is not None:  # its other job is tried again alone, as after a crash
-                worker.stop(reason, kill=True)
-            return reason
-        except RuntimeError as exc:  # submitted after the crawl shut the workers down
+            return f"extraction took more than {self.timeout:g} s"
+        except RuntimeError as exc:  # submitted after another page shut the pool down
             return f"extraction pool closed ({exc})"
 
     def close(self) -> None:
-        self._closed = True
-        for channel in (self._pool, self._quarantine):
-            if channel is not None:
-                channel.close()
+        for pool in (self._pool, self._quarantine):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         self._pool = self._quarantine = None

@@ -16,16 +16,3 @@ def work(job: PageJob) -> PageResult:
     if b"HANG" in job.body:
         time.sleep(600)
     return page_work(job, None)
-
-
-def echo(data: bytes) -> bytes:
-    """tests/test_channel.py: the job back, reversed; b"raise" raises, b"kill" kills."""
-    if data == b"raise":
-        raise ValueError("no such page")
-    if data == b"kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    return data[::-1]
-
-
-def no_init() -> None:
-    pass

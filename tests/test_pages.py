@@ -64,26 +64,6 @@ def test_workers_match_in_process_and_survive_a_killed_and_a_hung_worker() -> No
     asyncio.run(scenario())
 
 
-def test_pages_in_flight_when_the_crawl_closes_fail_without_a_new_worker() -> None:
-    async def scenario() -> None:
-        pool = PagePool(1, None, timeout=20, work=work)
-        try:
-            assert (await pool.run(job())).record
-            pids = pool.pids()
-            running = asyncio.ensure_future(pool.run(job(HTML.replace(b"Tuesday", b"HANG"))))
-            await asyncio.sleep(0.5)
-            pool.close()  # spider_closed while a page is extracted
-            res = await running
-            assert res.crash and "shut down" in res.crash
-            assert pool._quarantine is None and not pool.pids()
-            assert not any(_alive(p) for p in pids)
-            assert (await pool.run(job())).crash == "extraction pool closed"
-        finally:
-            pool.close()
-
-    asyncio.run(scenario())
-
-
 CHILD = """
 import asyncio, os, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -91,7 +71,7 @@ from test_pages import job
 from newsarchive.pages import PagePool
 pool = PagePool(2, None)
 asyncio.run(pool.run(job()))
-print(" ".join(str(p) for p in pool.pids()), flush=True)
+print(" ".join(str(p) for p in pool._pool._processes), flush=True)
 time.sleep(600)
 """
 
