@@ -33,6 +33,7 @@ from twisted.internet import defer
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
+from newsarchive.archive_children import page_url
 from newsarchive.clusters import remember
 from newsarchive.extract.urls import absolutize, normalize_url
 from newsarchive.listings import NewsSitemap, feed_entries
@@ -355,7 +356,9 @@ class SiteSpider(scrapy.Spider):
             if depth > self.settings.getint("NEWSARCHIVE_GENERIC_DEPTH", 3):
                 return
             meta["na_depth"] = depth
-        key = normalize_url(url)
+        # Cached, with a fast path for URLs already in normal form: the store normalizes the
+        # page's URL (the same string, as requested) again, and so does its fetch state.
+        key = page_url(url) or normalize_url(url)
         if key in self._known and key not in self._queued:
             self._queued.add(key)  # stored before and not due: no refetch, no duplicate
             self.crawler.stats.inc_value("newsarchive/skipped_known")
