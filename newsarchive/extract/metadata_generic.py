@@ -15,6 +15,7 @@ from newsarchive.extract.document import Document
 from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
 from newsarchive.extract.titles import (
     heading_part,
+    heading_text,
     looks_like_logo,
     visible_headings,
     without_site_suffix,
@@ -57,17 +58,17 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
                 if m]
     metas = stripped + [m for m in (og, tag) if m]
     folded_names = {fold(n) for n in names}
-    h1s = [h for h in _visible_h1s(doc) if fold(h.text_content()) not in folded_names]
+    h1s = [h for h in _visible_h1s(doc) if fold(heading_text(h)) not in folded_names]
     # an h1 a meta title repeats whole wins over an earlier one a meta title merely contains
     # (a blog's name h1 is contained in its "Blog name: Post" title tag too), the most trusted
     # meta first: the longest part of "Post | Blog name" may be the blog's name
     folded_metas = [fold(m) for m in metas]
 
     def rank(h: etree._Element) -> int:
-        text = fold(without_site_suffix(clean(h.text_content()), names))
+        text = fold(without_site_suffix(heading_text(h), names))
         return folded_metas.index(text) if text in folded_metas else len(metas)
 
-    agreeing = [h for h in h1s if any(_agrees(clean(h.text_content()), m) for m in metas)]
+    agreeing = [h for h in h1s if any(_agrees(heading_text(h), m) for m in metas)]
     for h in sorted(agreeing, key=rank):
         return without_site_suffix(heading_part(h, metas), names), "generic"
     # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
@@ -77,14 +78,14 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
     for h in inside or (h1s if len(h1s) == 1 else []):
-        text = clean(h.text_content())
+        text = heading_text(h)
         if len(text.split()) >= 2 and len(text) <= 300:
             # a kicker in its own element beside the headline can be why no meta agrees
             return heading_part(h, metas), "generic"
     # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
     # h1 is the blog's name, pages without an h1)
     for h in visible_headings(doc.tree, "h2", 8):
-        text = clean(h.text_content())
+        text = heading_text(h)
         if fold(text) not in folded_names and len(text) <= 300 and \
                 any(_agrees(text, m) for m in stripped):
             return heading_part(h, metas), "generic"

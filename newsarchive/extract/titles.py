@@ -16,6 +16,24 @@ _MAX_NODES = 20
 _SEPARATOR = re.compile(r"\s*[:|/\u2013\u2014\u00b7\u2022\u00bb-]{1,2}\s*")
 _EDGE_PUNCT = " :|/\u2013\u2014\u00b7\u2022\u00bb-"
 _FRONT_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
+# elements whose text is no shown text: CSS-in-JS libraries (emotion, styled-components) put
+# <style> elements inside the heading itself
+_NOT_SHOWN = ("style", "script", "noscript", "template")
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::style or ancestor::script or "
+                          "ancestor::noscript or ancestor::template)]")
+
+
+def _texts(heading: etree._Element) -> list[str]:
+    if next(heading.iter(*_NOT_SHOWN), None) is None:
+        return list(heading.itertext())
+    return [str(t) for t in _SHOWN_TEXT(heading)]
+
+
+def heading_text(heading: etree._Element) -> str:
+    """The heading's shown text (the text of <style>/<script> inside it left out)."""
+    if next(heading.iter(*_NOT_SHOWN), None) is None:
+        return clean(heading.text_content())
+    return clean("".join(_texts(heading)))
 
 
 def heading_part(heading: etree._Element, metas: list[str]) -> str:
@@ -24,8 +42,9 @@ def heading_part(heading: etree._Element, metas: list[str]) -> str:
     holds (metas most trusted first). A run, not one piece: inline markup (<abbr>, <em>, <br>)
     splits a headline into pieces that are no kicker, and the whole text is a run too; but no run
     crosses a piece that is only a separator (a kicker's hidden ' – ' or ': ')."""
-    text = clean(heading.text_content())
-    nodes = list(heading.itertext())[:_MAX_NODES]
+    nodes = _texts(heading)
+    text = clean("".join(nodes))
+    nodes = nodes[:_MAX_NODES]
     groups: list[list[str]] = [[]]
     for node in nodes:
         if _SEPARATOR.fullmatch(node) and node.strip():
@@ -52,7 +71,7 @@ def heading_part(heading: etree._Element, metas: list[str]) -> str:
 def looks_like_logo(heading: etree._Element, page_url: str) -> bool:
     """A heading that is all one link to the site's front page (a blog's or a site's name), or
     a label ending in a colon ('Read also:'), is no headline."""
-    text = clean(heading.text_content())
+    text = heading_text(heading)
     if text.endswith(":"):
         return True
     for a in heading.iter("a"):
@@ -84,7 +103,7 @@ def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etr
                    "contains(@style, 'display: none') or contains(@class, 'sr-only') or "
                    "contains(@class, 'screen-reader') or contains(@class, 'visually-hidden')]"):
             continue
-        if clean(h.text_content()):
+        if heading_text(h):
             out.append(h)
             if len(out) >= limit:
                 break
