@@ -28,8 +28,58 @@ def test_css_in_js_style_inside_the_h1_is_no_headline_text() -> None:
                 '<h1 class="css-3003lo"><style data-emotion="css umyvef">.css-umyvef{font-size:'
                 "16px;font-weight:400;line-height:1.0625;color:#707070;margin-bottom:12px;"
                 "display:block;}</style><span class=\"css-umyvef\">Press release of the "
-                'health department <style data-emotion="css 1ftw">.css-1ftw{border:0;clip:rect(0 0 0 0);'
-                "height:1px;margin:-1px;overflow:hidden;padding:0;position:absolute;"
+                'health department <style data-emotion="css 1ftw">.css-1ftw{border:0;'
+                "clip:rect(0 0 0 0);height:1px;margin:-1px;overflow:hidden;padding:0;"
+                "position:absolute;"
                 'white-space:nowrap;width:1px;}</style><span class="css-1ftw">:</span></span>'
                 "Vaccination stays open everywhere until February</h1>")
     assert headline(html) == "Vaccination stays open everywhere until February"
+
+
+def test_a_declared_site_name_is_cut_even_when_a_short_headline_is_left() -> None:
+    html = page('<meta property="og:site_name" content="Stardew Valley Wiki">'
+                '<meta property="og:title" content="Penny - Stardew Valley Wiki">'
+                "<title>Penny - Stardew Valley Wiki</title>",
+                '<h1 class="firstHeading">Penny</h1>')
+    assert headline(html) == "Penny"
+
+
+def test_site_name_bound_by_an_unspaced_separator_in_a_cjk_title() -> None:
+    html = page('<meta property="og:site_name" content="NEWS WEB EASY">'
+                '<meta property="og:title" content="NEWS WEB EASY|'
+                '子どもへの体罰を禁止する法律ができる">',
+                lang="ja")
+    assert headline(html) == "子どもへの体罰を禁止する法律ができる"
+    html = page('<meta property="og:site_name" content="新华网">'
+                "<title>武汉的声音：有英勇的你，才有英雄的城！-新华网</title>", lang="zh")
+    assert headline(html) == "武汉的声音：有英勇的你，才有英雄的城！"
+
+
+def test_a_hyphen_inside_a_word_does_not_bound_a_site_name() -> None:
+    # the domain's name 'spiegel' starts the headline's first word: nothing is cut there
+    html = page("<title>Spiegel-Affäre: Was 1962 geschah | DER SPIEGEL</title>")
+    assert headline(html, "https://www.spiegel.de/geschichte/spiegel-affaere-a-1.html") == \
+        "Spiegel-Affäre: Was 1962 geschah"
+
+
+def test_front_page_link_h1_names_the_blog_and_is_cut_with_its_tagline() -> None:
+    html = page("<title>A walk to the lake :  Notes from the garden | Ideas about plants | "
+                "Since 2005</title>",
+                '<h1 class="vcard"><a href="https://news.example.com/" class="fn">Notes from '
+                "the garden</a></h1>")
+    assert headline(html) == "A walk to the lake"
+    # the same h1 agrees with the title tag, yet it is the site's name
+    html = page("<title>Enchufla figures - Salsa figures - Rueda in Berlin</title>",
+                '<div id="header"><h1><a href="/"><span>Salsa figures - Rueda in Berlin</span>'
+                "</a></h1></div>")
+    assert headline(html) == "Enchufla figures"
+
+
+def test_a_section_h2_the_title_merely_contains_is_no_headline() -> None:
+    html = page("<title>Enchufla figures - Salsa figures - Rueda in Berlin</title>",
+                '<div id="toc"><h2>Enchufla</h2></div>')
+    assert headline(html) == "Enchufla figures"
+    # an h2 holding the meta title and more (a dash the title tag's cut split at) still wins
+    html = page("<title>Dignity of life – a project | Big questions</title>",
+                "<h2>Dignity of life – a project</h2>")
+    assert headline(html) == "Dignity of life – a project"

@@ -16,7 +16,9 @@ from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
 from newsarchive.extract.titles import (
     heading_part,
     heading_text,
+    links_home,
     looks_like_logo,
+    strip_site,
     visible_headings,
     without_site_suffix,
 )
@@ -36,6 +38,14 @@ def _agrees(a: str, b: str) -> bool:
     return short in long_ and len(short) >= 0.45 * len(long_)
 
 
+def _h2_agrees(h2: str, meta: str) -> bool:
+    """An h2 is often a section heading: one the meta title merely contains must hold more of
+    it than an h1 must ('Enchufla' is a section of 'Enchufla Figuren')."""
+    if len(fold(h2)) < len(fold(meta)):
+        return _agrees(h2, meta) and len(fold(h2)) >= 0.6 * len(fold(meta))
+    return _agrees(h2, meta)
+
+
 def site_names(doc: Document) -> list[str]:
     names = [doc.meta_first("og:site_name"), doc.meta_first("application-name"),
              doc.meta_first("twitter:site", "al:android:app_name")]
@@ -48,17 +58,20 @@ def _visible_h1s(doc: Document) -> list[etree._Element]:
 
 
 def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
-    names = site_names(doc)
+    # an h1 that is one link to the front page shows the site's (or blog's) name: no headline,
+    # and a name to cut from the meta titles
+    all_h1s = _visible_h1s(doc)
+    names = site_names(doc) + [heading_text(h) for h in all_h1s if links_home(h, doc.url)]
     og = doc.meta_first("og:title")
     tw = doc.meta_first("twitter:title")
     tag = clean(doc.tree.findtext(".//title") or "")
     # the headline as declared, site names cut off; then the raw og:title and <title>
-    stripped = [m for m in (ld_headline, og and strip_site_name(og, names), tw and
-                            strip_site_name(tw, names), tag and strip_site_name(tag, names))
+    stripped = [m for m in (ld_headline, og and strip_site(og, names), tw and
+                            strip_site(tw, names), tag and strip_site(tag, names))
                 if m]
     metas = stripped + [m for m in (og, tag) if m]
     folded_names = {fold(n) for n in names}
-    h1s = [h for h in _visible_h1s(doc) if fold(heading_text(h)) not in folded_names]
+    h1s = [h for h in all_h1s if fold(heading_text(h)) not in folded_names]
     # an h1 a meta title repeats whole wins over an earlier one a meta title merely contains
     # (a blog's name h1 is contained in its "Blog name: Post" title tag too), the most trusted
     # meta first: the longest part of "Post | Blog name" may be the blog's name
@@ -87,12 +100,12 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
     for h in visible_headings(doc.tree, "h2", 8):
         text = heading_text(h)
         if fold(text) not in folded_names and len(text) <= 300 and \
-                any(_agrees(text, m) for m in stripped):
+                any(_h2_agrees(text, m) for m in stripped):
             return heading_part(h, metas), "generic"
     for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
                          (tag, "meta")):
         if value and clean(value):
-            return strip_site_name(value, names), layer
+            return strip_site(value, names), layer
     return None
 
 

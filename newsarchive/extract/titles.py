@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from newsarchive.extract.text import _TITLE_SEP, clean, fold
+from newsarchive.extract.text import _TITLE_SEP, clean, fold, strip_site_name
 from newsarchive.extract.urls import registrable_domain
 
 # an h1 rarely has more text nodes than this (whitespace ones too); runs are quadratic in it
@@ -71,9 +71,12 @@ def heading_part(heading: etree._Element, metas: list[str]) -> str:
 def looks_like_logo(heading: etree._Element, page_url: str) -> bool:
     """A heading that is all one link to the site's front page (a blog's or a site's name), or
     a label ending in a colon ('Read also:'), is no headline."""
+    return heading_text(heading).endswith(":") or links_home(heading, page_url)
+
+
+def links_home(heading: etree._Element, page_url: str) -> bool:
+    """The heading's whole text is one link to the site's front page."""
     text = heading_text(heading)
-    if text.endswith(":"):
-        return True
     for a in heading.iter("a"):
         if clean(a.text_content()) != text:
             continue
@@ -108,3 +111,36 @@ def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etr
             if len(out) >= limit:
                 break
     return out
+
+
+# what bounds a site name inside a title: a spaced separator, an unspaced pipe-like one ("NEWS
+# WEB EASY|..."), or an unspaced hyphen next to a character that is not ASCII ("...城！-新华网":
+# CJK titles use no spaces, while in "Krimiblog-Archiv" the hyphen joins a word); a leading
+# name may end with a colon ("Site: headline")
+_BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb/~-]{1,3}\s+|\s*[|\uff5c\u00b7\u2022\u00bb]\s*|"
+          r"(?<=[^\x00-\x7f])[-_\uff0d\u2013\u2014]|[-_\uff0d\u2013\u2014](?=[^\x00-\x7f]))")
+_LEAD_BOUND = rf"(?:{_BOUND}|:\s+)"
+
+
+def _cut_name(title: str, name: str) -> str:
+    """Drop a name the title shows whole between separators: a leading one, or a trailing one
+    together with what follows it (a tagline, a section after the site's name)."""
+    escaped = re.escape(name)
+    lead = re.match(rf"{escaped}{_LEAD_BOUND}", title, re.I)
+    if lead and re.search(r"\w", title[lead.end():]):
+        return title[lead.end():]
+    for m in re.finditer(rf"{_BOUND}{escaped}(?={_BOUND}|$)", title, re.I):
+        if re.search(r"\w", title[:m.start()]):
+            return title[:m.start()]
+    return title
+
+
+def strip_site(title: str, names: list[str]) -> str:
+    """A meta title without the site's name: known names cut where separators bound them
+    (spaced or not; everything after a trailing one goes too), then the parts of
+    'kicker - headline | site' that name the site (text.strip_site_name)."""
+    title = clean(title)
+    for name in sorted({clean(n) for n in names if n and len(n.strip()) >= 3}, key=len,
+                       reverse=True):
+        title = _cut_name(title, name)
+    return strip_site_name(title, names)
