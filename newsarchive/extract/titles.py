@@ -117,7 +117,7 @@ def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etr
 # WEB EASY|..."), or an unspaced hyphen next to a character that is not ASCII ("...城！-新华网":
 # CJK titles use no spaces, while in "Krimiblog-Archiv" the hyphen joins a word); a leading
 # name may end with a colon ("Site: headline")
-_BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb/~-]{1,3}\s+|\s*[|\uff5c\u00b7\u2022\u00bb]\s*|"
+_BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb\u203a/~-]{1,3}\s+|\s*[|\uff5c\u00b7\u2022\u00bb\u203a]\s*|"
           r"(?<=[^\x00-\x7f])[-_\uff0d\u2013\u2014]|[-_\uff0d\u2013\u2014](?=[^\x00-\x7f]))")
 _LEAD_BOUND = rf"(?:{_BOUND}|:\s+)"
 
