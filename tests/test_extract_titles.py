@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from newsarchive.extract import extract
@@ -14,6 +15,10 @@ PARA = "<p>" + "This is a sentence of running article text that goes on. " * 6 +
 def page(head: str = "", body: str = "", lang: str = "en") -> str:
     return (f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{PARA * 3}'
             "</article></body></html>")
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
 def headline(html: str, url: str = URL) -> str | None:
@@ -83,3 +88,19 @@ def test_a_section_h2_the_title_merely_contains_is_no_headline() -> None:
     html = page("<title>Dignity of life – a project | Big questions</title>",
                 "<h2>Dignity of life – a project</h2>")
     assert headline(html) == "Dignity of life – a project"
+
+
+def test_an_h1_in_an_aside_is_no_headline() -> None:
+    # a related-articles widget in the sidebar heads itself with an h1; the headline is an h2
+    html = page("<title>Polar air reaches the south, the north stays warm - La Gazzetta</title>",
+                '<main><h2 class="entry__title">Polar air reaches the south, the north stays '
+                'warm</h2><aside class="sidebar__widget"><h1 class="sidebar__title">Related '
+                "articles</h1></aside></main>")
+    assert headline(html) == "Polar air reaches the south, the north stays warm"
+
+
+def test_a_logo_classed_h1_is_no_headline() -> None:
+    html = page(ld({"@type": "NewsArticle", "headline": "For neoliberalism, pensions are "
+                    "an archaism"}),
+                '<main><h1 class="logo logo-inner"><span>O</span> Opinion</h1></main>')
+    assert headline(html) == "For neoliberalism, pensions are an archaism"

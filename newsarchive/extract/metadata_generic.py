@@ -87,7 +87,7 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
     # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
     # (meta titles are often SEO rewrites); a short one is a logo or a section name, and so is
     # one that links to the front page
-    h1s = [h for h in h1s if not looks_like_logo(h, doc.url)]
+    h1s = [h for h in h1s if not looks_like_logo(h, doc.url) and not h.xpath("ancestor::aside")]
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
     for h in inside or (h1s if len(h1s) == 1 else []):

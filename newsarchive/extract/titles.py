@@ -15,6 +15,9 @@ from newsarchive.extract.urls import registrable_domain
 _MAX_NODES = 20
 _SEPARATOR = re.compile(r"\s*[:|/\u2013\u2014\u00b7\u2022\u00bb-]{1,2}\s*")
 _EDGE_PUNCT = " :|/\u2013\u2014\u00b7\u2022\u00bb-"
+# the class of a heading (or its wrapper) that shows the site's name in the page header
+_LOGO_CLASS = re.compile(r"(?:^|[\s_-])(?:logo|site-?title|site-?name|brand(?:ing)?)(?:$|[\s_-])",
+                         re.I)
 _FRONT_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
 # elements whose text is no shown text: CSS-in-JS libraries (emotion, styled-components) put
 # <style> elements inside the heading itself
@@ -71,7 +74,9 @@ def heading_part(heading: etree._Element, metas: list[str]) -> str:
 def looks_like_logo(heading: etree._Element, page_url: str) -> bool:
     """A heading that is all one link to the site's front page (a blog's or a site's name), or
     a label ending in a colon ('Read also:'), is no headline."""
-    return heading_text(heading).endswith(":") or links_home(heading, page_url)
+    return heading_text(heading).endswith(":") or links_home(heading, page_url) or \
+        any(_LOGO_CLASS.search(f"{n.get('class') or ''} {n.get('id') or ''}")
+            for n in (heading, heading.getparent()) if n is not None)
 
 
 def links_home(heading: etree._Element, page_url: str) -> bool:
@@ -117,7 +122,8 @@ def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etr
 # WEB EASY|..."), or an unspaced hyphen next to a character that is not ASCII ("...城！-新华网":
 # CJK titles use no spaces, while in "Krimiblog-Archiv" the hyphen joins a word); a leading
 # name may end with a colon ("Site: headline")
-_BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb\u203a/~-]{1,3}\s+|\s*[|\uff5c\u00b7\u2022\u00bb\u203a]\s*|"
+_BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb\u203a/~-]{1,3}\s+|"
+          r"\s*[|\uff5c\u00b7\u2022\u00bb\u203a]\s*|"
           r"(?<=[^\x00-\x7f])[-_\uff0d\u2013\u2014]|[-_\uff0d\u2013\u2014](?=[^\x00-\x7f]))")
 _LEAD_BOUND = rf"(?:{_BOUND}|:\s+)"
 
