@@ -104,3 +104,27 @@ def test_a_logo_classed_h1_is_no_headline() -> None:
                     "an archaism"}),
                 '<main><h1 class="logo logo-inner"><span>O</span> Opinion</h1></main>')
     assert headline(html) == "For neoliberalism, pensions are an archaism"
+
+
+def test_an_h1_the_title_tag_shows_beside_only_the_site_name_agrees() -> None:
+    html = page("<title>Trails! Ischgl</title>", '<h1 class="h1-responsive">Ischgl</h1>'
+                '<h2>Trails nearby</h2>')
+    assert headline(html, "https://trails.de/mountainbikeregion/ischgl/") == "Ischgl"
+
+
+def test_a_one_word_lone_h1_wins_only_over_a_title_naming_just_the_site() -> None:
+    html = page("<title>Anwalt Niemeyer</title>", "<main><h1>Willkommen!</h1></main>")
+    assert headline(html, "https://anwaltniemeyer.de/index.html") == "Willkommen!"
+    # a section's name in the h1 yields to the post's title
+    html = page("<title>The ministry informs | Party Lübeck</title>",
+                "<main><h1>News</h1></main>")
+    assert headline(html, "https://party.example.net/2012/05/31/the-ministry/") == \
+        "The ministry informs"
+
+
+def test_ruby_annotations_are_no_headline_text() -> None:
+    html = page('<meta property="og:title" content="やさしいニュース｜子どもへの体罰を禁止">',
+                '<article><h1 class="article-main__title"><ruby>子<rt>こ</rt></ruby>どもへの'
+                "<ruby>体罰<rt>たいばつ</rt></ruby>を<ruby>禁止<rp>(</rp><rt>きんし</rt>"
+                "<rp>)</rp></ruby></h1></article>", lang="ja")
+    assert headline(html) == "子どもへの体罰を禁止"

@@ -27,6 +27,22 @@ from newsarchive.extract.urls import registrable_domain
 log = logging.getLogger(__name__)
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def _with_name(heading: str, meta: str, alnum_names: set[str]) -> bool:
+    """The meta title is the heading and the site's name, whatever between them
+    ('Trails! Ischgl' for the h1 'Ischgl' on trails.de)."""
+    fh, fm = fold(heading), fold(meta)
+    if not fh or fh not in fm or fh == fm:
+        return False
+    return _alnum(fm.replace(fh, " ", 1)) in alnum_names
+
+
 def _agrees(a: str, b: str) -> bool:
     """Same title, or one contains most of the other (a kicker or a site name around it)."""
     fa, fb = fold(a), fold(b)
@@ -81,18 +97,25 @@ def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None
         text = fold(without_site_suffix(heading_text(h), names))
         return folded_metas.index(text) if text in folded_metas else len(metas)
 
-    agreeing = [h for h in h1s if any(_agrees(heading_text(h), m) for m in metas)]
+    alnum_names = {_alnum(n) for n in names} - {""}
+    agreeing = [h for h in h1s if any(_agrees(heading_text(h), m) or
+                                      _with_name(heading_text(h), m, alnum_names)
+                                      for m in metas)]
     for h in sorted(agreeing, key=rank):
         return without_site_suffix(heading_part(h, metas), names), "generic"
     # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
     # (meta titles are often SEO rewrites); a short one is a logo or a section name, and so is
     # one that links to the front page
     h1s = [h for h in h1s if not looks_like_logo(h, doc.url) and not h.xpath("ancestor::aside")]
+    # a one-word h1 is a section's or the site's name, unless the meta titles name only the site
+    # (a small site's page that names itself by its h1 alone)
+    only_names = all(_alnum(m) in alnum_names for m in (ld_headline, og, tw, tag) if m)
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
     for h in inside or (h1s if len(h1s) == 1 else []):
         text = heading_text(h)
-        if len(text.split()) >= 2 and len(text) <= 300:
+        one_word = len(text.split()) < 2 and not _CJK.search(text)
+        if len(text) <= 300 and (not one_word or (len(text) >= 4 and only_names)):
             # a kicker in its own element beside the headline can be why no meta agrees
             return heading_part(h, metas), "generic"
     # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose

@@ -19,11 +19,12 @@ _EDGE_PUNCT = " :|/\u2013\u2014\u00b7\u2022\u00bb-"
 _LOGO_CLASS = re.compile(r"(?:^|[\s_-])(?:logo|site-?title|site-?name|brand(?:ing)?)(?:$|[\s_-])",
                          re.I)
 _FRONT_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
-# elements whose text is no shown text: CSS-in-JS libraries (emotion, styled-components) put
-# <style> elements inside the heading itself
-_NOT_SHOWN = ("style", "script", "noscript", "template")
+# elements whose text is no headline text: CSS-in-JS libraries (emotion, styled-components) put
+# <style> elements inside the heading itself; <rt>/<rp> are ruby annotations (furigana)
+_NOT_SHOWN = ("style", "script", "noscript", "template", "rt", "rp")
 _SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::style or ancestor::script or "
-                          "ancestor::noscript or ancestor::template)]")
+                          "ancestor::noscript or ancestor::template or ancestor::rt or "
+                          "ancestor::rp)]")
 
 
 def _texts(heading: etree._Element) -> list[str]:
