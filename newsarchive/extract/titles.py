@@ -1,5 +1,5 @@
-"""Title helpers for the generic layer (find_title in metadata_generic): which part of a
-heading is the headline, and which heading to trust when the h1 is not it."""
+"""The generic layer's headline (find_title): which heading to trust, which part of it is the
+headline, and the meta titles without the site's name."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from newsarchive.extract.document import Document
 from newsarchive.extract.text import _TITLE_SEP, clean, fold, strip_site_name
 from newsarchive.extract.urls import registrable_domain
 
@@ -151,3 +152,108 @@ def strip_site(title: str, names: list[str]) -> str:
                        reverse=True):
         title = _cut_name(title, name)
     return strip_site_name(title, names)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def _with_name(heading: str, meta: str, alnum_names: set[str]) -> bool:
+    """The meta title is the heading and the site's name, whatever between them
+    ('Trails! Ischgl' for the h1 'Ischgl' on trails.de)."""
+    fh, fm = fold(heading), fold(meta)
+    if not fh or fh not in fm or fh == fm:
+        return False
+    return _alnum(fm.replace(fh, " ", 1)) in alnum_names
+
+
+def agrees(a: str, b: str) -> bool:
+    """Same title, or one contains most of the other (a kicker or a site name around it)."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    if fa == fb:
+        return True
+    short, long_ = sorted((fa, fb), key=len)
+    return short in long_ and len(short) >= 0.45 * len(long_)
+
+
+def _h2_agrees(h2: str, meta: str) -> bool:
+    """An h2 is often a section heading: one the meta title merely contains must hold more of
+    it than an h1 must ('Enchufla' is a section of 'Enchufla Figuren')."""
+    if len(fold(h2)) < len(fold(meta)):
+        return agrees(h2, meta) and len(fold(h2)) >= 0.6 * len(fold(meta))
+    return agrees(h2, meta)
+
+
+def site_names(doc: Document) -> list[str]:
+    names = [doc.meta_first("og:site_name"), doc.meta_first("application-name"),
+             doc.meta_first("twitter:site", "al:android:app_name")]
+    domain = registrable_domain(doc.url)
+    return [n for n in names if n] + ([domain, domain.split(".")[0]] if domain else [])
+
+
+def visible_h1s(doc: Document) -> list[etree._Element]:
+    return visible_headings(doc.tree, "h1", 6)
+
+
+def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
+    # an h1 that is one link to the front page shows the site's (or blog's) name: no headline,
+    # and a name to cut from the meta titles
+    all_h1s = visible_h1s(doc)
+    names = site_names(doc) + [heading_text(h) for h in all_h1s if links_home(h, doc.url)]
+    og = doc.meta_first("og:title")
+    tw = doc.meta_first("twitter:title")
+    tag = clean(doc.tree.findtext(".//title") or "")
+    # the headline as declared, site names cut off; then the raw og:title and <title>
+    stripped = [m for m in (ld_headline, og and strip_site(og, names), tw and
+                            strip_site(tw, names), tag and strip_site(tag, names))
+                if m]
+    metas = stripped + [m for m in (og, tag) if m]
+    folded_names = {fold(n) for n in names}
+    h1s = [h for h in all_h1s if fold(heading_text(h)) not in folded_names]
+    # an h1 a meta title repeats whole wins over an earlier one a meta title merely contains
+    # (a blog's name h1 is contained in its "Blog name: Post" title tag too), the most trusted
+    # meta first: the longest part of "Post | Blog name" may be the blog's name
+    folded_metas = [fold(m) for m in metas]
+
+    def rank(h: etree._Element) -> int:
+        text = fold(without_site_suffix(heading_text(h), names))
+        return folded_metas.index(text) if text in folded_metas else len(metas)
+
+    alnum_names = {_alnum(n) for n in names} - {""}
+    agreeing = [h for h in h1s if any(agrees(heading_text(h), m) or
+                                      _with_name(heading_text(h), m, alnum_names)
+                                      for m in metas)]
+    for h in sorted(agreeing, key=rank):
+        return without_site_suffix(heading_part(h, metas), names), "generic"
+    # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
+    # (meta titles are often SEO rewrites); a short one is a logo or a section name, and so is
+    # one that links to the front page
+    h1s = [h for h in h1s if not looks_like_logo(h, doc.url) and not h.xpath("ancestor::aside")]
+    # a one-word h1 is a section's or the site's name, unless the meta titles name only the site
+    # (a small site's page that names itself by its h1 alone)
+    only_names = all(_alnum(m) in alnum_names for m in (ld_headline, og, tw, tag) if m)
+    inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
+                                        "ancestor::*[@role='main' or @itemprop='articleBody']")]
+    for h in inside or (h1s if len(h1s) == 1 else []):
+        text = heading_text(h)
+        one_word = len(text.split()) < 2 and not _CJK.search(text)
+        if len(text) <= 300 and (not one_word or (len(text) >= 4 and only_names)):
+            # a kicker in its own element beside the headline can be why no meta agrees
+            return heading_part(h, metas), "generic"
+    # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
+    # h1 is the blog's name, pages without an h1)
+    for h in visible_headings(doc.tree, "h2", 8):
+        text = heading_text(h)
+        if fold(text) not in folded_names and len(text) <= 300 and \
+                any(_h2_agrees(text, m) for m in stripped):
+            return heading_part(h, metas), "generic"
+    for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
+                         (tag, "meta")):
+        if value and clean(value):
+            return strip_site(value, names), layer
+    return None
