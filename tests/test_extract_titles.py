@@ -128,3 +128,16 @@ def test_ruby_annotations_are_no_headline_text() -> None:
                 "<ruby>体罰<rt>たいばつ</rt></ruby>を<ruby>禁止<rp>(</rp><rt>きんし</rt>"
                 "<rp>)</rp></ruby></h1></article>", lang="ja")
     assert headline(html) == "子どもへの体罰を禁止"
+
+
+def test_a_slash_kicker_in_the_h1_text_is_cut_when_the_declared_headline_lacks_it() -> None:
+    head = (ld({"@type": "NewsArticle", "headline": "Jane Doe is the new council president"})
+            + "<title>Jane Doe is the new council president | Example Radio</title>")
+    html = page(head, '<nav class="breadcrumb"><a href="/">Home</a> &gt; <a href="/x"><h1>'
+                "&quot;Solve the backlog&quot; / Jane Doe is the new council president</h1>"
+                "</a></nav>")
+    assert headline(html) == "Jane Doe is the new council president"
+    # a colon kicker stays: the meta titles leave it out, the headline keeps it
+    html = page(ld({"@type": "NewsArticle", "headline": "Kramer misses the Olympic Games"}),
+                "<h1>&quot;Pure emptiness&quot;: Kramer misses the Olympic Games</h1>")
+    assert headline(html) == '"Pure emptiness": Kramer misses the Olympic Games'
