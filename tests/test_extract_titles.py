@@ -141,3 +141,14 @@ def test_a_slash_kicker_in_the_h1_text_is_cut_when_the_declared_headline_lacks_i
     html = page(ld({"@type": "NewsArticle", "headline": "Kramer misses the Olympic Games"}),
                 "<h1>&quot;Pure emptiness&quot;: Kramer misses the Olympic Games</h1>")
     assert headline(html) == '"Pure emptiness": Kramer misses the Olympic Games'
+
+
+def test_a_listing_date_before_the_headline_is_cut() -> None:
+    html = page("<title>23.01.2022 - Wierer wins the last race at home - Biathlon Club</title>",
+                '<h1 class="t1">23.01.2022 - Wierer wins the last race at home</h1>', lang="de")
+    assert headline(html) == "Wierer wins the last race at home"
+    # a date inside the headline stays
+    html = page(body="<h1>Report on the situation of 22.04.2020 – what is the state waiting "
+                     "for?</h1>")
+    assert headline(html) == "Report on the situation of 22.04.2020 – what is the state " \
+        "waiting for?"

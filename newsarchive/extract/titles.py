@@ -219,7 +219,17 @@ def visible_h1s(doc: Document) -> list[etree._Element]:
     return visible_headings(doc.tree, "h1", 6)
 
 
+# "23.01.2022 - Headline": a listing's date glued before the headline (the page shows it apart)
+_LEAD_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})"
+                        r"\s+[-|\u2013\u2014]\s+(?=\S+\s+\S+\s+\S)")
+
+
 def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
+    found = _find_title(doc, ld_headline)
+    return (_LEAD_DATE.sub("", found[0], count=1), found[1]) if found else None
+
+
+def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
     # an h1 that is one link to the front page shows the site's (or blog's) name: no headline,
     # and a name to cut from the meta titles
     all_h1s = visible_h1s(doc)
