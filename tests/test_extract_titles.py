@@ -152,3 +152,12 @@ def test_a_listing_date_before_the_headline_is_cut() -> None:
                      "for?</h1>")
     assert headline(html) == "Report on the situation of 22.04.2020 – what is the state " \
         "waiting for?"
+
+
+def test_a_chinese_site_name_ending_in_wang_is_cut_without_a_declared_name() -> None:
+    html = page("<title>武汉的声音：有英勇的你，才有英雄的城！-新华网</title>", lang="zh")
+    assert headline(html, "http://www.xinhuanet.com/local/2020-02/19/c_1.htm") == \
+        "武汉的声音：有英勇的你，才有英雄的城！"
+    # a hyphen between places in the headline is no site separator
+    html = page("<title>北京-上海高铁开通_新浪网</title>", lang="zh")
+    assert headline(html, "https://news.sina.com.cn/c/2011-06-30/1.shtml") == "北京-上海高铁开通"

@@ -149,6 +149,11 @@ _BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb\u203a/~-]{1,3}\s+|"
 _LEAD_BOUND = rf"(?:{_BOUND}|:\s+)"
 
 
+# Chinese sites name themselves "...网" ("net": 新华网, 人民网) after a headline, unspaced:
+# "标题-新华网", "标题_新华网"
+_ZH_SITE = re.compile(r"\s*[-_|\uff5c\uff0d\u2014]\s*[^\s\-_|]{1,10}[\u7f51\u7db2]$")
+
+
 def _cut_name(title: str, name: str) -> str:
     """Drop a name the title shows whole between separators: a leading one, or a trailing one
     together with what follows it (a tagline, a section after the site's name)."""
@@ -170,6 +175,8 @@ def strip_site(title: str, names: list[str]) -> str:
     for name in sorted({clean(n) for n in names if n and len(n.strip()) >= 3}, key=len,
                        reverse=True):
         title = _cut_name(title, name)
+    if (m := _ZH_SITE.search(title)) and len(title) - len(m.group()) >= 6:
+        title = title[:m.start()]
     return strip_site_name(title, names)
 
 
