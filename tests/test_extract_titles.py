@@ -161,3 +161,9 @@ def test_a_chinese_site_name_ending_in_wang_is_cut_without_a_declared_name() -> 
     # a hyphen between places in the headline is no site separator
     html = page("<title>北京-上海高铁开通_新浪网</title>", lang="zh")
     assert headline(html, "https://news.sina.com.cn/c/2011-06-30/1.shtml") == "北京-上海高铁开通"
+
+
+def test_a_front_page_titled_only_by_the_site_name_keeps_it_whole() -> None:
+    html = page("<title>Gaby’s - Colours of the Soul</title>",
+                '<h1><a href="/">Gaby’s - Colours of the Soul</a></h1>')
+    assert headline(html, "http://www.colours.example.net/") == "Gaby’s - Colours of the Soul"

@@ -172,6 +172,8 @@ def strip_site(title: str, names: list[str]) -> str:
     (spaced or not; everything after a trailing one goes too), then the parts of
     'kicker - headline | site' that name the site (text.strip_site_name)."""
     title = clean(title)
+    if fold(title) in {fold(n) for n in names}:  # the page names only the site: keep it whole
+        return title
     for name in sorted({clean(n) for n in names if n and len(n.strip()) >= 3}, key=len,
                        reverse=True):
         title = _cut_name(title, name)
