@@ -146,7 +146,9 @@ def visible_headings(doc_tree: etree._Element, tag: str, limit: int) -> list[etr
 _BOUND = (r"(?:\s+[|:\u2013\u2014\u00b7\u2022\u00bb\u203a/~-]{1,3}\s+|"
           r"\s*[|\uff5c\u00b7\u2022\u00bb\u203a]\s*|"
           r"(?<=[^\x00-\x7f])[-_\uff0d\u2013\u2014]|[-_\uff0d\u2013\u2014](?=[^\x00-\x7f]))")
-_LEAD_BOUND = rf"(?:{_BOUND}|:\s+)"
+_BOUND_RE = re.compile(_BOUND)
+_COLON = re.compile(r":\s+")
+_WORD = re.compile(r"\w")
 
 
 # Chinese sites name themselves "...网" ("net": 新华网, 人民网) after a headline, unspaced:
@@ -154,16 +156,20 @@ _LEAD_BOUND = rf"(?:{_BOUND}|:\s+)"
 _ZH_SITE = re.compile(r"\s*[-_|\uff5c\uff0d\u2014]\s*[^\s\-_|]{1,10}[\u7f51\u7db2]$")
 
 
-def _cut_name(title: str, name: str) -> str:
-    """Drop a name the title shows whole between separators: a leading one, or a trailing one
-    together with what follows it (a tagline, a section after the site's name)."""
-    escaped = re.escape(name)
-    lead = re.match(rf"{escaped}{_LEAD_BOUND}", title, re.I)
-    if lead and re.search(r"\w", title[lead.end():]):
-        return title[lead.end():]
-    for m in re.finditer(rf"{_BOUND}{escaped}(?={_BOUND}|$)", title, re.I):
-        if re.search(r"\w", title[:m.start()]):
-            return title[:m.start()]
+def _cut_names(title: str, names: set[str]) -> str:
+    """Drop a name (folded `names`) the title shows whole between separators: a leading one, or
+    a trailing one together with what follows it (a tagline, a section after the site's name).
+    One regex pass over the title, compiled once: a pattern per name cost ~4 ms a page."""
+    bounds = [m.span() for m in _BOUND_RE.finditer(title)]
+    for start, end in sorted(bounds + [m.span() for m in _COLON.finditer(title)]):
+        if fold(title[:start]) in names and _WORD.search(title, end):
+            return title[end:]
+    for i, (start, end) in enumerate(bounds):
+        if not _WORD.search(title[:start]):
+            continue
+        for stop in [s for s, _ in bounds[i + 1:]] + [len(title)]:
+            if fold(title[end:stop]) in names:
+                return title[:start]
     return title
 
 
@@ -174,9 +180,11 @@ def strip_site(title: str, names: list[str]) -> str:
     title = clean(title)
     if fold(title) in {fold(n) for n in names}:  # the page names only the site: keep it whole
         return title
-    for name in sorted({clean(n) for n in names if n and len(n.strip()) >= 3}, key=len,
-                       reverse=True):
-        title = _cut_name(title, name)
+    folded = {fold(n) for n in names if n and len(n.strip()) >= 3}
+    for _ in range(3):  # 'Site | Section | Headline': one name after another
+        title, before = _cut_names(title, folded), title
+        if title == before:
+            break
     if (m := _ZH_SITE.search(title)) and len(title) - len(m.group()) >= 6:
         title = title[:m.start()]
     return strip_site_name(title, names)
