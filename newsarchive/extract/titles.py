@@ -35,7 +35,7 @@ def _texts(heading: etree._Element) -> list[str]:
 
 
 def heading_text(heading: etree._Element) -> str:
-    """The heading's shown text (the text of <style>/<script> inside it left out)."""
+    """The heading's shown text (<style>/<script> and ruby annotations inside it left out)."""
     if next(heading.iter(*_NOT_SHOWN), None) is None:
         return clean(heading.text_content())
     return clean("".join(_texts(heading)))
