@@ -1,4 +1,4 @@
-"""Generic-layer heuristics for metadata: the visible headline, the standfirst, shown dates."""
+"""Generic-layer heuristics for metadata: the standfirst, shown dates (the headline: titles.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
 from newsarchive.extract.titles import agrees as _agrees
 from newsarchive.extract.titles import site_names
 from newsarchive.extract.titles import visible_h1s as _visible_h1s
-
-__all__ = ["site_names"]  # metadata_authors reads the site's names from here
 
 log = logging.getLogger(__name__)
 
