@@ -23,11 +23,9 @@ from newsarchive.extract.generic import (
     SECTION_META,
     TAGS_META,
 )
-from newsarchive.extract.metadata_generic import (
-    find_title,
-    lead_text,
-)
+from newsarchive.extract.metadata_generic import lead_text
 from newsarchive.extract.text import clean, dedupe, fold
+from newsarchive.extract.titles import find_title
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record

@@ -1,4 +1,4 @@
-"""Generic-layer heuristics for metadata: the visible headline, the standfirst, shown dates."""
+"""Generic-layer heuristics for metadata: the standfirst, shown dates (the headline: titles.py)."""
 
 from __future__ import annotations
 
@@ -13,86 +13,11 @@ from lxml import etree
 from newsarchive.extract import dates, walk
 from newsarchive.extract.document import Document
 from newsarchive.extract.text import FoldedSearch, clean, fold, strip_site_name
-from newsarchive.extract.titles import (
-    heading_part,
-    looks_like_logo,
-    visible_headings,
-    without_site_suffix,
-)
-from newsarchive.extract.urls import registrable_domain
+from newsarchive.extract.titles import agrees as _agrees
+from newsarchive.extract.titles import site_names
+from newsarchive.extract.titles import visible_h1s as _visible_h1s
 
 log = logging.getLogger(__name__)
-
-
-def _agrees(a: str, b: str) -> bool:
-    """Same title, or one contains most of the other (a kicker or a site name around it)."""
-    fa, fb = fold(a), fold(b)
-    if not fa or not fb:
-        return False
-    if fa == fb:
-        return True
-    short, long_ = sorted((fa, fb), key=len)
-    return short in long_ and len(short) >= 0.45 * len(long_)
-
-
-def site_names(doc: Document) -> list[str]:
-    names = [doc.meta_first("og:site_name"), doc.meta_first("application-name"),
-             doc.meta_first("twitter:site", "al:android:app_name")]
-    domain = registrable_domain(doc.url)
-    return [n for n in names if n] + ([domain, domain.split(".")[0]] if domain else [])
-
-
-def _visible_h1s(doc: Document) -> list[etree._Element]:
-    return visible_headings(doc.tree, "h1", 6)
-
-
-def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
-    names = site_names(doc)
-    og = doc.meta_first("og:title")
-    tw = doc.meta_first("twitter:title")
-    tag = clean(doc.tree.findtext(".//title") or "")
-    # the headline as declared, site names cut off; then the raw og:title and <title>
-    stripped = [m for m in (ld_headline, og and strip_site_name(og, names), tw and
-                            strip_site_name(tw, names), tag and strip_site_name(tag, names))
-                if m]
-    metas = stripped + [m for m in (og, tag) if m]
-    folded_names = {fold(n) for n in names}
-    h1s = [h for h in _visible_h1s(doc) if fold(h.text_content()) not in folded_names]
-    # an h1 a meta title repeats whole wins over an earlier one a meta title merely contains
-    # (a blog's name h1 is contained in its "Blog name: Post" title tag too), the most trusted
-    # meta first: the longest part of "Post | Blog name" may be the blog's name
-    folded_metas = [fold(m) for m in metas]
-
-    def rank(h: etree._Element) -> int:
-        text = fold(without_site_suffix(clean(h.text_content()), names))
-        return folded_metas.index(text) if text in folded_metas else len(metas)
-
-    agreeing = [h for h in h1s if any(_agrees(clean(h.text_content()), m) for m in metas)]
-    for h in sorted(agreeing, key=rank):
-        return without_site_suffix(heading_part(h, metas), names), "generic"
-    # no h1 agrees with the meta title: the h1 inside the article, or a lone h1, still wins
-    # (meta titles are often SEO rewrites); a short one is a logo or a section name, and so is
-    # one that links to the front page
-    h1s = [h for h in h1s if not looks_like_logo(h, doc.url)]
-    inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
-                                        "ancestor::*[@role='main' or @itemprop='articleBody']")]
-    for h in inside or (h1s if len(h1s) == 1 else []):
-        text = clean(h.text_content())
-        if len(text.split()) >= 2 and len(text) <= 300:
-            # a kicker in its own element beside the headline can be why no meta agrees
-            return heading_part(h, metas), "generic"
-    # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
-    # h1 is the blog's name, pages without an h1)
-    for h in visible_headings(doc.tree, "h2", 8):
-        text = clean(h.text_content())
-        if fold(text) not in folded_names and len(text) <= 300 and \
-                any(_agrees(text, m) for m in stripped):
-            return heading_part(h, metas), "generic"
-    for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
-                         (tag, "meta")):
-        if value and clean(value):
-            return strip_site_name(value, names), layer
-    return None
 
 
 _LEAD_CLASS = re.compile(
