@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import lxml.html
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsarchive import clusters
 from newsarchive.extract import text
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -49,3 +51,32 @@ def test_clean_text_comes_back_as_is_but_never_a_smart_string() -> None:
     smart = doc.xpath("//p/text()")[0]
     assert type(smart) is not str
     assert type(text.clean(smart)) is str and text.clean(smart) == "Harbour minister school"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=6),
+                min_size=28, max_size=50).map(" ".join))
+def test_non_ascii_signatures_are_datasketch_s(value: str) -> None:
+    # Non-ASCII text takes a regex + UTF-8 bytes path in signature() (not str.translate):
+    # any characters (marks, dashes, NBSP, surrogates, letters that lower-case to two) must
+    # give datasketch's values over shingles(), which splits words the str way.
+    from datasketch import MinHash
+
+    value = "é " + value  # never ASCII
+    grams = clusters.shingles(value)
+    if not grams:
+        assert clusters.signature(value) is None
+        return
+    ref = MinHash(num_perm=clusters.NUM_PERM, seed=1, scheme=clusters.SCHEME)
+    ref.update_batch(list(grams))
+    assert np.array_equal(clusters.signature(value), ref.hashvalues)
+
+
+def test_non_ascii_words_split_at_every_non_word_character() -> None:
+    value = ("Ärger\u00a0über «Straße»—naïve İstanbul\u200bcafé ǅemal 東京\ud800x " * 8).strip()
+    ref = clusters.shingles(value)
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=clusters.NUM_PERM, seed=1, scheme=clusters.SCHEME)
+    m.update_batch(list(ref))
+    assert np.array_equal(clusters.signature(value), m.hashvalues)
