@@ -7,6 +7,7 @@ import re
 
 import lxml.html
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,3 +81,26 @@ def test_non_ascii_words_split_at_every_non_word_character() -> None:
     m = MinHash(num_perm=clusters.NUM_PERM, seed=1, scheme=clusters.SCHEME)
     m.update_batch(list(ref))
     assert np.array_equal(clusters.signature(value), m.hashvalues)
+
+
+def test_site_selectors_give_what_node_xpath_gives() -> None:
+    from newsarchive.extract import site
+
+    page = lxml.html.fromstring(
+        "<html><body><article><h1>Head</h1><p>One</p><p class='x'>Two</p>"
+        "<figure><img src='a.jpg'><figcaption>Cap</figcaption></figure></article>"
+        "<div><p>Three</p></div></body></html>")
+    article = page.find(".//article")
+    for spec in ("h1::text", "xpath://article/p[not(@class)]", "img::attr(src)",
+                 "xpath:string(//figcaption)", "p", "xpath:count(//p)"):
+        for node in (page, article):
+            want = node.xpath(site.to_xpath(spec))
+            got = site.select(node, spec)
+            if isinstance(want, list):
+                assert got == want, spec
+                assert [type(x) for x in got] == [type(x) for x in want]
+            elif isinstance(want, str) and want.strip():
+                assert got == [want]
+    assert site.select(page, ["xpath://aside", "figcaption::text"]) == ["Cap"]
+    with pytest.raises(ValueError, match="bad selector"):
+        site.select(page, "xpath://p[")
