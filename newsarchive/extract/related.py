@@ -29,6 +29,8 @@ from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record, RelatedBlock, RelatedLink
 
 Node = etree._Element
+# compiled once: node.xpath(str) compiles its expression on every call
+_LINKS = etree.XPath(".//a[@href]")
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _CHROME_TAGS = {"nav", "header", "footer", "form", "button", "select"}
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
@@ -352,7 +354,7 @@ def _site_layer(doc: Document, profile: SiteProfile | None,
     for block in nodes(doc.tree, spec.get("block")):
         title = first_text(block, spec["title"]) if spec.get("title") else None
         anchors = nodes(block, spec.get("link", "a"))
-        anchors = [a if a.tag == "a" else (a.xpath(".//a[@href]") or [a])[0] for a in anchors]
+        anchors = [a if a.tag == "a" else (_LINKS(a) or [a])[0] for a in anchors]
         links = []
         for a in anchors:
             url = absolutize(a.get("href"), doc.base_url)
