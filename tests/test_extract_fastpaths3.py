@@ -147,3 +147,30 @@ def test_a_long_repeated_text_takes_the_numpy_path_with_datasketch_s_values(
     prose = " ".join(f"w{i}" for i in range(2000))  # every word distinct: the set path
     clusters.signature(prose)
     assert calls == [1]
+
+
+def test_absolutize_is_urljoin_then_safe_url_string_every_time() -> None:
+    from urllib.parse import urljoin
+
+    from w3lib.url import safe_url_string
+
+    from newsarchive.extract.urls import absolutize
+
+    doc = lxml.html.fromstring("<p><a href=' /news/5.html '>x</a><img src='b c.jpg'></p>")
+    smart_src = doc.xpath("//img/@src")[0]
+    bases = ["http://example.com/news/3.html", "https://Example.com/a/b/", "http://ex.com"]
+    hrefs = ["/news/5.html", " ../up?q=1#x ", "http://other.org/x y", "//cdn.ex.com/i.jpg",
+             "žluť.html", smart_src, "#top", "javascript:void(0)", "", None, "http://[::1"]
+    for _ in range(2):  # the second round from the caches
+        for base in bases:
+            for href in hrefs:
+                got = absolutize(href, base)
+                stripped = (href or "").strip()
+                if not stripped or stripped.startswith(("javascript:", "#")):
+                    assert got is None
+                    continue
+                try:
+                    want = safe_url_string(urljoin(base, stripped))
+                except ValueError:
+                    want = None
+                assert got == want and (got is None or type(got) is str), (base, href)
