@@ -22,15 +22,15 @@ def clean(text: str | None) -> str:
         # comes back as it is: the only ASCII whitespace split() knows besides " " are these
         # nine controls, each ruled out by one memchr (0.8 us on a 700-character paragraph;
         # split + join 3.2). A str subclass (lxml's smart strings) is never handed back.
-        if "\n" not in text and "  " not in text and text[0] != " " and text[-1] != " " \
+        if text[0] != " " and text[-1] != " " and "\n" not in text and "  " not in text \
                 and type(text) is str and _no_control_space(text):
             return text
         return " ".join(text.split())
     # non-ASCII: a printable text holds no whitespace but " " and none of the invisible
     # characters (all are Unicode "Other" or "Separator"), so with no doubled, leading or
     # trailing space it is clean; the regex substitution reads every character
-    if type(text) is str and text.isprintable() and "  " not in text and text[0] != " " \
-            and text[-1] != " ":
+    if text[0] != " " and text[-1] != " " and "\n" not in text and "  " not in text \
+            and type(text) is str and text.isprintable():
         return text
     return " ".join(_INVISIBLE.sub("", text).split())
 
