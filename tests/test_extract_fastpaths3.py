@@ -175,15 +175,3 @@ def test_absolutize_is_urljoin_then_safe_url_string_every_time() -> None:
                     want = None
                 assert got == want and (got is None or type(got) is str), (base, href)
 
-
-def test_folded_search_remembers_exact_answers_and_no_smart_string(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text, "_SEEN_MAX", 3)
-    search = text.FoldedSearch(re.compile(r"byline|author", re.I))
-    values = ["post-Byline", "entry", "AUTHOR-box", "İauthor", "x", "row", "author"] * 3
-    assert [search(v) for v in values] == [
-        bool(re.search(r"byline|author", v, re.I)) for v in values]
-    assert len(search._seen) <= 3
-    smart = lxml.html.fromstring("<p class='byline'>x</p>").xpath("//p/@class")[0]
-    search._seen.clear()
-    assert search(smart) and not search._seen

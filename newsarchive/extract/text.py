@@ -157,24 +157,8 @@ class FoldedSearch:
         assert not any(c != c.lower() or c in _ASCII_TWINS for c in literals), pattern.pattern
         self.pattern = pattern
         self._lowered = re.compile(pattern.pattern, pattern.flags & ~re.I)
-        # answers by text: a site's class and id strings repeat on every page (and "row",
-        # "container", "entry-content" on most sites); a dict hit is ~0.05 us. Emptied when
-        # full rather than ordered (an lru_cache's bookkeeping costs what the search does).
-        self._seen: dict[str, bool] = {}
 
     def __call__(self, text: str) -> bool:
-        hit = self._seen.get(text)
-        if hit is not None:
-            return hit
         if text.isascii():
-            hit = self._lowered.search(text.lower()) is not None
-        else:
-            hit = self.pattern.search(text) is not None
-        if type(text) is str:  # never an lxml smart string: it would hold its whole tree
-            if len(self._seen) >= _SEEN_MAX:
-                self._seen.clear()
-            self._seen[text] = hit
-        return hit
-
-
-_SEEN_MAX = 1024  # texts remembered per FoldedSearch (~150 KB each at most)
+            return self._lowered.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
