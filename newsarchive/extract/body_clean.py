@@ -20,6 +20,9 @@ from newsarchive.extract.generic import (
 from newsarchive.extract.text import clean
 
 Node = etree._Element
+# compiled once: node.xpath(str) compiles its expression on every call
+_LABELLED = etree.XPath(".//*[@class or @id]")
+_IN_ASIDE = etree.XPath("ancestor::figure or ancestor::nav or ancestor::aside or ancestor::footer")
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "section",
           "article", "ul", "ol", "dl", "dd", "dt", "table", "tr", "header", "footer", "main",
           "hr", "address", "details", "summary", "center"}
@@ -56,7 +59,7 @@ def drop_named_boxes(tree: Node) -> None:
         return
     total = max(1, _text_len(body))
     doomed: list[Node] = []
-    for node in body.xpath(".//*[@class or @id]"):
+    for node in _LABELLED(body):
         label = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
         # substring tests first: the regex on every labelled node cost ~1 ms a page
         if not ("aut" in label or "discl" in label or "newsletter" in label) \
@@ -286,8 +289,7 @@ def recover_lead(tree: Node, headline: str | None, text: str, skip: set[Node]) -
                 a in taken for a in el.iterancestors()):
             continue  # a wrapper (its blocks come next), or inside a block already taken
         label = (el.get("class") or "") + " " + (el.get("id") or "")
-        if _NOT_LEAD.search(label) or _CODE.search(own) or el.xpath(
-                "ancestor::figure or ancestor::nav or ancestor::aside or ancestor::footer"):
+        if _NOT_LEAD.search(label) or _CODE.search(own) or _IN_ASIDE(el):
             continue
         links = sum(len(a.text_content()) for a in el.iter("a"))
         own = clean_lines(own)

@@ -29,6 +29,8 @@ from newsarchive.extract.generic import BOILERPLATE_CLASS, CONTENT_CLASS
 from newsarchive.extract.text import FoldedSearch, clean
 
 Node = etree._Element
+# compiled once: node.xpath(str) compiles its expression on every call
+_STYLED = etree.XPath(".//*[@hidden or @style]")
 
 _PARA = ("p", "pre", "blockquote", "li", "td", "dd", "h2", "h3", "h4", "h5", "h6")
 _OWN_TEXT = ("div", "section", "article", "main", "span", "font", "center")
@@ -86,7 +88,7 @@ def _dead_nodes(body: Node, exclude: list[Node]) -> set[Node]:
         if node not in dead:
             dead.update(node.iter())
     # attribute tests only: XPath's contains(@style, ...) cost twice as much as the filter here
-    for node in body.xpath(".//*[@hidden or @style]"):
+    for node in _STYLED(body):
         style = node.get("style") or ""
         if node.get("hidden") is not None or (
                 ("none" in style or "hidden" in style) and _HIDDEN.search(style)):

@@ -18,6 +18,9 @@ from newsarchive.extract.dates_local import find_date_text, parse_date
 from newsarchive.extract.site import text_of
 
 Node = etree._Element
+# compiled once: node.xpath(str) compiles its expression on every call
+_NAMED = etree.XPath(".//*[contains(concat(' ', @class, ' '), ' fn ') "
+                     "or @itemprop='name' or self::cite]")
 SKIP_TAGS = {"script", "style", "form", "button", "input", "textarea", "select", "noscript",
               "svg", "img", "iframe", "template"}
 _BLOCK = {"p", "div", "br", "li", "blockquote", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -85,8 +88,7 @@ def fields_of(el: Node, replies: set[Node], now: datetime) -> dict[str, Any]:
         if author_el is None and (prop in ("author", "creator") or node.tag == "cite"
                                   or any(g.COMMENT_AUTHOR.match(t) for t in toks)
                                   or "author" in roles) and text_of(node):
-            inner = node.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ') "
-                               "or @itemprop='name' or self::cite]")
+            inner = _NAMED(node)
             author_el = inner[0] if inner and inner[0] is not node else node
             if author_el is not node and (len(text_of(node)) > 200 and node.find(".//p")
                                           is not None or _prose_beside(node, author_el)):

@@ -33,6 +33,10 @@ from newsarchive.profiles import SiteProfile
 from newsarchive.record import Comment, Record
 
 Node = etree._Element
+# compiled once: node.xpath(str) compiles its expression on every call
+_COUNT_PROP = etree.XPath("//*[@itemprop='commentCount']")
+_COUNT_HEADS = etree.XPath(".//h1|.//h2|.//h3|.//h4|.//h5|.//*[contains(@class,'title')]"
+                           "|.//*[contains(@class,'count')]")
 _WORD_NUMBERS = {"one": 1, "ein": 1, "eine": 1, "einen": 1, "un": 1, "une": 1, "una": 1,
                  "uno": 1, "один": 1, "одна": 1, "одзін": 1}
 
@@ -218,14 +222,13 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
         if isinstance(n, (int, str)) and str(n).strip().isdigit():
             return int(n)
     # (the XPath walks every node: run it only when the source names the property at all)
-    for el in doc.tree.xpath("//*[@itemprop='commentCount']") if "commentCount" in doc.text \
+    for el in _COUNT_PROP(doc.tree) if "commentCount" in doc.text \
             else ():
         n = to_int(el.get("content") or text_of(el))
         if n is not None:
             return n
     for area in areas:
-        heads = area.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//*[contains(@class,'title')]"
-                           "|.//*[contains(@class,'count')]")
+        heads = _COUNT_HEADS(area)
         prev = area.getprevious()
         if prev is not None:
             heads.insert(0, prev)

@@ -27,6 +27,10 @@ from newsarchive.profiles import SiteProfile
 from newsarchive.record import Image, Record
 
 Node = etree._Element
+# compiled once: node.xpath(str) compiles its expression on every call
+_BODY_PROP = etree.XPath("//*[@itemprop='articleBody']")
+_ARTICLE = etree.XPath("//article")
+_MAIN = etree.XPath("//main")
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url",
               "data-full-src", "data-hi-res-src", "data-orig-file", "src")
 _SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
@@ -218,8 +222,7 @@ def _lead_keys(doc: Document) -> list[str]:
 
 def _scope(doc: Document, article_node: Node | None) -> Node | None:
     if article_node is None:
-        found = (doc.tree.xpath("//*[@itemprop='articleBody']") or doc.tree.xpath("//article")
-                 or doc.tree.xpath("//main"))
+        found = _BODY_PROP(doc.tree) or _ARTICLE(doc.tree) or _MAIN(doc.tree)
         if found:
             article_node = max(found, key=lambda el: len(text_of(el)))
     if article_node is None:
