@@ -179,13 +179,12 @@ _WORD_MASKS = np.array([0] + [((1 << 64) - 1) ^ ((1 << (64 - 8 * n)) - 1) for n 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Each value's rank among the distinct values (exact), and how many distinct there are."""
-    ordered = values.copy()
-    ordered.sort()  # the methods: np.sort / np.searchsorted add a Python wrapper each call
+    ordered = np.sort(values)
     new = np.empty(len(ordered), dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     distinct = ordered[new]
-    return distinct.searchsorted(values), len(distinct)
+    return np.searchsorted(distinct, values), len(distinct)
 
 
 def _distinct_grams(data: bytes, gaps: np.ndarray) -> list[bytes]:
@@ -215,14 +214,13 @@ def _distinct_grams(data: bytes, gaps: np.ndarray) -> list[bytes]:
         if kinds * v >= 1 << 62:
             key, kinds = _dense(key)
         key, kinds = key * v + ids[j:m + j], kinds * v
-    ordered = key.copy()
-    ordered.sort()
+    ordered = np.sort(key)
     new = np.empty(m, dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     distinct = ordered[new]
     first = np.empty(len(distinct), dtype=np.int64)
-    first[distinct.searchsorted(key)] = np.arange(m)  # any one shingle of each number
+    first[np.searchsorted(distinct, key)] = np.arange(m)  # any one shingle of each number
     return [data[a:b] for a, b in zip(starts[first].tolist(), ends[first + k - 1].tolist(),
                                       strict=True)]
 
