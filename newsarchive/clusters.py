@@ -134,11 +134,12 @@ def signature(text: str | None) -> np.ndarray | None:
         # ASCII text (most bodies in English): the words as bytes, by one bytes.translate
         # with a 256-byte table (a C table lookup per character, where str.translate looks a
         # dict up), 0.19 -> 0.16 ms on a 5,400-word body, and no encoding afterwards
-        words = text.lower().encode("ascii").translate(_ASCII_BLANKS).split()
+        ascii_words = text.lower().encode("ascii").translate(_ASCII_BLANKS).split()
+        n, data = len(ascii_words), b" ".join(ascii_words)
     else:
-        words = _NON_ASCII_BLANKS.sub(" ", text.lower()).encode().translate(
+        utf8_words = _NON_ASCII_BLANKS.sub(" ", text.lower()).encode().translate(
             _UTF8_BLANKS).split()
-    n, data = len(words), b" ".join(words)
+        n, data = len(utf8_words), b" ".join(utf8_words)
     if n < MIN_WORDS:
         return None
     # The shingles of `shingles()` as slices of one encoded string (no join per shingle), and
@@ -151,78 +152,13 @@ def signature(text: str | None) -> np.ndarray | None:
     # lengths took 0.26 ms on a 5,400-word body; zip over two lists beats indexing them).
     k = SHINGLE_WORDS
     gaps = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 32)
-    grams: set[bytes] | list[bytes]
-    if n >= _REPEATS_MIN_WORDS and len(set(words[:_REPEATS_PROBE])) < _REPEATS_PROBE // 4:
-        grams = _distinct_grams(data, gaps)
-    else:
-        starts = [0, *(gaps[:n - k] + 1).tolist()]
-        ends = [*gaps[k - 1:].tolist(), len(data)]
-        grams = {data[a:b] for a, b in zip(starts, ends, strict=True)}
+    starts = [0, *(gaps[:n - k] + 1).tolist()]
+    ends = [*gaps[k - 1:].tolist(), len(data)]
+    grams = {data[a:b] for a, b in zip(starts, ends, strict=True)}
     sha1 = hashlib.sha1
     digests = b"".join([sha1(g).digest() for g in grams])  # once per distinct shingle
     hv = np.frombuffer(digests, dtype="<u4")[::5]
     return (_fmix32(hv)[:, None] * _A + _B).min(axis=0)
-
-
-# A long text whose first _REPEATS_PROBE words hold under a quarter as many distinct ones (a
-# generated page, a long table or list of the same few words) has few distinct shingles among
-# many: they are found by numpy on exact word numbers instead of slicing every shingle into a
-# set (the slices were ~60% of the signature of such a text: 0.68 -> 0.40 ms for 5,400 words
-# of 26 distinct ones). Ordinary prose (half its words distinct) never takes this path, where
-# the sorting would cost more than the set saves.
-_REPEATS_MIN_WORDS = 1000
-_REPEATS_PROBE = 400
-# _WORD_MASKS[L]: the first L bytes of a big-endian uint64
-_WORD_MASKS = np.array([0] + [((1 << 64) - 1) ^ ((1 << (64 - 8 * n)) - 1) for n in range(1, 9)],
-                       dtype=np.uint64)
-
-
-def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Each value's rank among the distinct values (exact), and how many distinct there are."""
-    ordered = np.sort(values)
-    new = np.empty(len(ordered), dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    distinct = ordered[new]
-    return np.searchsorted(distinct, values), len(distinct)
-
-
-def _distinct_grams(data: bytes, gaps: np.ndarray) -> list[bytes]:
-    """The distinct shingles of `data` (words joined by single spaces; `gaps` = the spaces),
-    the set `shingles()` makes. Words are numbered exactly: a word's bytes, 8 at a time, as
-    big-endian uint64s zero-filled past its end (no word holds a zero byte, so equal numbers
-    are equal words), then shingles as base-v numbers of their words' numbers (renumbered
-    densely whenever the next digit could overflow 62 bits)."""
-    n, k = len(gaps) + 1, SHINGLE_WORDS
-    starts = np.empty(n, dtype=np.int64)
-    starts[0], starts[1:] = 0, gaps + 1
-    ends = np.empty(n, dtype=np.int64)
-    ends[:-1], ends[-1] = gaps, len(data)
-    lens = ends - starts
-    chunks = (int(lens.max()) + 7) // 8
-    padded = data + bytes(8 * chunks + 8)
-    # the 8 bytes from every offset, as one big-endian uint64 each (a strided view, no copy)
-    at = np.ndarray(shape=(len(data) + 8 * chunks,), dtype=">u8", buffer=padded, strides=(1,))
-    ids, v = _dense((at[starts] & _WORD_MASKS[np.minimum(lens, 8)]).astype(np.uint64))
-    for c in range(1, chunks):
-        part, vp = _dense((at[starts + 8 * c]
-                           & _WORD_MASKS[np.clip(lens - 8 * c, 0, 8)]).astype(np.uint64))
-        ids, v = _dense(ids * vp + part)
-    m = n - k + 1
-    key, kinds = ids[:m].copy(), v
-    for j in range(1, k):
-        if kinds * v >= 1 << 62:
-            key, kinds = _dense(key)
-        key, kinds = key * v + ids[j:m + j], kinds * v
-    ordered = np.sort(key)
-    new = np.empty(m, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    distinct = ordered[new]
-    first = np.empty(len(distinct), dtype=np.int64)
-    first[np.searchsorted(distinct, key)] = np.arange(m)  # any one shingle of each number
-    return [data[a:b] for a, b in zip(starts[first].tolist(), ends[first + k - 1].tolist(),
-                                      strict=True)]
 
 
 def minhash(text: str | None) -> MinHash | None:

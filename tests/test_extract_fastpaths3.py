@@ -106,49 +106,6 @@ def test_site_selectors_give_what_node_xpath_gives() -> None:
         site.select(page, "xpath://p[")
 
 
-def _joined(value: str) -> tuple[bytes, np.ndarray]:
-    words = clusters._NON_ASCII_BLANKS.sub(" ", value.lower()).encode().translate(
-        clusters._UTF8_BLANKS).split()
-    data = b" ".join(words)
-    return data, np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 32)
-
-
-_VOCAB = ["a", "bb", "transport", "x" * 16, "y" * 17, "z" * 25, "straße", "東京都", "9", "_",
-          "über-long-wörds-here", "aaaaaaaa", "aaaaaaaaa"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_VOCAB), min_size=5, max_size=300))
-def test_repeated_text_shingles_are_the_set_shingles_makes(words: list[str]) -> None:
-    # the numpy path numbers words 8 bytes at a time: words of 1-25 bytes, prefixes of each
-    # other (aaaaaaaa / aaaaaaaaa), multi-byte characters; any text, forced onto the path
-    value = " ".join(words)
-    ref = clusters._words(value)  # the str way (what shingles() splits)
-    data, gaps = _joined(value)
-    got = clusters._distinct_grams(data, gaps)
-    assert len(got) == len(set(got))
-    assert set(got) == {" ".join(ref[i:i + 5]).encode() for i in range(len(ref) - 4)}
-
-
-def test_a_long_repeated_text_takes_the_numpy_path_with_datasketch_s_values(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from datasketch import MinHash
-
-    value = " ".join(_VOCAB[i % 7] if i % 11 else _VOCAB[(i // 11) % 13]
-                     for i in range(3000)).title()
-    calls: list[int] = []
-    real = clusters._distinct_grams
-    monkeypatch.setattr(clusters, "_distinct_grams",
-                        lambda data, gaps: calls.append(1) or real(data, gaps))
-    ref = MinHash(num_perm=clusters.NUM_PERM, seed=1, scheme=clusters.SCHEME)
-    ref.update_batch(list(clusters.shingles(value)))
-    assert np.array_equal(clusters.signature(value), ref.hashvalues)
-    assert calls == [1]
-    prose = " ".join(f"w{i}" for i in range(2000))  # every word distinct: the set path
-    clusters.signature(prose)
-    assert calls == [1]
-
-
 def test_absolutize_is_urljoin_then_safe_url_string_every_time() -> None:
     from urllib.parse import urljoin
 
