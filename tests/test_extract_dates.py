@@ -3,25 +3,13 @@ Small hand-written pages, one behaviour per test."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import pytest
+from snippets import NOW, PARA, ld, page
 
 from newsarchive.extract import extract
 from newsarchive.extract.dates_local import find_date_text, parse_date
-
-NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
-PARA = "<p>" + "This is a sentence of running article text that goes on. " * 6 + "</p>"
-
-
-def page(head: str = "", body: str = "", lang: str = "en") -> str:
-    return (f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{PARA * 3}'
-            "</article></body></html>")
-
-
-def ld(obj: object) -> str:
-    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
 def run(html: str, url: str = "https://news.example.com/story"):
@@ -235,7 +223,6 @@ def test_first_written_date_naming_the_modified_day_picks_it() -> None:
 def test_a_dated_h1_gives_its_first_date_in_document_order() -> None:
     # Two datelines marked up inside the h1: the first one, in every run (they were read from
     # a set of elements, whose order follows memory addresses).
-    from datetime import datetime
 
     from newsarchive.extract.document import Document
     from newsarchive.extract.metadata_generic import shown_date

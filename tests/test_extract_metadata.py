@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 import pytest
+from snippets import NOW, PARA, URL, ld, page
 
 from newsarchive.extract import extract
 from newsarchive.extract.metadata import normalize_lang, trusted_canonical
 from newsarchive.extract.text import split_names, strip_site_name
 from newsarchive.profiles import parse_profile
-
-NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
-URL = "https://news.example.com/world/2024/03/12/some-story"
-PARA = "<p>" + "This is a sentence of running article text that goes on. " * 6 + "</p>"
-
-
-def page(head: str = "", body: str = "", lang: str = "en") -> str:
-    return (f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{PARA * 3}'
-            "</article></body></html>")
-
-
-def ld(obj: object) -> str:
-    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
 def run(html: str, url: str = URL, **kw: object):

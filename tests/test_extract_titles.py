@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from snippets import NOW, URL, ld, page
 
 from newsarchive.extract import extract
-
-NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
-URL = "https://news.example.com/world/2024/03/12/some-story"
-PARA = "<p>" + "This is a sentence of running article text that goes on. " * 6 + "</p>"
-
-
-def page(head: str = "", body: str = "", lang: str = "en") -> str:
-    return (f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{PARA * 3}'
-            "</article></body></html>")
-
-
-def ld(obj: object) -> str:
-    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
 def headline(html: str, url: str = URL) -> str | None:
