@@ -52,3 +52,18 @@ def test_strip_credit_label() -> None:
     assert strip_credit_label("Credit: Jane Doe for The New York Times") == \
         "Jane Doe for The New York Times"
     assert strip_credit_label("Jane Doe") == "Jane Doe"
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    # "file photo" conventions end a caption as its own sentence or in brackets
+    ("El avión fue detenido ilegalmente el año pasado en Guatemala. Archivo.",
+     "El avión fue detenido ilegalmente el año pasado en Guatemala.", "Archivo"),
+    ("The Barbados Tridents’ footballers training ahead of a match. (FILE)",
+     "The Barbados Tridents’ footballers training ahead of a match.", "FILE"),
+    ("Der Bundestag in Berlin. (Archiv)", "Der Bundestag in Berlin.", "Archiv"),
+    # the word inside a sentence is no credit
+    ("We looked at the archives. Archives are great.",
+     "We looked at the archives. Archives are great.", None),
+])
+def test_split_credit_archive_photo(text: str, caption: str | None, credit: str | None) -> None:
+    assert split_credit(text) == (caption, credit)

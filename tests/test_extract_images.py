@@ -88,3 +88,51 @@ def test_site_layer_with_processor() -> None:
     assert [(i.src, i.caption, i.credit) for i in rec.images] == [
         ("https://ex.com/x.jpg", "Lake at night.", "Наша Ніва")]
     assert rec.provenance["images"] == "site"
+
+
+def test_lead_image_in_article_header_with_schema_headline() -> None:
+    # heise-like: the headline is an <h2 itemprop=headline> inside a header-classed wrapper;
+    # the lead picture there is the article's, not site chrome
+    rec = run(f"""<article><div class="article-layout__header-container">
+        <header class="a-article-header"><h2 itemprop="headline">Lithium aus dem Schredder</h2>
+        <figure class="article-image"><img src="/imgs/A192528_large_Audi-3-700.jpeg" alt="Akkus">
+        <figcaption class="a-caption"><p class="a-caption__source">(Bild:&nbsp;Audi)</p>
+        </figcaption></figure></header></div>{TEXT}</article>""")
+    assert [(i.src, i.credit) for i in rec.images] == [
+        ("https://ex.com/imgs/A192528_large_Audi-3-700.jpeg", "Audi")]
+
+
+def test_site_banner_header_still_skipped() -> None:
+    rec = run(f"""<header class="site-header"><img src="/img/masthead-photo.jpg"></header>
+        <article><h1>H</h1>{TEXT}</article>""")
+    assert rec.images == []
+
+
+def test_credit_classed_element_with_only_its_label_is_no_credit() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/cover-july.jpg">
+        <figcaption>Technology Review Juli 2019 <span class="a-caption__source">(Bild: )</span>
+        </figcaption></figure></article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [("Technology Review Juli 2019", None)]
+
+
+def test_credit_beside_the_caption_not_inside_it() -> None:
+    # chemie.de-like carousel: the credit box is a sibling of the caption box
+    rec = run(f"""<article><h1>H</h1>{TEXT}<div class="image-holder">
+        <a href="/img/founders.jpg"><img src="/img/founders.jpg" alt=""></a>
+        <div class="origin-notice"><p>MIRO Analytical</p></div>
+        <div class="carousel-caption"><p>Die Gründer von MIRO Analytical mit einem Gerät.</p>
+        </div></div>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Die Gründer von MIRO Analytical mit einem Gerät.", "MIRO Analytical")]
+
+
+def test_credit_beside_drops_gallery_counter_and_ignores_author_box() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/gallery-1.jpg">
+        <figcaption>Ein Garten im Sommer.</figcaption>
+        <div class="image-copyright">Bild 1 von 4 © Iona Dutz</div></figure>
+        <div class="author-box"><img src="/img/reporter-portrait.jpg" width="90">
+        <div class="author-name">Christoph Hein</div><div class="author-meta">ca. 8 Min.</div>
+        </div>{TEXT}</article>""")
+    credits = {i.src.rsplit("/", 1)[-1]: i.credit for i in rec.images}
+    assert credits["gallery-1.jpg"] == "Iona Dutz"
+    assert credits.get("reporter-portrait.jpg") is None

@@ -65,6 +65,10 @@ _SLASH_CREDIT = re.compile(
 )
 _CAPTION_SLASH = re.compile(rf"^(?P<cap>.+?)\s+[/|]\s+(?P<credit>(?:{_WORD} ){{0,3}}(?:{AGENCIES})"
                             rf"(?:\s*/\s*[\w .'-]+)?)\s*$")
+# "File photo" conventions: the picture comes from the paper's archive ("... Guatemala. Archivo.")
+_ARCHIVE = re.compile(r"[(\[]?\s*(?:archivo|foto de archivo|imagen de archivo|archiv|archivfoto|"
+                      r"archivbild|archives?|file|file photo|file picture|photo d'archives?)"
+                      r"\s*[)\]]?\s*\.?", re.I)
 # Sentence boundaries: the credit is often the caption's last "sentence"
 _SENTENCE_END = re.compile(r"(?<!\b\w\.)(?<=[.!?])\s+(?=\S)")
 
@@ -130,6 +134,8 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
             return (caption or None), credit
     # the caption's last sentence is a bare credit: "... in Minsk. John Smith / Reuters"
     parts = _SENTENCE_END.split(text)
+    if len(parts) > 1 and _ARCHIVE.fullmatch(parts[-1]):
+        return " ".join(parts[:-1]).rstrip(" |–—-:,;") or None, parts[-1].strip(" .()[]")
     if len(parts) > 1 and is_credit(parts[-1]):
         caption = " ".join(parts[:-1]).rstrip(" |–—-:,;")
         return (caption or None), strip_credit_label(parts[-1])

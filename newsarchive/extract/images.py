@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsarchive.extract import generic as g
-from newsarchive.extract.credits import is_credit, split_credit, strip_credit_label
+from newsarchive.extract.credits import CREDIT_LABELS, is_credit, split_credit, strip_credit_label
 from newsarchive.extract.document import Document
 from newsarchive.extract.related import blocks_of
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
@@ -95,6 +95,14 @@ def _skip_img(img: Node, src: str) -> bool:
     return urlsplit(src).path.lower().endswith((".svg", ".ico"))
 
 
+_HEADER_WORD = re.compile(r"(?:^|[\s_-])header(?:$|[\s_-])", re.I)
+
+
+def _holds_headline(el: Node) -> bool:
+    """An <h1> or a schema.org headline inside: the article's header, not the site banner."""
+    return el.find(".//h1") is not None or el.find(".//*[@itemprop='headline']") is not None
+
+
 def _skip_area(img: Node, stop: Node | None, doc_url: str, excluded: set[Node],
                lead: bool = False) -> bool:
     for anc in img.iterancestors():
@@ -110,7 +118,8 @@ def _skip_area(img: Node, stop: Node | None, doc_url: str, excluded: set[Node],
                 return True
         if anc is stop:
             return False
-        if anc.tag in ("header", "footer") and anc.find(".//h1") is not None:
+        if (anc.tag in ("header", "footer") or _HEADER_WORD.search(_tokens(anc))) \
+                and _holds_headline(anc):
             continue  # the article's own header (headline + lead image)
         if anc.tag in ("nav", "header", "footer", "aside") or _IMG_SKIP_AREA(_tokens(anc)):
             return True
@@ -136,8 +145,17 @@ def _split(caption_el: Node | None, img: Node) -> tuple[str | None, str | None]:
     text = re.sub(r"\s+", " ", " ".join(parts)).strip()
     caption, found = split_credit(text)
     if credit:
-        return caption, strip_credit_label(credit)
+        # "(Bild: )": a credit-classed element holding only its label credits nobody
+        return caption, _label_only(strip_credit_label(credit))
     return caption, found
+
+
+def _label_only(credit: str) -> str | None:
+    """None for a credit that is only a label ('(Bild: )', 'Foto:', '©'), else the credit."""
+    bare = credit.strip(" ()[]:©")
+    if not bare or re.fullmatch(rf"(?:{CREDIT_LABELS})\.?", bare, re.I):
+        return None
+    return credit
 
 
 def _caption_for(img: Node) -> Node | None:
@@ -172,6 +190,45 @@ def _caption_for(img: Node) -> Node | None:
                 or (len(nxt) == 1 and nxt[0].tag in ("em", "i", "small")
                     and text_of(nxt[0]) == txt):
             return nxt
+    return None
+
+
+# Classes of a credit beside the caption: generic.CREDIT_CLASS without author/byline (next to
+# an avatar those hold the article's byline and reading time), plus "origin-notice",
+# "bildherkunft", "bildnachweis"
+_CREDIT_BESIDE = re.compile(r"credit|copyright|source|photographer|rights|quelle|fotograf|"
+                            r"(?:^|[\s_-])(?:origin|herkunft|bildherkunft|bildnachweis)"
+                            r"(?:$|[\s_-])", re.I)
+# "Bild 2 von 4 © X", "Image 2 of 4 © X": a gallery counter before the credit
+_COUNTER = re.compile(r"^\w+\s+\d+\s*(?:von|of|de|/)\s*\d+\s*", re.I)
+
+
+def _credit_class(el: Node) -> bool:
+    return bool(_CREDIT_BESIDE.search(_tokens(el)))
+
+
+def _credit_beside(img: Node, caption_el: Node | None) -> str | None:
+    """A credit-classed element next to the caption, in the small box holding picture and
+    caption (<figure><img><span class=credit>..</span><figcaption>..</figcaption></figure>)."""
+    box = None
+    for anc in img.iterancestors():
+        if anc.tag in ("body", "html", "main", "article") or len(text_of(anc)) > 600:
+            return None
+        if (caption_el is not None and caption_el in anc.iterdescendants()) \
+                or (caption_el is None and anc.tag == "figure"):
+            box = anc
+            break
+    if box is None:
+        return None
+    for el in box.iterdescendants():
+        if not isinstance(el.tag, str) or not _credit_class(el) \
+                or img in el.iterdescendants() or el is caption_el:
+            continue
+        if caption_el is not None and caption_el in el.iterancestors():
+            continue  # credits inside the caption were split off with it
+        text = text_of(el)
+        if 0 < len(text) <= 120:
+            return _label_only(strip_credit_label(_COUNTER.sub("", text)))
     return None
 
 
@@ -268,7 +325,10 @@ def _generic(doc: Document, article_node: Node | None) -> list[Image]:
         if key in seen or _skip_area(img, scope, doc.url, excluded, key in lead):
             continue
         seen.add(key)
-        caption, credit = _split(_caption_for(img), img)
+        caption_el = _caption_for(img)
+        caption, credit = _split(caption_el, img)
+        if credit is None:
+            credit = _credit_beside(img, caption_el)
         obj = ld.get(key)
         if obj:
             caption = caption or (_name(obj.get("caption")) or None)
