@@ -100,3 +100,22 @@ def test_site_layer() -> None:
     assert [lk.url for lk in rec.related_blocks[0].links] == [
         "https://nashaniva.com/en/1", "https://nashaniva.com/en/2"]
     assert rec.provenance["related_blocks"] == "site"
+
+
+def test_block_never_widens_to_the_article_holding_the_headline() -> None:
+    # a "More on this topic" button inside the article: the teasers after the article must
+    # not make the whole article (headline, body, pictures) a related block
+    doc = Document("""<html><body><div class="news-single"><div class="article">
+        <h1>Habeck in München</h1><figure><img src="/img/habeck.jpg"></figure>
+        <p>""" + "Body text of the article. " * 20 + """</p>
+        <div class="buttons"><a href="/energie">Mehr zum Thema</a></div></div>
+        <div class="teasers">
+        <a href="/pressemitteilungen/energiewende-fuenf-kernforderungen-fuer-windenergie">
+          Energiewende: fünf Kernforderungen für den Ausbau der Windenergie</a>
+        <a href="/pressemitteilungen/gruene-zukunft-ohne-erdgas-und-atom">
+          Grüne Zukunft ohne Erdgas und Atom: neue Taxonomie verhindern</a></div>
+        </div></body></html>""", "https://bund.example/pressemitteilungen/habeck-in-muenchen")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="bund.example")
+    found = related.fill_related(doc, rec, None, {})
+    article = doc.tree.find(".//h1").getparent()
+    assert all(article not in el.iter() for el in found)

@@ -285,6 +285,11 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     return out
 
 
+def _holds_headline(el: Node) -> bool:
+    """The article's <h1> inside (a related block never holds the story it relates to)."""
+    return next(el.iterdescendants("h1"), None) is not None
+
+
 def _links_in(el: Node) -> list[Node]:
     """el.xpath(".//a[@href]"): descendant <a> with an href attribute, in document order."""
     return [a for a in el.iterdescendants("a") if a.get("href") is not None]
@@ -313,6 +318,8 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         for _ in range(5):
             if container is None or container.tag in ("body", "html"):
                 break
+            if container is not h.getparent() and _holds_headline(container):
+                break  # widened up to the article itself: the block would swallow the story
             # links run from the heading to the next heading that is not itself a link
             end = min(next_stop, page.end[container] + 1)
             anchors = [a for a in page.anchors_between(h_end, end) if not page.is_chrome(a)]
