@@ -136,3 +136,12 @@ def test_credit_beside_drops_gallery_counter_and_ignores_author_box() -> None:
     credits = {i.src.rsplit("/", 1)[-1]: i.credit for i in rec.images}
     assert credits["gallery-1.jpg"] == "Iona Dutz"
     assert credits.get("reporter-portrait.jpg") is None
+
+
+def test_star_rating_widget_images_are_not_pictures() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/bumblebee.jpg"></figure>
+        <span id="post-ratings-4373" class="post-ratings"><strong>War der Artikel nützlich?</strong>
+        <img src="/plugins/wp-postratings/images/stars_crystal/rating_on.gif" alt="1 Stern">
+        <img src="/plugins/wp-postratings/images/stars_crystal/rating_half.gif" alt="2 Sterne">
+        </span></article>""")
+    assert [i.src for i in rec.images] == ["https://ex.com/img/bumblebee.jpg"]

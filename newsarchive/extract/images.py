@@ -92,7 +92,24 @@ def _skip_img(img: Node, src: str) -> bool:
         m = re.match(r"\s*(\d+)", img.get(attr) or "")
         if m and int(m.group(1)) < 80:
             return True
+    if _in_rating_widget(img):
+        return True
     return urlsplit(src).path.lower().endswith((".svg", ".ico"))
+
+
+# star-rating widgets ("Was this useful?" + five star images) are controls, not pictures
+_RATING = re.compile(r"(?:^|[\s_-])(?:ratings?|star-?ratings?)(?:$|[\s_-])", re.I)
+
+
+def _in_rating_widget(img: Node) -> bool:
+    el: Node | None = img
+    for _ in range(3):  # the star image or its small wrapper says so
+        if el is None:
+            return False
+        if _RATING.search(_tokens(el)):
+            return True
+        el = el.getparent()
+    return False
 
 
 _HEADER_WORD = re.compile(r"(?:^|[\s_-])header(?:$|[\s_-])", re.I)
