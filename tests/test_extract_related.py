@@ -119,3 +119,25 @@ def test_block_never_widens_to_the_article_holding_the_headline() -> None:
     found = related.fill_related(doc, rec, None, {})
     article = doc.tree.find(".//h1").getparent()
     assert all(article not in el.iter() for el in found)
+
+
+def test_anchors_into_one_page_and_search_links_are_no_stories() -> None:
+    rec = run("""
+      <div class="box"><h3>Magazine</h3>
+        <a href="/service/magazine/#c10359">Heft 32 des Magazins aus dem Jahr 2022</a>
+        <a href="/service/magazine/#c9912">Heft 31 des Magazins aus dem Jahr 2021</a>
+        <a href="/service/magazine/#c9569">Heft 30 des Magazins aus dem Jahr 2021</a></div>
+      <div class="box"><h3>Kleinanzeigen</h3>
+        <a href="/service/kleinanzeigen?suche=Dachsbracke&amp;rubrik=Hunde&amp;page=1">
+          Hunde: Suche Alpenländische Dachsbracke (Welpe oder Junghund)</a>
+        <a href="/service/kleinanzeigen?suche=Suhl&amp;rubrik=Waffen&amp;page=1">
+          Waffen: DF Suhl 16/70 mit Zielfernrohr zu verkaufen</a></div>
+      <div class="box"><h3>Beliebtes</h3>
+        <a href="/cdn-cgi/l/email-protection#780a1d1c19">redaktion at example dot com</a>
+        <a href="/cdn-cgi/l/email-protection#6412011610">leserbriefe at example dot com</a></div>
+      <div class="box"><h3>Ähnliche Themen</h3>
+        <a href="/forum/htc-desire-kamera-baugleich.html?s=22c09551c71c1a6b64e4364ca45cbf28">
+          Ist die Kamera des HTC Desire baugleich?</a>
+        <a href="/forum/ipaq-h6340-lieferung.html?s=22c09551c71c1a6b64e4364ca45cbf28">
+          Wann kommt die Lieferung des iPAQ h6340?</a></div>""")
+    assert [b.title for b in rec.related_blocks] == ["Ähnliche Themen"]

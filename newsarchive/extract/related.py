@@ -37,6 +37,9 @@ _HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|la
 _COUNT_TAIL = re.compile(r"^(?P<title>.*\S)\s+(?P<n>(?!(?:19|20)\d\d$)\d{1,5})$")
 _MEDIA_PATH = re.compile(r"\.(jpe?g|png|gif|webp|pdf|mp3|mp4|zip)$", re.I)
 _ARROWS = re.compile(r"[\s→›»>▸►]+$")
+# query parameters of a site search or a classifieds/listing filter, never of one story
+# ("s=" is left out: forums put session ids there)
+_SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|query|search|suche|keywords?|searchterm)=", re.I)
 
 # Block elements per Document, so images can skip teaser thumbnails without a second search.
 _BLOCKS: weakref.WeakKeyDictionary[Document, list[Node]] = weakref.WeakKeyDictionary()
@@ -172,6 +175,10 @@ class _Page:
         path = parts.path
         if g.NON_ARTICLE_PATH.search(path) or _MEDIA_PATH.search(path):
             return None
+        if parts.query and _SEARCH_QUERY.search(parts.query):
+            return None  # a search or listing ("?suche=...&rubrik=...")
+        if path.startswith("/cdn-cgi/"):
+            return None  # Cloudflare's e-mail protection and other service URLs
         if path.rstrip("/") == self.self_path and host == self.host \
                 and normalize_url(url) == self.self_url:
             return None
@@ -225,12 +232,14 @@ def _links(page: _Page, anchors: list[Node], container: Node) -> list[RelatedLin
         if not url or _inline(page, a, container):
             continue
         title, count, separate = _link_title(a)
-        if url in seen:  # thumbnail link + text link to the same story: keep the text
-            i = seen[url]
+        # "#c10359" anchors into one page are that page once, not one story each
+        key = url.split("#", 1)[0]
+        if key in seen:  # thumbnail link + text link to the same story: keep the text
+            i = seen[key]
             if len(title) > len(raw[i][1]):
-                raw[i] = (url, title, count if count is not None else raw[i][2], separate)
+                raw[i] = (raw[i][0], title, count if count is not None else raw[i][2], separate)
             continue
-        seen[url] = len(raw)
+        seen[key] = len(raw)
         raw.append((url, title, count, separate))
     raw = [r for r in raw if r[1]]
     # "Title 14" in one text node: a count only when most links of the block end in a number
