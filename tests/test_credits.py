@@ -67,3 +67,29 @@ def test_strip_credit_label() -> None:
 ])
 def test_split_credit_archive_photo(text: str, caption: str | None, credit: str | None) -> None:
     assert split_credit(text) == (caption, credit)
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    ("Nicole pedalea junto a una rival en Hong Kong. (Créditos: UCI)",
+     "Nicole pedalea junto a una rival en Hong Kong.", "UCI"),
+    ("A rare form of Muscular Dystrophy has stopped his rise. Photo via Evert Tennis Academy",
+     "A rare form of Muscular Dystrophy has stopped his rise.", "Evert Tennis Academy"),
+    ("Photocredits MYMARINI: Christin Schwarzer", None, "MYMARINI: Christin Schwarzer"),
+    ("Die Baustelle in Krakau. praca / ShutterStock", "Die Baustelle in Krakau.",
+     "praca / ShutterStock"),
+    # a last sentence of label + capitalised names, without a colon
+    ("Uno de los buses portaba distintivos oficiales. FOTO Archivo Particular",
+     "Uno de los buses portaba distintivos oficiales.", "Archivo Particular"),
+    ("Rechenzentrum Green IT Datacenter. Foto Sergey Rraikin via Unsplash",
+     "Rechenzentrum Green IT Datacenter.", "Sergey Rraikin via Unsplash"),
+    # ... but not a sentence about a photo
+    ("The storm hit. Photo shows the damage.", "The storm hit. Photo shows the damage.", None),
+    ("Credits roll at the end of the film.", "Credits roll at the end of the film.", None),
+])
+def test_split_credit_more_label_forms(text: str, caption: str | None, credit: str | None) -> None:
+    assert split_credit(text) == (caption, credit)
+
+
+def test_credit_word_starting_a_sentence_is_not_a_credit() -> None:
+    assert not is_credit("Credit card fees rise again")
+    assert is_credit("Photo credit Jane Doe")
