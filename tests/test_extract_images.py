@@ -145,3 +145,15 @@ def test_star_rating_widget_images_are_not_pictures() -> None:
         <img src="/plugins/wp-postratings/images/stars_crystal/rating_half.gif" alt="2 Sterne">
         </span></article>""")
     assert [i.src for i in rec.images] == ["https://ex.com/img/bumblebee.jpg"]
+
+
+def test_credit_from_data_attributes_of_image_link_or_wrapper() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}
+        <img data-copyright="© Dieter Mayr (KNA)" src="/img/synode.jpg" alt="Synode">
+        <a href="/img/ausbruch-2048.jpg" data-fancybox="gallery" data-caption=""
+           data-credit="Foto: Weingut Feiler"><img src="/img/ausbruch-800.jpg"></a>
+        <div class="figure__wrapper" data-copyright="heychli - stock.adobe.com">
+          <img src="/img/facc.jpeg"></div>
+        <img data-copyright="" src="/img/hut.jpg">{TEXT}</article>""")
+    assert [i.credit for i in rec.images] == [
+        "Dieter Mayr (KNA)", "Weingut Feiler", "heychli - stock.adobe.com", None]

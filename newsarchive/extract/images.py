@@ -249,6 +249,25 @@ def _credit_beside(img: Node, caption_el: Node | None) -> str | None:
     return None
 
 
+_CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-image-credit",
+                 "data-photo-credit")
+
+
+def _credit_attr(img: Node) -> str | None:
+    """IPTC-like data attributes on the picture, its link or its wrapper:
+    <img data-copyright="© Dieter Mayr (KNA)">, <a data-fancybox data-credit="Foto: X">."""
+    el: Node | None = img
+    for _ in range(3):
+        if el is None or el.tag in ("body", "article", "main"):
+            return None
+        for attr in _CREDIT_ATTRS:
+            value = " ".join((el.get(attr) or "").split())
+            if 0 < len(value) <= 120:
+                return _label_only(strip_credit_label(value))
+        el = el.getparent()
+    return None
+
+
 def _jsonld_images(doc: Document) -> dict[str, dict[str, Any]]:
     """ImageObjects by image key: caption, creditText, copyrightHolder, author."""
     out: dict[str, dict[str, Any]] = {}
@@ -345,7 +364,7 @@ def _generic(doc: Document, article_node: Node | None) -> list[Image]:
         caption_el = _caption_for(img)
         caption, credit = _split(caption_el, img)
         if credit is None:
-            credit = _credit_beside(img, caption_el)
+            credit = _credit_beside(img, caption_el) or _credit_attr(img)
         obj = ld.get(key)
         if obj:
             caption = caption or (_name(obj.get("caption")) or None)
