@@ -93,3 +93,9 @@ def test_split_credit_more_label_forms(text: str, caption: str | None, credit: s
 def test_credit_word_starting_a_sentence_is_not_a_credit() -> None:
     assert not is_credit("Credit card fees rise again")
     assert is_credit("Photo credit Jane Doe")
+
+
+def test_image_credit_label() -> None:
+    assert strip_credit_label("(Image credit: HandyGames)") == "HandyGames"
+    assert split_credit("A bridge at dusk. (Picture credit: Jane Doe)") == (
+        "A bridge at dusk.", "Jane Doe")

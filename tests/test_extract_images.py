@@ -157,3 +157,14 @@ def test_credit_from_data_attributes_of_image_link_or_wrapper() -> None:
         <img data-copyright="" src="/img/hut.jpg">{TEXT}</article>""")
     assert [i.credit for i in rec.images] == [
         "Dieter Mayr (KNA)", "Weingut Feiler", "heychli - stock.adobe.com", None]
+
+
+def test_svg_stand_in_src_yields_to_lazy_srcset_and_image_credit_label() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><p><picture>
+        <img src="https://cdn.example/media/img/missing-image.svg" class="lazy-image-van"
+          data-srcset="/id8M-320-80.jpg 320w, /id8M-970-80.jpg 970w">
+        </picture></p><figcaption itemprop="caption description"><span class="credit"
+        itemprop="copyrightHolder">(Image credit: HandyGames)</span></figcaption></figure>
+        {TEXT}</article>""")
+    assert [(i.src, i.credit) for i in rec.images] == [
+        ("https://ex.com/id8M-970-80.jpg", "HandyGames")]

@@ -15,6 +15,7 @@ import re
 
 # Words that introduce a credit, in many languages. "Photo by X" and "Photo: X" both count.
 CREDIT_LABELS = (
+    r"(?:image|photo|picture|video) ?credits?|"
     r"photos?|photograph(?:y|er)?|picture|pic|image|img|illustration|video|credit|credits|"
     r"source|courtesy(?: of)?|copyright|graphic|graphics|"
     r"фота|фото|фотография|фотограф|источник|крыніца|ілюстрацыя|иллюстрация|"

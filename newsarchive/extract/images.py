@@ -31,7 +31,8 @@ _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-u
               "data-full-src", "data-hi-res-src", "data-orig-file", "src")
 _SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
 _PLACEHOLDER = re.compile(r"^data:|blank|placeholder|spacer|transparent|lazy[-_]?load|"
-                          r"1x1|pixel|grey\.gif|loading", re.I)
+                          r"1x1|pixel|grey\.gif|loading|"
+                          r"\.svg$", re.I)  # (svg is never kept: a lazy image's stand-in)
 _SIZE_SUFFIX = re.compile(r"(?:[-_]\d{2,4}x\d{2,4}|[-_@](?:\d+w|\d+x|small|medium|large|thumb))"
                           r"(?=\.\w+$)", re.I)
 
