@@ -168,3 +168,16 @@ def test_svg_stand_in_src_yields_to_lazy_srcset_and_image_credit_label() -> None
         {TEXT}</article>""")
     assert [(i.src, i.credit) for i in rec.images] == [
         ("https://ex.com/id8M-970-80.jpg", "HandyGames")]
+
+
+def test_caption_trigger_button_is_not_the_caption_and_nested_credit_label_once() -> None:
+    # Telegraph-like: an empty "e-caption-trigger" button sits next to the picture; the real
+    # caption is the figure's figcaption, whose credit span holds a "Credit" label span
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure class="article-body-image">
+        <div class="article-body-image__container"><img src="/img/hartley.jpg" width="620">
+        <button class="e-caption-trigger" aria-label="Open caption"><svg></svg></button></div>
+        <figcaption class="e-caption"><span itemprop="caption">Gas fitter Andrew Hartley was
+        jailed.</span> <span class="e-caption__credit"><span class="e-caption__credit-description"
+        >Credit</span>: Photo: PA </span></figcaption></figure>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Gas fitter Andrew Hartley was jailed.", "PA")]

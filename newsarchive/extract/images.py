@@ -150,7 +150,9 @@ def _split(caption_el: Node | None, img: Node) -> tuple[str | None, str | None]:
         return None, None
     credit_els = [el for el in caption_el.iter() if el is not caption_el
                   and isinstance(el.tag, str) and g.CREDIT_CLASS.search(_tokens(el))]
-    credit = " ".join(text_of(el) for el in credit_els if text_of(el)) or None
+    # "<span class=credit><span class=credit-label>Credit</span>: X</span>": the outer one
+    outer = [el for el in credit_els if not any(a in credit_els for a in el.iterancestors())]
+    credit = " ".join(text_of(el) for el in outer if text_of(el)) or None
     skip = set(credit_els)
     parts = []
     for el in caption_el.iter():
@@ -192,8 +194,8 @@ def _caption_for(img: Node) -> Node | None:
         for el in anc.iter():
             if el is not anc and isinstance(el.tag, str) and el.tag != "img" \
                     and (g.CAPTION_CLASS.search(_tokens(el)) or el.tag == "figcaption") \
-                    and img not in el.iterdescendants() and len(text_of(el)) < 400:
-                return el
+                    and img not in el.iterdescendants() and 0 < len(text_of(el)) < 400:
+                return el  # (an empty one is a "show caption" button, not the caption)
         if len(text_of(anc)) > 0:
             break  # the wrapper holds more than the picture: stop widening
     # seed style: <p><img></p><p>Caption. Photo: Credit</p>
