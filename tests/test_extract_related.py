@@ -141,3 +141,38 @@ def test_anchors_into_one_page_and_search_links_are_no_stories() -> None:
         <a href="/forum/ipaq-h6340-lieferung.html?s=22c09551c71c1a6b64e4364ca45cbf28">
           Wann kommt die Lieferung des iPAQ h6340?</a></div>""")
     assert [b.title for b in rec.related_blocks] == ["Ähnliche Themen"]
+
+
+def test_wordpress_post_class_tags_are_not_a_tag_cloud() -> None:
+    # post_class() puts 'tag-<slug>' on the post's <article>: its "Meistgelesen" box is no chrome
+    doc = Document("""<html><body><article class="post-4477919 post type-post hentry
+        category-militar tag-ausbildung tag-bremen-airport"><h1>CAE bildet Piloten aus</h1>
+        <p>""" + "Body text of the article. " * 20 + """</p>
+        <div class="mde_popular_posts"><h2><span>Meistgelesen</span></h2><ul>
+        <li><a href="/general-aviation/ferryflug-endet-mit-notwasserung-vor-hawaii/">
+          Ferryflug endet mit Notwasserung 1.000 Meilen vor Hawaii</a></li>
+        <li><a href="/luftverkehr/md-11-ausmusterung-abschied-von-der-diva/">
+          MD-11-Ausmusterung: Abschied von der Diva</a></li></ul></div>
+        <div class="tag-cloud"><h3>Schlagwörter</h3>
+        <a href="/news/one-two-three-four">Eins zwei drei vier fünf</a>
+        <a href="/news/five-six-seven-eight">Fünf sechs sieben acht neun</a></div>
+        </article></body></html>""", "https://aerobuzz.example/militar/cae-piloten-bremen/")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="aerobuzz.example")
+    related.fill_related(doc, rec, None, {})
+    assert [(b.title, len(b.links)) for b in rec.related_blocks] == [("Meistgelesen", 2)]
+
+
+def test_structural_heading_inside_the_body_does_not_take_the_body() -> None:
+    # an "ANZEIGE" label in the running text, followed by links further down the body
+    prose = "<p>" + "Der Verband fordert eine schnelle Aufklärung des Amoklaufs. " * 12 + "</p>"
+    doc = Document(f"""<html><body><h1>Amoklauf in Heidelberg</h1>
+        <div class="td-post-content"><figure><img src="/img/unbenannt-48.jpg"></figure>
+        {prose}<div class="ad"><h4>ANZEIGE</h4><img src="/img/epaper.jpg"></div>{prose}{prose}
+        <p><a href="/djv-verbandsbericht-veroeffentlicht/">DJV-Verbandsbericht veröffentlicht
+        heute</a></p><p><a href="/djv-waldstrategie-2050-ist-basis-fuer-dialog/">DJV:
+        Waldstrategie 2050 ist Basis für Dialog</a></p></div></body></html>""",
+                   "https://djz.example/amoklauf-in-heidelberg/")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="djz.example")
+    found = related.fill_related(doc, rec, None, {})
+    body = doc.tree.find(".//div[@class='td-post-content']")
+    assert body not in found

@@ -70,6 +70,18 @@ def _chrome_words(id_class: str) -> bool:
         g.COMMENT_AREA.match(t) for t in id_class.split()))
 
 
+_POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|type-page|post-\d+)(?:$|\s)")
+_TAXONOMY_TOKEN = re.compile(r"(?:^|\s)(?:tag|category)-\S+")
+
+
+def _post_class_free(id_class: str) -> str:
+    """WordPress marks each post with 'tag-<slug> category-<slug>' (post_class): on a
+    post's element those name its tags, not a tag cloud."""
+    if "tag-" in id_class and _POST_CLASS.search(id_class):
+        return _TAXONOMY_TOKEN.sub(" ", id_class)
+    return id_class
+
+
 @lru_cache(maxsize=8192)
 def _head_class(classes: str) -> bool:
     return any(_HEAD_CLASS.search(t) for t in classes.split())
@@ -140,9 +152,9 @@ class _Page:
             return False
         hit = self._chrome.get(el)
         if hit is None:
+            words = _post_class_free(f"{el.get('id') or ''} {el.get('class') or ''}")
             hit = (el.tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES
-                   or _chrome_words(f"{el.get('id') or ''} {el.get('class') or ''}")
-                   or self.is_chrome(el.getparent()))
+                   or _chrome_words(words) or self.is_chrome(el.getparent()))
             self._chrome[el] = hit
         return hit
 
@@ -299,6 +311,21 @@ def _holds_headline(el: Node) -> bool:
     return next(el.iterdescendants("h1"), None) is not None
 
 
+_PROSE = 2000  # characters of non-link text: more than any teaser list's excerpts
+
+
+def _holds_prose(page: _Page, el: Node) -> bool:
+    """The article's running text inside (an 'Anzeige' heading in the body must not make the
+    whole body a block): text outside links beyond _PROSE characters. Only for headings
+    found by structure: "Read also:" boxes inside the body are real blocks."""
+    total = len(page.text(el))
+    if total <= _PROSE:
+        return False
+    lo, hi = page.order[el], page.end[el] + 1
+    linked = sum(len(page.text(a)) for a in page.anchors_between(lo - 1, hi))
+    return total - linked > _PROSE
+
+
 def _links_in(el: Node) -> list[Node]:
     """el.xpath(".//a[@href]"): descendant <a> with an href attribute, in document order."""
     return [a for a in el.iterdescendants("a") if a.get("href") is not None]
@@ -327,7 +354,8 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         for _ in range(5):
             if container is None or container.tag in ("body", "html"):
                 break
-            if container is not h.getparent() and _holds_headline(container):
+            if container is not h.getparent() and (_holds_headline(container) or (
+                    not said and _holds_prose(page, container))):
                 break  # widened up to the article itself: the block would swallow the story
             # links run from the heading to the next heading that is not itself a link
             end = min(next_stop, page.end[container] + 1)
