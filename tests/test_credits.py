@@ -52,3 +52,50 @@ def test_strip_credit_label() -> None:
     assert strip_credit_label("Credit: Jane Doe for The New York Times") == \
         "Jane Doe for The New York Times"
     assert strip_credit_label("Jane Doe") == "Jane Doe"
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    # "file photo" conventions end a caption as its own sentence or in brackets
+    ("El avión fue detenido ilegalmente el año pasado en Guatemala. Archivo.",
+     "El avión fue detenido ilegalmente el año pasado en Guatemala.", "Archivo"),
+    ("The Barbados Tridents’ footballers training ahead of a match. (FILE)",
+     "The Barbados Tridents’ footballers training ahead of a match.", "FILE"),
+    ("Der Bundestag in Berlin. (Archiv)", "Der Bundestag in Berlin.", "Archiv"),
+    # the word inside a sentence is no credit
+    ("We looked at the archives. Archives are great.",
+     "We looked at the archives. Archives are great.", None),
+])
+def test_split_credit_archive_photo(text: str, caption: str | None, credit: str | None) -> None:
+    assert split_credit(text) == (caption, credit)
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    ("Nicole pedalea junto a una rival en Hong Kong. (Créditos: UCI)",
+     "Nicole pedalea junto a una rival en Hong Kong.", "UCI"),
+    ("A rare form of Muscular Dystrophy has stopped his rise. Photo via Evert Tennis Academy",
+     "A rare form of Muscular Dystrophy has stopped his rise.", "Evert Tennis Academy"),
+    ("Photocredits MYMARINI: Christin Schwarzer", None, "MYMARINI: Christin Schwarzer"),
+    ("Die Baustelle in Krakau. praca / ShutterStock", "Die Baustelle in Krakau.",
+     "praca / ShutterStock"),
+    # a last sentence of label + capitalised names, without a colon
+    ("Uno de los buses portaba distintivos oficiales. FOTO Archivo Particular",
+     "Uno de los buses portaba distintivos oficiales.", "Archivo Particular"),
+    ("Rechenzentrum Green IT Datacenter. Foto Sergey Rraikin via Unsplash",
+     "Rechenzentrum Green IT Datacenter.", "Sergey Rraikin via Unsplash"),
+    # ... but not a sentence about a photo
+    ("The storm hit. Photo shows the damage.", "The storm hit. Photo shows the damage.", None),
+    ("Credits roll at the end of the film.", "Credits roll at the end of the film.", None),
+])
+def test_split_credit_more_label_forms(text: str, caption: str | None, credit: str | None) -> None:
+    assert split_credit(text) == (caption, credit)
+
+
+def test_credit_word_starting_a_sentence_is_not_a_credit() -> None:
+    assert not is_credit("Credit card fees rise again")
+    assert is_credit("Photo credit Jane Doe")
+
+
+def test_image_credit_label() -> None:
+    assert strip_credit_label("(Image credit: HandyGames)") == "HandyGames"
+    assert split_credit("A bridge at dusk. (Picture credit: Jane Doe)") == (
+        "A bridge at dusk.", "Jane Doe")

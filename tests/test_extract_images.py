@@ -88,3 +88,96 @@ def test_site_layer_with_processor() -> None:
     assert [(i.src, i.caption, i.credit) for i in rec.images] == [
         ("https://ex.com/x.jpg", "Lake at night.", "Наша Ніва")]
     assert rec.provenance["images"] == "site"
+
+
+def test_lead_image_in_article_header_with_schema_headline() -> None:
+    # heise-like: the headline is an <h2 itemprop=headline> inside a header-classed wrapper;
+    # the lead picture there is the article's, not site chrome
+    rec = run(f"""<article><div class="article-layout__header-container">
+        <header class="a-article-header"><h2 itemprop="headline">Lithium aus dem Schredder</h2>
+        <figure class="article-image"><img src="/imgs/A192528_large_Audi-3-700.jpeg" alt="Akkus">
+        <figcaption class="a-caption"><p class="a-caption__source">(Bild:&nbsp;Audi)</p>
+        </figcaption></figure></header></div>{TEXT}</article>""")
+    assert [(i.src, i.credit) for i in rec.images] == [
+        ("https://ex.com/imgs/A192528_large_Audi-3-700.jpeg", "Audi")]
+
+
+def test_site_banner_header_still_skipped() -> None:
+    rec = run(f"""<header class="site-header"><img src="/img/masthead-photo.jpg"></header>
+        <article><h1>H</h1>{TEXT}</article>""")
+    assert rec.images == []
+
+
+def test_credit_classed_element_with_only_its_label_is_no_credit() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/cover-july.jpg">
+        <figcaption>Technology Review Juli 2019 <span class="a-caption__source">(Bild: )</span>
+        </figcaption></figure></article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [("Technology Review Juli 2019", None)]
+
+
+def test_credit_beside_the_caption_not_inside_it() -> None:
+    # chemie.de-like carousel: the credit box is a sibling of the caption box
+    rec = run(f"""<article><h1>H</h1>{TEXT}<div class="image-holder">
+        <a href="/img/founders.jpg"><img src="/img/founders.jpg" alt=""></a>
+        <div class="origin-notice"><p>MIRO Analytical</p></div>
+        <div class="carousel-caption"><p>Die Gründer von MIRO Analytical mit einem Gerät.</p>
+        </div></div>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Die Gründer von MIRO Analytical mit einem Gerät.", "MIRO Analytical")]
+
+
+def test_credit_beside_drops_gallery_counter_and_ignores_author_box() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/gallery-1.jpg">
+        <figcaption>Ein Garten im Sommer.</figcaption>
+        <div class="image-copyright">Bild 1 von 4 © Iona Dutz</div></figure>
+        <div class="author-box"><img src="/img/reporter-portrait.jpg" width="90">
+        <div class="author-name">Christoph Hein</div><div class="author-meta">ca. 8 Min.</div>
+        </div>{TEXT}</article>""")
+    credits = {i.src.rsplit("/", 1)[-1]: i.credit for i in rec.images}
+    assert credits["gallery-1.jpg"] == "Iona Dutz"
+    assert credits.get("reporter-portrait.jpg") is None
+
+
+def test_star_rating_widget_images_are_not_pictures() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/bumblebee.jpg"></figure>
+        <span id="post-ratings-4373" class="post-ratings"><strong>War der Artikel nützlich?</strong>
+        <img src="/plugins/wp-postratings/images/stars_crystal/rating_on.gif" alt="1 Stern">
+        <img src="/plugins/wp-postratings/images/stars_crystal/rating_half.gif" alt="2 Sterne">
+        </span></article>""")
+    assert [i.src for i in rec.images] == ["https://ex.com/img/bumblebee.jpg"]
+
+
+def test_credit_from_data_attributes_of_image_link_or_wrapper() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}
+        <img data-copyright="© Dieter Mayr (KNA)" src="/img/synode.jpg" alt="Synode">
+        <a href="/img/ausbruch-2048.jpg" data-fancybox="gallery" data-caption=""
+           data-credit="Foto: Weingut Feiler"><img src="/img/ausbruch-800.jpg"></a>
+        <div class="figure__wrapper" data-copyright="heychli - stock.adobe.com">
+          <img src="/img/facc.jpeg"></div>
+        <img data-copyright="" src="/img/hut.jpg">{TEXT}</article>""")
+    assert [i.credit for i in rec.images] == [
+        "Dieter Mayr (KNA)", "Weingut Feiler", "heychli - stock.adobe.com", None]
+
+
+def test_svg_stand_in_src_yields_to_lazy_srcset_and_image_credit_label() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><p><picture>
+        <img src="https://cdn.example/media/img/missing-image.svg" class="lazy-image-van"
+          data-srcset="/id8M-320-80.jpg 320w, /id8M-970-80.jpg 970w">
+        </picture></p><figcaption itemprop="caption description"><span class="credit"
+        itemprop="copyrightHolder">(Image credit: HandyGames)</span></figcaption></figure>
+        {TEXT}</article>""")
+    assert [(i.src, i.credit) for i in rec.images] == [
+        ("https://ex.com/id8M-970-80.jpg", "HandyGames")]
+
+
+def test_caption_trigger_button_is_not_the_caption_and_nested_credit_label_once() -> None:
+    # Telegraph-like: an empty "e-caption-trigger" button sits next to the picture; the real
+    # caption is the figure's figcaption, whose credit span holds a "Credit" label span
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure class="article-body-image">
+        <div class="article-body-image__container"><img src="/img/hartley.jpg" width="620">
+        <button class="e-caption-trigger" aria-label="Open caption"><svg></svg></button></div>
+        <figcaption class="e-caption"><span itemprop="caption">Gas fitter Andrew Hartley was
+        jailed.</span> <span class="e-caption__credit"><span class="e-caption__credit-description"
+        >Credit</span>: Photo: PA </span></figcaption></figure>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Gas fitter Andrew Hartley was jailed.", "PA")]

@@ -100,3 +100,79 @@ def test_site_layer() -> None:
     assert [lk.url for lk in rec.related_blocks[0].links] == [
         "https://nashaniva.com/en/1", "https://nashaniva.com/en/2"]
     assert rec.provenance["related_blocks"] == "site"
+
+
+def test_block_never_widens_to_the_article_holding_the_headline() -> None:
+    # a "More on this topic" button inside the article: the teasers after the article must
+    # not make the whole article (headline, body, pictures) a related block
+    doc = Document("""<html><body><div class="news-single"><div class="article">
+        <h1>Habeck in München</h1><figure><img src="/img/habeck.jpg"></figure>
+        <p>""" + "Body text of the article. " * 20 + """</p>
+        <div class="buttons"><a href="/energie">Mehr zum Thema</a></div></div>
+        <div class="teasers">
+        <a href="/pressemitteilungen/energiewende-fuenf-kernforderungen-fuer-windenergie">
+          Energiewende: fünf Kernforderungen für den Ausbau der Windenergie</a>
+        <a href="/pressemitteilungen/gruene-zukunft-ohne-erdgas-und-atom">
+          Grüne Zukunft ohne Erdgas und Atom: neue Taxonomie verhindern</a></div>
+        </div></body></html>""", "https://bund.example/pressemitteilungen/habeck-in-muenchen")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="bund.example")
+    found = related.fill_related(doc, rec, None, {})
+    article = doc.tree.find(".//h1").getparent()
+    assert all(article not in el.iter() for el in found)
+
+
+def test_anchors_into_one_page_and_search_links_are_no_stories() -> None:
+    rec = run("""
+      <div class="box"><h3>Magazine</h3>
+        <a href="/service/magazine/#c10359">Heft 32 des Magazins aus dem Jahr 2022</a>
+        <a href="/service/magazine/#c9912">Heft 31 des Magazins aus dem Jahr 2021</a>
+        <a href="/service/magazine/#c9569">Heft 30 des Magazins aus dem Jahr 2021</a></div>
+      <div class="box"><h3>Kleinanzeigen</h3>
+        <a href="/service/kleinanzeigen?suche=Dachsbracke&amp;rubrik=Hunde&amp;page=1">
+          Hunde: Suche Alpenländische Dachsbracke (Welpe oder Junghund)</a>
+        <a href="/service/kleinanzeigen?suche=Suhl&amp;rubrik=Waffen&amp;page=1">
+          Waffen: DF Suhl 16/70 mit Zielfernrohr zu verkaufen</a></div>
+      <div class="box"><h3>Beliebtes</h3>
+        <a href="/cdn-cgi/l/email-protection#780a1d1c19">redaktion at example dot com</a>
+        <a href="/cdn-cgi/l/email-protection#6412011610">leserbriefe at example dot com</a></div>
+      <div class="box"><h3>Ähnliche Themen</h3>
+        <a href="/forum/htc-desire-kamera-baugleich.html?s=22c09551c71c1a6b64e4364ca45cbf28">
+          Ist die Kamera des HTC Desire baugleich?</a>
+        <a href="/forum/ipaq-h6340-lieferung.html?s=22c09551c71c1a6b64e4364ca45cbf28">
+          Wann kommt die Lieferung des iPAQ h6340?</a></div>""")
+    assert [b.title for b in rec.related_blocks] == ["Ähnliche Themen"]
+
+
+def test_wordpress_post_class_tags_are_not_a_tag_cloud() -> None:
+    # post_class() puts 'tag-<slug>' on the post's <article>: its "Meistgelesen" box is no chrome
+    doc = Document("""<html><body><article class="post-4477919 post type-post hentry
+        category-militar tag-ausbildung tag-bremen-airport"><h1>CAE bildet Piloten aus</h1>
+        <p>""" + "Body text of the article. " * 20 + """</p>
+        <div class="mde_popular_posts"><h2><span>Meistgelesen</span></h2><ul>
+        <li><a href="/general-aviation/ferryflug-endet-mit-notwasserung-vor-hawaii/">
+          Ferryflug endet mit Notwasserung 1.000 Meilen vor Hawaii</a></li>
+        <li><a href="/luftverkehr/md-11-ausmusterung-abschied-von-der-diva/">
+          MD-11-Ausmusterung: Abschied von der Diva</a></li></ul></div>
+        <div class="tag-cloud"><h3>Schlagwörter</h3>
+        <a href="/news/one-two-three-four">Eins zwei drei vier fünf</a>
+        <a href="/news/five-six-seven-eight">Fünf sechs sieben acht neun</a></div>
+        </article></body></html>""", "https://aerobuzz.example/militar/cae-piloten-bremen/")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="aerobuzz.example")
+    related.fill_related(doc, rec, None, {})
+    assert [(b.title, len(b.links)) for b in rec.related_blocks] == [("Meistgelesen", 2)]
+
+
+def test_structural_heading_inside_the_body_does_not_take_the_body() -> None:
+    # an "ANZEIGE" label in the running text, followed by links further down the body
+    prose = "<p>" + "Der Verband fordert eine schnelle Aufklärung des Amoklaufs. " * 12 + "</p>"
+    doc = Document(f"""<html><body><h1>Amoklauf in Heidelberg</h1>
+        <div class="td-post-content"><figure><img src="/img/unbenannt-48.jpg"></figure>
+        {prose}<div class="ad"><h4>ANZEIGE</h4><img src="/img/epaper.jpg"></div>{prose}{prose}
+        <p><a href="/djv-verbandsbericht-veroeffentlicht/">DJV-Verbandsbericht veröffentlicht
+        heute</a></p><p><a href="/djv-waldstrategie-2050-ist-basis-fuer-dialog/">DJV:
+        Waldstrategie 2050 ist Basis für Dialog</a></p></div></body></html>""",
+                   "https://djz.example/amoklauf-in-heidelberg/")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="djz.example")
+    found = related.fill_related(doc, rec, None, {})
+    body = doc.tree.find(".//div[@class='td-post-content']")
+    assert body not in found

@@ -15,6 +15,7 @@ import re
 
 # Words that introduce a credit, in many languages. "Photo by X" and "Photo: X" both count.
 CREDIT_LABELS = (
+    r"(?:image|photo|picture|video) ?credits?|"
     r"photos?|photograph(?:y|er)?|picture|pic|image|img|illustration|video|credit|credits|"
     r"source|courtesy(?: of)?|copyright|graphic|graphics|"
     r"фота|фото|фотография|фотограф|источник|крыніца|ілюстрацыя|иллюстрация|"
@@ -22,11 +23,13 @@ CREDIT_LABELS = (
     r"foto|fotos|fotograf[íi]a|fotografie|fotografia|bild|bilder|quelle|bildquelle|"
     r"symbolbild|symbolfoto|titelbild|archivbild|archivfoto|"
     r"cr[ée]dit(?:s)?(?: photo)?|source photo|zdj[eę]cie|fot\.|źródło|"
-    r"kuva|billede|bildkälla|fuente|imagen|immagine|crédito|credito"
+    r"kuva|billede|bildkälla|fuente|imagen|immagine|cr[ée]ditos?|photo ?credits?|fotocredits?"
 )
 # "Photo: X", "Photo by X", "Фото - X", "Crédit : X"
 _LABEL_RE = re.compile(
-    rf"^\s*[(\[]?\s*(?:{CREDIT_LABELS})\s*(?::|：|-|–|—|/|\bby\b|\bvon\b|\bde\b|\bpar\b|(?<=\.))\s*",
+    rf"^\s*[(\[]?\s*(?:{CREDIT_LABELS})\s*(?::|：|-|–|—|/|\bby\b|\bvia\b|\bvon\b|\bde\b|\bpar\b"
+    rf"|(?<=\.))\s*"
+    rf"|^\s*[(\[]?\s*(?:photo ?credits?|fotocredits?|bildnachweis)\s+",  # no separator needed
     re.I,
 )
 _COPY_RE = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*:?\s*", re.I)
@@ -36,6 +39,7 @@ AGENCIES = (
     r"AP|AFP|Reuters|Getty Images|Getty|EPA|EPA-EFE|EFE|dpa|DPA|ANSA|Xinhua|TASS|ТАСС|"
     r"РИА Новости|RIA Novosti|Sputnik|Спутник|Shutterstock|iStock|iStockphoto|Alamy|"
     r"Bloomberg|Imago|IMAGO|picture alliance|picture-alliance|Keystone|PA|PA Images|"
+    r"GettyImages|ShutterStock|Shutterstock\.com|AdobeStock|Adobe Stock|stock\.adobe\.com|"
     r"PA Wire|Zuma|ZUMA Press|SIPA|Sipa|NurPhoto|Anadolu|Pixabay|Unsplash|Wikimedia Commons|"
     r"Wikipedia|Belga|Ritzau|NTB|TT|Lehtikuva|ANP|APA|KEYSTONE|Kyodo|Yonhap|Newscom|"
     r"Corbis|Rex Features|REX|Rex|WENN|Press Association|Associated Press|BELTA|БелТА|"
@@ -54,7 +58,7 @@ _PAREN_TAIL = re.compile(
 )
 # A labelled credit that follows caption text: "... Maduro. Photo: Sputnik", "... Фото: БелТА"
 _LABEL_TAIL = re.compile(
-    rf"(?:(?<=[\s.!?;,|–—-])|^)(?:(?:{CREDIT_LABELS})\s*(?::|：|\bby\b|\bvon\b)|©|\(c\))\s*"
+    rf"(?:(?<=[\s.!?;,|–—-])|^)(?:(?:{CREDIT_LABELS})\s*(?::|：|\bby\b|\bvia\b|\bvon\b)|©|\(c\))\s*"
     rf"(?P<credit>[^\n]{{2,160}})$",
     re.I,
 )
@@ -65,6 +69,13 @@ _SLASH_CREDIT = re.compile(
 )
 _CAPTION_SLASH = re.compile(rf"^(?P<cap>.+?)\s+[/|]\s+(?P<credit>(?:{_WORD} ){{0,3}}(?:{AGENCIES})"
                             rf"(?:\s*/\s*[\w .'-]+)?)\s*$")
+# "File photo" conventions: the picture comes from the paper's archive ("... Guatemala. Archivo.")
+_ARCHIVE = re.compile(r"[(\[]?\s*(?:archivo|foto de archivo|imagen de archivo|archiv|archivfoto|"
+                      r"archivbild|archives?|file|file photo|file picture|photo d'archives?)"
+                      r"\s*[)\]]?\s*\.?", re.I)
+# A caption's last sentence "Foto Sergey Rraikin via Unsplash": label, space, capitalised names
+_BARE_LABEL_TAIL = re.compile(
+    r"(?i:foto|photo|bild|fotos|photos)\s+(?=[A-ZÀ-ÞА-Я])(?:[\w'&-]+\.?\s*){1,6}")
 # Sentence boundaries: the credit is often the caption's last "sentence"
 _SENTENCE_END = re.compile(r"(?<!\b\w\.)(?<=[.!?])\s+(?=\S)")
 
@@ -130,6 +141,11 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
             return (caption or None), credit
     # the caption's last sentence is a bare credit: "... in Minsk. John Smith / Reuters"
     parts = _SENTENCE_END.split(text)
+    if len(parts) > 1 and _BARE_LABEL_TAIL.fullmatch(parts[-1]):
+        credit = parts[-1].split(None, 1)[1].rstrip(".")
+        return " ".join(parts[:-1]).rstrip(" |–—-:,;") or None, credit
+    if len(parts) > 1 and _ARCHIVE.fullmatch(parts[-1]):
+        return " ".join(parts[:-1]).rstrip(" |–—-:,;") or None, parts[-1].strip(" .()[]")
     if len(parts) > 1 and is_credit(parts[-1]):
         caption = " ".join(parts[:-1]).rstrip(" |–—-:,;")
         return (caption or None), strip_credit_label(parts[-1])

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsarchive.extract import generic as g
-from newsarchive.extract.credits import is_credit, split_credit, strip_credit_label
+from newsarchive.extract.credits import CREDIT_LABELS, is_credit, split_credit, strip_credit_label
 from newsarchive.extract.document import Document
 from newsarchive.extract.related import blocks_of
 from newsarchive.extract.site import first_text, nodes, process, select, text_of
@@ -35,7 +35,8 @@ _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-u
               "data-full-src", "data-hi-res-src", "data-orig-file", "src")
 _SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
 _PLACEHOLDER = re.compile(r"^data:|blank|placeholder|spacer|transparent|lazy[-_]?load|"
-                          r"1x1|pixel|grey\.gif|loading", re.I)
+                          r"1x1|pixel|grey\.gif|loading|"
+                          r"\.svg$", re.I)  # (svg is never kept: a lazy image's stand-in)
 _SIZE_SUFFIX = re.compile(r"(?:[-_]\d{2,4}x\d{2,4}|[-_@](?:\d+w|\d+x|small|medium|large|thumb))"
                           r"(?=\.\w+$)", re.I)
 
@@ -96,7 +97,32 @@ def _skip_img(img: Node, src: str) -> bool:
         m = re.match(r"\s*(\d+)", img.get(attr) or "")
         if m and int(m.group(1)) < 80:
             return True
+    if _in_rating_widget(img):
+        return True
     return urlsplit(src).path.lower().endswith((".svg", ".ico"))
+
+
+# star-rating widgets ("Was this useful?" + five star images) are controls, not pictures
+_RATING = re.compile(r"(?:^|[\s_-])(?:ratings?|star-?ratings?)(?:$|[\s_-])", re.I)
+
+
+def _in_rating_widget(img: Node) -> bool:
+    el: Node | None = img
+    for _ in range(3):  # the star image or its small wrapper says so
+        if el is None:
+            return False
+        if _RATING.search(_tokens(el)):
+            return True
+        el = el.getparent()
+    return False
+
+
+_HEADER_WORD = re.compile(r"(?:^|[\s_-])header(?:$|[\s_-])", re.I)
+
+
+def _holds_headline(el: Node) -> bool:
+    """An <h1> or a schema.org headline inside: the article's header, not the site banner."""
+    return el.find(".//h1") is not None or el.find(".//*[@itemprop='headline']") is not None
 
 
 def _skip_area(img: Node, stop: Node | None, doc_url: str, excluded: set[Node],
@@ -114,7 +140,8 @@ def _skip_area(img: Node, stop: Node | None, doc_url: str, excluded: set[Node],
                 return True
         if anc is stop:
             return False
-        if anc.tag in ("header", "footer") and anc.find(".//h1") is not None:
+        if (anc.tag in ("header", "footer") or _HEADER_WORD.search(_tokens(anc))) \
+                and _holds_headline(anc):
             continue  # the article's own header (headline + lead image)
         if anc.tag in ("nav", "header", "footer", "aside") or _IMG_SKIP_AREA(_tokens(anc)):
             return True
@@ -127,7 +154,9 @@ def _split(caption_el: Node | None, img: Node) -> tuple[str | None, str | None]:
         return None, None
     credit_els = [el for el in caption_el.iter() if el is not caption_el
                   and isinstance(el.tag, str) and g.CREDIT_CLASS.search(_tokens(el))]
-    credit = " ".join(text_of(el) for el in credit_els if text_of(el)) or None
+    # "<span class=credit><span class=credit-label>Credit</span>: X</span>": the outer one
+    outer = [el for el in credit_els if not any(a in credit_els for a in el.iterancestors())]
+    credit = " ".join(text_of(el) for el in outer if text_of(el)) or None
     skip = set(credit_els)
     parts = []
     for el in caption_el.iter():
@@ -140,8 +169,17 @@ def _split(caption_el: Node | None, img: Node) -> tuple[str | None, str | None]:
     text = re.sub(r"\s+", " ", " ".join(parts)).strip()
     caption, found = split_credit(text)
     if credit:
-        return caption, strip_credit_label(credit)
+        # "(Bild: )": a credit-classed element holding only its label credits nobody
+        return caption, _label_only(strip_credit_label(credit))
     return caption, found
+
+
+def _label_only(credit: str) -> str | None:
+    """None for a credit that is only a label ('(Bild: )', 'Foto:', '©'), else the credit."""
+    bare = credit.strip(" ()[]:©")
+    if not bare or re.fullmatch(rf"(?:{CREDIT_LABELS})\.?", bare, re.I):
+        return None
+    return credit
 
 
 def _caption_for(img: Node) -> Node | None:
@@ -160,8 +198,8 @@ def _caption_for(img: Node) -> Node | None:
         for el in anc.iter():
             if el is not anc and isinstance(el.tag, str) and el.tag != "img" \
                     and (g.CAPTION_CLASS.search(_tokens(el)) or el.tag == "figcaption") \
-                    and img not in el.iterdescendants() and len(text_of(el)) < 400:
-                return el
+                    and img not in el.iterdescendants() and 0 < len(text_of(el)) < 400:
+                return el  # (an empty one is a "show caption" button, not the caption)
         if len(text_of(anc)) > 0:
             break  # the wrapper holds more than the picture: stop widening
     # seed style: <p><img></p><p>Caption. Photo: Credit</p>
@@ -176,6 +214,64 @@ def _caption_for(img: Node) -> Node | None:
                 or (len(nxt) == 1 and nxt[0].tag in ("em", "i", "small")
                     and text_of(nxt[0]) == txt):
             return nxt
+    return None
+
+
+# Classes of a credit beside the caption: generic.CREDIT_CLASS without author/byline (next to
+# an avatar those hold the article's byline and reading time), plus "origin-notice",
+# "bildherkunft", "bildnachweis"
+_CREDIT_BESIDE = re.compile(r"credit|copyright|source|photographer|rights|quelle|fotograf|"
+                            r"(?:^|[\s_-])(?:origin|herkunft|bildherkunft|bildnachweis)"
+                            r"(?:$|[\s_-])", re.I)
+# "Bild 2 von 4 © X", "Image 2 of 4 © X": a gallery counter before the credit
+_COUNTER = re.compile(r"^\w+\s+\d+\s*(?:von|of|de|/)\s*\d+\s*", re.I)
+
+
+def _credit_class(el: Node) -> bool:
+    return bool(_CREDIT_BESIDE.search(_tokens(el)))
+
+
+def _credit_beside(img: Node, caption_el: Node | None) -> str | None:
+    """A credit-classed element next to the caption, in the small box holding picture and
+    caption (<figure><img><span class=credit>..</span><figcaption>..</figcaption></figure>)."""
+    box = None
+    for anc in img.iterancestors():
+        if anc.tag in ("body", "html", "main", "article") or len(text_of(anc)) > 600:
+            return None
+        if (caption_el is not None and caption_el in anc.iterdescendants()) \
+                or (caption_el is None and anc.tag == "figure"):
+            box = anc
+            break
+    if box is None:
+        return None
+    for el in box.iterdescendants():
+        if not isinstance(el.tag, str) or not _credit_class(el) \
+                or img in el.iterdescendants() or el is caption_el:
+            continue
+        if caption_el is not None and caption_el in el.iterancestors():
+            continue  # credits inside the caption were split off with it
+        text = text_of(el)
+        if 0 < len(text) <= 120:
+            return _label_only(strip_credit_label(_COUNTER.sub("", text)))
+    return None
+
+
+_CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-image-credit",
+                 "data-photo-credit")
+
+
+def _credit_attr(img: Node) -> str | None:
+    """IPTC-like data attributes on the picture, its link or its wrapper:
+    <img data-copyright="© Dieter Mayr (KNA)">, <a data-fancybox data-credit="Foto: X">."""
+    el: Node | None = img
+    for _ in range(3):
+        if el is None or el.tag in ("body", "article", "main"):
+            return None
+        for attr in _CREDIT_ATTRS:
+            value = " ".join((el.get(attr) or "").split())
+            if 0 < len(value) <= 120:
+                return _label_only(strip_credit_label(value))
+        el = el.getparent()
     return None
 
 
@@ -271,7 +367,10 @@ def _generic(doc: Document, article_node: Node | None) -> list[Image]:
         if key in seen or _skip_area(img, scope, doc.url, excluded, key in lead):
             continue
         seen.add(key)
-        caption, credit = _split(_caption_for(img), img)
+        caption_el = _caption_for(img)
+        caption, credit = _split(caption_el, img)
+        if credit is None:
+            credit = _credit_beside(img, caption_el) or _credit_attr(img)
         obj = ld.get(key)
         if obj:
             caption = caption or (_name(obj.get("caption")) or None)

@@ -39,6 +39,9 @@ _HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|la
 _COUNT_TAIL = re.compile(r"^(?P<title>.*\S)\s+(?P<n>(?!(?:19|20)\d\d$)\d{1,5})$")
 _MEDIA_PATH = re.compile(r"\.(jpe?g|png|gif|webp|pdf|mp3|mp4|zip)$", re.I)
 _ARROWS = re.compile(r"[\s→›»>▸►]+$")
+# query parameters of a site search or a classifieds/listing filter, never of one story
+# ("s=" is left out: forums put session ids there)
+_SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|query|search|suche|keywords?|searchterm)=", re.I)
 
 # Block elements per Document, so images can skip teaser thumbnails without a second search.
 _BLOCKS: weakref.WeakKeyDictionary[Document, list[Node]] = weakref.WeakKeyDictionary()
@@ -74,6 +77,18 @@ def _chrome_words(id_class: str) -> bool:
     """id + class words of nav/menus/share bars/tag clouds/comment areas (cached per string)."""
     return bool(id_class.strip()) and (_CHROME_WORD(id_class) or any(
         g.COMMENT_AREA.match(t) for t in id_class.split()))
+
+
+_POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|type-page|post-\d+)(?:$|\s)")
+_TAXONOMY_TOKEN = re.compile(r"(?:^|\s)(?:tag|category)-\S+")
+
+
+def _post_class_free(id_class: str) -> str:
+    """WordPress marks each post with 'tag-<slug> category-<slug>' (post_class): on a
+    post's element those name its tags, not a tag cloud."""
+    if "tag-" in id_class and _POST_CLASS.search(id_class):
+        return _TAXONOMY_TOKEN.sub(" ", id_class)
+    return id_class
 
 
 @lru_cache(maxsize=8192)
@@ -146,9 +161,9 @@ class _Page:
             return False
         hit = self._chrome.get(el)
         if hit is None:
+            words = _post_class_free(f"{el.get('id') or ''} {el.get('class') or ''}")
             hit = (el.tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES
-                   or _chrome_words(f"{el.get('id') or ''} {el.get('class') or ''}")
-                   or self.is_chrome(el.getparent()))
+                   or _chrome_words(words) or self.is_chrome(el.getparent()))
             self._chrome[el] = hit
         return hit
 
@@ -181,6 +196,10 @@ class _Page:
         path = parts.path
         if g.NON_ARTICLE_PATH.search(path) or _MEDIA_PATH.search(path):
             return None
+        if parts.query and _SEARCH_QUERY.search(parts.query):
+            return None  # a search or listing ("?suche=...&rubrik=...")
+        if path.startswith("/cdn-cgi/"):
+            return None  # Cloudflare's e-mail protection and other service URLs
         if path.rstrip("/") == self.self_path and host == self.host \
                 and normalize_url(url) == self.self_url:
             return None
@@ -234,12 +253,14 @@ def _links(page: _Page, anchors: list[Node], container: Node) -> list[RelatedLin
         if not url or _inline(page, a, container):
             continue
         title, count, separate = _link_title(a)
-        if url in seen:  # thumbnail link + text link to the same story: keep the text
-            i = seen[url]
+        # "#c10359" anchors into one page are that page once, not one story each
+        key = url.split("#", 1)[0]
+        if key in seen:  # thumbnail link + text link to the same story: keep the text
+            i = seen[key]
             if len(title) > len(raw[i][1]):
-                raw[i] = (url, title, count if count is not None else raw[i][2], separate)
+                raw[i] = (raw[i][0], title, count if count is not None else raw[i][2], separate)
             continue
-        seen[url] = len(raw)
+        seen[key] = len(raw)
         raw.append((url, title, count, separate))
     raw = [r for r in raw if r[1]]
     # "Title 14" in one text node: a count only when most links of the block end in a number
@@ -294,6 +315,26 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     return out
 
 
+def _holds_headline(el: Node) -> bool:
+    """The article's <h1> inside (a related block never holds the story it relates to)."""
+    return next(el.iterdescendants("h1"), None) is not None
+
+
+_PROSE = 2000  # characters of non-link text: more than any teaser list's excerpts
+
+
+def _holds_prose(page: _Page, el: Node) -> bool:
+    """The article's running text inside (an 'Anzeige' heading in the body must not make the
+    whole body a block): text outside links beyond _PROSE characters. Only for headings
+    found by structure: "Read also:" boxes inside the body are real blocks."""
+    total = len(page.text(el))
+    if total <= _PROSE:
+        return False
+    lo, hi = page.order[el], page.end[el] + 1
+    linked = sum(len(page.text(a)) for a in page.anchors_between(lo - 1, hi))
+    return total - linked > _PROSE
+
+
 def _links_in(el: Node) -> list[Node]:
     """el.xpath(".//a[@href]"): descendant <a> with an href attribute, in document order."""
     return [a for a in el.iterdescendants("a") if a.get("href") is not None]
@@ -322,6 +363,9 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         for _ in range(5):
             if container is None or container.tag in ("body", "html"):
                 break
+            if container is not h.getparent() and (_holds_headline(container) or (
+                    not said and _holds_prose(page, container))):
+                break  # widened up to the article itself: the block would swallow the story
             # links run from the heading to the next heading that is not itself a link
             end = min(next_stop, page.end[container] + 1)
             anchors = [a for a in page.anchors_between(h_end, end) if not page.is_chrome(a)]
