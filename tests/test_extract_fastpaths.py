@@ -28,13 +28,15 @@ from newsarchive.extract import (
     metadata_authors,
     metadata_generic,
     related,
+    related_words,
     text,
     walk,
 )
 from newsarchive.extract.document import Document, PageError
 from newsarchive.extract.generic import BREADCRUMB_XPATH, PAYWALL_WORDS
 from newsarchive.extract.metadata_generic import _LEAD_XPATH, _classed_in_body
-from newsarchive.extract.related import _HEADINGS, _head_class
+from newsarchive.extract.related import _HEADINGS
+from newsarchive.extract.related_words import head_class as _head_class
 from newsarchive.extract.site import text_of
 
 PAGE = """<html lang="en"><head><base href=" https://cdn.example.com/x/ ">
@@ -192,8 +194,8 @@ def test_latin_letters_lower_case_as_re_ignorecase_compares() -> None:
 
 
 _FOLDED = [metadata_authors._BYLINE_WORD, metadata_authors._AUTHOR_HREF_SEARCH,
-           metadata_generic._LEAD_WORD, comment_areas._MAY_ROLE, related._CHROME_WORD,
-           related._RELATED_WORD, body_generic._CAPTION_WORD, body_generic._BOILERPLATE_WORD,
+           metadata_generic._LEAD_WORD, comment_areas._MAY_ROLE, related_words.CHROME_WORD,
+           related_words.RELATED_WORD, body_generic._CAPTION_WORD, body_generic._BOILERPLATE_WORD,
            images._IMG_SKIP, images._IMG_SKIP_AREA]
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,8 +21,15 @@ from lxml import etree
 from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.document import Document
+from newsarchive.extract.related_words import (
+    chrome_words,
+    head_class,
+    post_class_free,
+    related_text,
+    related_words,
+    says_related,
+)
 from newsarchive.extract.site import first_text, nodes, process, text_of
-from newsarchive.extract.text import FoldedSearch
 from newsarchive.extract.urls import absolutize, normalize_url, registrable_domain
 from newsarchive.profiles import SiteProfile
 from newsarchive.record import Record, RelatedBlock, RelatedLink
@@ -34,8 +40,6 @@ _LINKS = etree.XPath(".//a[@href]")
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _CHROME_TAGS = {"nav", "header", "footer", "form", "button", "select"}
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
-_HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|label)(?:$|[-_])",
-                         re.I)
 _COUNT_TAIL = re.compile(r"^(?P<title>.*\S)\s+(?P<n>(?!(?:19|20)\d\d$)\d{1,5})$")
 _MEDIA_PATH = re.compile(r"\.(jpe?g|png|gif|webp|pdf|mp3|mp4|zip)$", re.I)
 _ARROWS = re.compile(r"[\s→›»>▸►]+$")
@@ -50,55 +54,6 @@ _BLOCKS: weakref.WeakKeyDictionary[Document, list[Node]] = weakref.WeakKeyDictio
 def blocks_of(doc: Document) -> list[Node]:
     """The related-block elements found for `doc` (empty before fill_related ran)."""
     return _BLOCKS.get(doc, [])
-
-
-# the label regexes run lower-cased without re.I (several times faster on every text node)
-_RELATED_HEADING = re.compile(g.RELATED_HEADING.pattern)
-
-
-def _says_related(text: str) -> bool:
-    return bool(_RELATED_HEADING.search(text.lower()))
-
-
-@lru_cache(maxsize=8192)
-def _related_text(low: str) -> bool:
-    """_RELATED_HEADING on a lower-cased short text: its ~80 alternatives cost ~0.4 us a text
-    (~250 a page), and a site's menus, footers and teaser labels repeat on every page."""
-    return _RELATED_HEADING.search(low) is not None
-
-
-# (lower-cased without re.I on ASCII: the caches miss on most class strings of a new site)
-_CHROME_WORD = FoldedSearch(g.CHROME_CLASS)
-_RELATED_WORD = FoldedSearch(g.RELATED_CLASS)
-
-
-@lru_cache(maxsize=8192)
-def _chrome_words(id_class: str) -> bool:
-    """id + class words of nav/menus/share bars/tag clouds/comment areas (cached per string)."""
-    return bool(id_class.strip()) and (_CHROME_WORD(id_class) or any(
-        g.COMMENT_AREA.match(t) for t in id_class.split()))
-
-
-_POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|type-page|post-\d+)(?:$|\s)")
-_TAXONOMY_TOKEN = re.compile(r"(?:^|\s)(?:tag|category)-\S+")
-
-
-def _post_class_free(id_class: str) -> str:
-    """WordPress marks each post with 'tag-<slug> category-<slug>' (post_class): on a
-    post's element those name its tags, not a tag cloud."""
-    if "tag-" in id_class and _POST_CLASS.search(id_class):
-        return _TAXONOMY_TOKEN.sub(" ", id_class)
-    return id_class
-
-
-@lru_cache(maxsize=8192)
-def _head_class(classes: str) -> bool:
-    return any(_HEAD_CLASS.search(t) for t in classes.split())
-
-
-@lru_cache(maxsize=8192)
-def _related_words(id_class: str) -> bool:
-    return bool(id_class.strip()) and _RELATED_WORD(id_class)
 
 
 class _Ends(dict[Node, int]):
@@ -161,9 +116,9 @@ class _Page:
             return False
         hit = self._chrome.get(el)
         if hit is None:
-            words = _post_class_free(f"{el.get('id') or ''} {el.get('class') or ''}")
+            words = post_class_free(f"{el.get('id') or ''} {el.get('class') or ''}")
             hit = (el.tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES
-                   or _chrome_words(words) or self.is_chrome(el.getparent()))
+                   or chrome_words(words) or self.is_chrome(el.getparent()))
             self._chrome[el] = hit
         return hit
 
@@ -290,10 +245,10 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
     # (the XPath "//h2|...|//*[contains(@class,'title') or ...]" took ~1 ms a page)
     for el, tag, _id, cls in walk.elements(page.doc):
         if tag in _HEADINGS or (cls and ("title" in cls or "head" in cls or "label" in cls)
-                                and _head_class(cls)):
+                                and head_class(cls)):
             found[el] = False
     for low, el in walk.short_texts(page.doc):
-        if _related_text(low):
+        if related_text(low):
             found[el] = True
     out = []
     tops = []
@@ -308,7 +263,7 @@ def _heading_candidates(page: _Page) -> list[tuple[Node, bool]]:
         text = page.text(el)
         if not text or len(text) > 80:
             continue
-        if not said and _says_related(text):
+        if not said and says_related(text):
             said = True
         out.append((el, said))
     out.sort(key=lambda x: page.order.get(x[0], 0))
@@ -383,7 +338,7 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     for el, tag, ident, cls in walk.elements(page.doc):
         if not (ident or cls) or tag in ("a", "img", "body", "html", "span"):
             continue
-        if not _related_words(f"{ident} {cls}") or page.is_chrome(el):
+        if not related_words(f"{ident} {cls}") or page.is_chrome(el):
             continue
         lo, hi = page.order[el], page.end[el]
         if any(lo <= page.order[t] <= hi or page.order[t] <= lo <= page.end[t] for t in taken):
