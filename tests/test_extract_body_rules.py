@@ -1,0 +1,60 @@
+"""Generic body rules (body6): each one on a small page shaped like the real ones it came from."""
+
+from __future__ import annotations
+
+from newsarchive.extract import body
+from newsarchive.extract.document import Document
+from newsarchive.record import Record
+
+URL = "https://news.example.com/health/2024/03/12/always-tired"
+
+
+def para(n: int) -> str:
+    return (f"<p>Paragraph {n} of the story explains what doctors look at first when a patient "
+            "is tired all day, and which tests they order before anything else.</p>")
+
+
+def fill(html: str, headline: str) -> str:
+    doc = Document(html, URL)
+    rec = Record(url=URL, canonical_url=URL, site="example.com", headline=headline)
+    body.fill_body(doc, rec, None, {}, [])
+    return rec.body or ""
+
+
+# The headline sits in a hero band above the content area; the standfirst is in the post's
+# header, inside the same wrapper as the body (a WordPress theme's main > header + content).
+HERO_PAGE = f"""<html><head><title>Always tired: what it can mean</title></head><body>
+<div class="hero"><h1>Always tired: what it can mean</h1></div>
+<div class="site-content"><main class="site-main">
+  <header class="entry-header">
+    <p class="entry-byline">Written by Jane Roe, health editor, who has covered medicine
+    for this magazine since the year it was founded in Hamburg.</p>
+    <div class="lead">Are you tired all the time for no visible reason? It need not be the
+    season: it can be a symptom, and these are the illnesses behind it.</div>
+  </header>
+  <div class="entry-content"><article class="article-body">
+    {para(1)}{para(2)}{para(3)}{para(4)}
+  </article></div>
+</main></div>
+</body></html>"""
+
+
+def test_standfirst_inside_a_wrapper_of_the_body_is_recovered() -> None:
+    text = fill(HERO_PAGE, "Always tired: what it can mean")
+    assert text.startswith("Are you tired all the time for no visible reason?")
+    assert "Paragraph 4 of the story" in text
+    # inside that wrapper only a block named as a standfirst counts, not the byline
+    assert "Written by Jane Roe" not in text
+
+
+# Same shape, but what sits before the body in the wrapper is an unnamed author note and a
+# caption-like line: neither is a standfirst.
+NO_LEAD_PAGE = HERO_PAGE.replace(
+    '<div class="lead">', '<div class="note">').replace(
+    'class="entry-byline"', 'class="about"')
+
+
+def test_unnamed_blocks_inside_the_wrapper_stay_out() -> None:
+    text = fill(NO_LEAD_PAGE, "Always tired: what it can mean")
+    assert text.startswith("Paragraph 1 of the story")
+    assert "Are you tired all the time" not in text and "Written by Jane Roe" not in text
