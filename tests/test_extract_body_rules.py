@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsarchive.extract import body
+from newsarchive.extract.body_clean import clean_lines
 from newsarchive.extract.document import Document
 from newsarchive.record import Record
 
@@ -58,3 +61,25 @@ def test_unnamed_blocks_inside_the_wrapper_stay_out() -> None:
     text = fill(NO_LEAD_PAGE, "Always tired: what it can mean")
     assert text.startswith("Paragraph 1 of the story")
     assert "Are you tired all the time" not in text and "Written by Jane Roe" not in text
+
+
+@pytest.mark.parametrize("line", [
+    "Dennoch unterstützen wir dieses Volksbegehren, da es besser ist als der Status quo.",
+    "Photovoltaik kann auch Gasbrennwert-Heizsysteme unterstützen: ein Heizstab nutzt den Strom.",
+    "Auch Herbert Grönemeyer gehört zu den Unterstützern der Initiative.",
+    "If at any time you would like to unsubscribe from receiving future emails, write to us.",
+])
+def test_sentences_that_only_mention_support_or_unsubscribing_stay(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert line in clean_lines(text)
+
+
+@pytest.mark.parametrize("line", [
+    "Unterstütze RosaMag bereits mit 2,50!",
+    "Bereits mit 2,50 Euro kannst du unsere Arbeit unterstützen.",
+    "Subscribe now to our eNATION edition for the full story.",
+    "If you enjoyed reading this post – would you consider supporting our work? Click here.",
+])
+def test_support_and_subscribe_pitches_still_go(line: str) -> None:
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."

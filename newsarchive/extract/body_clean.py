@@ -97,10 +97,13 @@ _CREDIT_IN_LINE = re.compile(
     r"adobe ?stock)\b[^.!?]{0,30}$|(?:via|from|on|auf|von|bei)\s+(?:unsplash|pexels|pixabay)\.?$|"
     r"^(?:(?:beitrags|titel|header|cover)?bild(?:er)?|photos?|fotos?|images?)\s+(?:via|by)\s",
     re.I)
+# "unterstütze" is the imperative ("Unterstütze uns"), not "unterstützen"/"Unterstützer" in a
+# sentence of the article; "unsubscribe" is how to leave a list, not a pitch to join one
 _PITCH = re.compile(
-    r"newsletter|subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
+    r"newsletter|(?<!un)subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
-    r"support (?:our|us)|unterstütze|would you consider supporting", re.I)
+    r"support (?:our|us)|unterstütze\b|(?:unsere|meine) arbeit (?:zu )?unterstützen|"
+    r"would you consider supporting", re.I)
 
 _SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|telegram|e-?mail|"
            r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
