@@ -83,3 +83,14 @@ def test_sentences_that_only_mention_support_or_unsubscribing_stay(line: str) ->
 def test_support_and_subscribe_pitches_still_go(line: str) -> None:
     text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
     assert clean_lines(text) == "First paragraph of real text.\n\nLast paragraph of real text."
+
+
+def test_a_news_paragraph_ending_with_its_source_stays() -> None:
+    line = ("Wie der SWR berichtet, wurden die Defekte nicht durch Sabotage ausgelöst. Vielmehr "
+            "lagen in beiden Fällen technische Mängel vor. Die Ermittlungen gehen weiter. "
+            "(Quelle: SWR)")
+    text = f"First paragraph of real text.\n{line}\nLast paragraph of real text."
+    assert line in clean_lines(text)
+    # a caption credited to its source still goes
+    caption = "Eva M. Welskop-Deffaa / Web / Quelle: DCV"
+    assert caption not in clean_lines(f"First paragraph of real text.\n{caption}")

@@ -86,8 +86,10 @@ _ONLY_LINK = re.compile(
 # "(Symbolbild)", "Photo Source: X from Pexels", "... / picture alliance", "Bild via Unsplash",
 # "Illustrationen / Fotos: X".
 _CREDIT_IN_LINE = re.compile(
-    r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|fuente|"
-    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
+    r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|"
+    r"credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
+    # a text source ends a caption, but also a paragraph of news ("... (Quelle: SWR)")
+    r"^.{0,80}\b(?:fuente|quelle)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
     r"(?:^|[\s(])(?:symbolbild|symbolfoto|bildrechte|bildnachweis|bildquelle|fotonachweis|"
     r"image credits?|photo ?credits?)\s*(?:[:)]|$)|"
     r"^(?:photo|foto|image|bild)[- ]?(?:credits?|source|quelle|nachweis)\b|"
