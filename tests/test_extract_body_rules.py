@@ -94,3 +94,36 @@ def test_a_news_paragraph_ending_with_its_source_stays() -> None:
     # a caption credited to its source still goes
     caption = "Eva M. Welskop-Deffaa / Web / Quelle: DCV"
     assert caption not in clean_lines(f"First paragraph of real text.\n{caption}")
+
+
+def row(n: int, paras: int = 1) -> str:
+    text = "".join(f"<p>Answer {n}.{i} compares what a car loan and a lease cost over four "
+                   "years, with the interest, the deposit and the residual value that the "
+                   "dealer sets at the start of the contract.</p>" for i in range(paras))
+    return f'<div class="row"><h2>Question {n}</h2>{text}</div>'
+
+
+# A guide whose text blocks are sibling "row" divs; between two of them a heading, a table of
+# figures and a one-line note, none of which weighs anything on its own (short cells).
+TABLE_PAGE = f"""<html><head><title>Lease or loan?</title></head><body>
+<div class="menu"><a href="/">Home</a></div>
+<div class="page">
+  <div class="row title"><h1>Lease or loan?</h1></div>
+  {row(1)}{row(2, 6)}
+  <h3>Example: lease against loan</h3>
+  <table class="basic-table"><tr><th>Item</th><th>Lease 4.9%</th><th>Loan 7.9%</th></tr>
+    <tr><td>Price</td><td>30'000</td><td>30'000</td></tr>
+    <tr><th>Total difference</th><td>1'200</td><td>-</td></tr></table>
+  <p>Figures in CHF.</p>
+  {row(3)}{row(4)}
+</div>
+<div class="ad-slot">Advertisement</div>
+</body></html>"""
+
+
+def test_light_blocks_between_chosen_siblings_are_kept() -> None:
+    text = fill(TABLE_PAGE, "Lease or loan?")
+    assert "Answer 1.0 compares" in text and "Answer 4.0 compares" in text
+    assert "Example: lease against loan" in text
+    assert "Total difference" in text and "Figures in CHF." in text
+    assert "Advertisement" not in text and "Home" not in text

@@ -47,6 +47,8 @@ _INNER_BLOCKS = ("p", "div", "li", "table", "section", "article", "h2", "h3", "h
 LINKED_BLOCK = 0.6
 LINKED_P = 0.95
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_GAP_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table",
+                       "dl"})
 _CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info", re.I)
 # the class tests every element meets, lower-cased without re.I on ASCII labels (same answers)
 _CAPTION_WORD = FoldedSearch(_CAPTION)
@@ -202,7 +204,25 @@ def _choose(body: Node, score: dict[Node, float], weight: dict[Node, float],
             total, links = _text_len(sib)
             if total >= 80 and links < 0.25 * total:
                 chosen.append(sib)
+    if len(chosen) > 2:
+        chosen = _fill_gaps(parent, chosen, dead)
     return chosen
+
+
+def _fill_gaps(parent: Node, chosen: list[Node], dead: set[Node]) -> list[Node]:
+    """Siblings between two chosen ones that weigh nothing on their own (a one-line question,
+    a paragraph that is mostly a link, a heading) are still the article's: the walker's own
+    filters judge them."""
+    picked = set(chosen)
+    kids = [k for k in parent if isinstance(k.tag, str)]
+    where = [i for i, k in enumerate(kids) if k in picked]
+    sigs = {_sig(k) for k in chosen}
+    out = []
+    for k in kids[where[0]:where[-1] + 1]:
+        if k in picked or (k not in dead and (k.tag in _GAP_TAGS or _sig(k) in sigs)
+                           and not _boilerplate(k)):
+            out.append(k)
+    return out
 
 
 class _Walker:
@@ -295,7 +315,8 @@ class _Walker:
                     if in_link:
                         self.linked += len(el.tail.strip())
         self.flush()
-        self.drop_heading()
+        if root.tag not in _HEADINGS:  # a chosen heading of its own introduces the next block
+            self.drop_heading()
 
 
 def _intro(chosen: list[Node], dead: set[Node]) -> list[str]:
