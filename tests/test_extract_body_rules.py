@@ -127,3 +127,37 @@ def test_light_blocks_between_chosen_siblings_are_kept() -> None:
     assert "Example: lease against loan" in text
     assert "Total difference" in text and "Figures in CHF." in text
     assert "Advertisement" not in text and "Home" not in text
+
+
+def month(name: str) -> str:
+    days = [""] * 3 + [str(d) for d in range(1, 31)] + [""] * 2
+    weeks = "".join("<tr>" + "".join(f"<td>{d}</td>" for d in days[i:i + 7]) + "</tr>"
+                    for i in range(0, 35, 7))
+    return (f'<table class="cal"><caption>{name}</caption><tr><th>Mo</th><th>Di</th><th>Mi</th>'
+            f"<th>Do</th><th>Fr</th><th>Sa</th><th>So</th></tr>{weeks}</table>")
+
+
+# A holiday home's page: the description, then its booking calendar (several month grids),
+# then the prices; and a league table whose cells are mostly small numbers but not a month.
+CALENDAR_PAGE = f"""<html><head><title>Log cabin for five</title></head><body>
+<div class="content">
+  <h1>Log cabin for five</h1>
+  <p>The bright log cabin sleeps up to five and has a kitchen with a dishwasher, a bathroom
+  with a shower and a terrace that looks over the lake towards the forest.</p>
+  <h2>Availability</h2>
+  {month("März 2021")}{month("April 2021")}
+  <h2>Prices</h2>
+  <p>Two or three guests pay 55 euros a night, four to six guests pay 65 euros a night, and
+  the cabin is let for at least three nights, holidays included.</p>
+  <table class="league"><tr><th>Team</th><th>P</th><th>W</th><th>D</th><th>L</th></tr>
+  {"".join(f"<tr><td>Team {t}</td><td>30</td><td>{t}</td><td>5</td><td>3</td></tr>"
+           for t in range(1, 11))}</table>
+</div></body></html>"""
+
+
+def test_booking_calendars_are_not_text_but_number_tables_are() -> None:
+    text = fill(CALENDAR_PAGE, "Log cabin for five")
+    assert "The bright log cabin sleeps up to five" in text
+    assert "Two or three guests pay 55 euros" in text
+    assert "\n\n17\n\n" not in text and "März 2021" not in text
+    assert "Team 7" in text  # a table of small numbers with names is data

@@ -271,6 +271,8 @@ class _Walker:
     def skip(self, el: Node, tag: str) -> bool:
         if el in self.dead:
             return True
+        if tag == "table" and _calendar(el):
+            return True
         label = _label(el)
         if not label:
             return False
@@ -317,6 +319,18 @@ class _Walker:
         self.flush()
         if root.tag not in _HEADINGS:  # a chosen heading of its own introduces the next block
             self.drop_heading()
+
+
+def _calendar(table: Node) -> bool:
+    """A month grid (a booking calendar's availability, a date picker): at least 28 distinct
+    day numbers, and nearly all cells day numbers or empty. Never article text, and hundreds
+    of lines of "1", "2", "3" when several months are shown."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return False  # a layout table: the grid inside is judged on its own
+    cells = [(c.text_content() or "").strip() for c in table.iter("td")]
+    days = [c for c in cells if c.isdigit() and len(c) <= 2]
+    # a month's days are 28 or more distinct numbers; a table of scores repeats a few
+    return len(set(days)) >= 28 and len(days) + cells.count("") >= 0.8 * len(cells)
 
 
 def _intro(chosen: list[Node], dead: set[Node]) -> list[str]:
