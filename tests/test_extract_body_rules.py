@@ -161,3 +161,20 @@ def test_booking_calendars_are_not_text_but_number_tables_are() -> None:
     assert "Two or three guests pay 55 euros" in text
     assert "\n\n17\n\n" not in text and "März 2021" not in text
     assert "Team 7" in text  # a table of small numbers with names is data
+
+
+# An image without <figure>: its caption sits in a span named for the image's description.
+IMAGE_NOTE_PAGE = f"""<html><head><title>Care homes lack staff</title></head><body>
+<div class="news-text"><h1>Care homes lack staff</h1>
+  <span class="image-wrapper"><img src="/care.jpg" alt="Most homes lack carers"></span>
+  <span class="image-description">Most homes lack carers</span>
+  {para(1)}{para(2)}
+  <p class="image-annotation">Federal Press Office | Jane Roe</p>
+  {para(3)}
+</div></body></html>"""
+
+
+def test_captions_named_as_image_description_stay_out() -> None:
+    text = fill(IMAGE_NOTE_PAGE, "Care homes lack staff")
+    assert "Paragraph 3 of the story" in text
+    assert "Most homes lack carers" not in text and "Federal Press Office" not in text

@@ -49,7 +49,9 @@ LINKED_P = 0.95
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _GAP_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table",
                        "dl"})
-_CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info", re.I)
+_CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info|"
+                      r"(?:image|img|photo|foto|bild|media)[-_]*(?:annotation|description|"
+                      r"desc\b|source)", re.I)
 # the class tests every element meets, lower-cased without re.I on ASCII labels (same answers)
 _CAPTION_WORD = FoldedSearch(_CAPTION)
 _BOILERPLATE_WORD = FoldedSearch(BOILERPLATE_CLASS)
