@@ -178,3 +178,24 @@ def test_captions_named_as_image_description_stay_out() -> None:
     text = fill(IMAGE_NOTE_PAGE, "Care homes lack staff")
     assert "Paragraph 3 of the story" in text
     assert "Most homes lack carers" not in text and "Federal Press Office" not in text
+
+
+# The element named as the article body holds a summary box and the main text block; the
+# summary is much lighter than the text, but inside the article body it is the article's.
+SUMMARY_BOX_PAGE = f"""<html><head><title>Record fine for the maker</title></head><body>
+<article class="article"><h1>Record fine for the maker</h1>
+<div class="article_body wysiwyg">
+  <div class="article_facts"><p>The maker was ordered on Monday to pay a record two billion
+  dollars in damages to a couple who blame its weedkiller for their illness.</p></div>
+  <div class="reserved">{"".join(para(n) for n in range(1, 9))}</div>
+  <p>Here is a link to the hearing, which lasted twenty minutes.</p>
+  <div class="ad-slot">Advertisement</div>
+</div></article></body></html>"""
+
+
+def test_blocks_beside_the_main_text_in_a_named_article_body_are_kept() -> None:
+    text = fill(SUMMARY_BOX_PAGE, "Record fine for the maker")
+    assert text.startswith("The maker was ordered on Monday")
+    assert "Paragraph 8 of the story" in text
+    assert "Here is a link to the hearing" in text
+    assert "Advertisement" not in text and text.count("Record fine for the maker") <= 1

@@ -192,6 +192,10 @@ def _choose(body: Node, score: dict[Node, float], weight: dict[Node, float],
     if parent is None:
         return [node]
     sig = _sig(node)
+    # inside the element named as the article body, the other blocks are the article's too
+    # (a summary box beside the main text, a short closing line); light ones only after the
+    # first chosen block (before it they repeat the headline); the walker still judges them
+    named = parent.get("itemprop") == "articleBody" or bool(CONTENT_CLASS.search(_label(parent)))
     chosen: list[Node] = []
     for sib in parent:
         if sib is node:
@@ -199,6 +203,9 @@ def _choose(body: Node, score: dict[Node, float], weight: dict[Node, float],
         elif not isinstance(sib.tag, str) or sib in dead:
             continue
         elif _sig(sib) == sig and weight.get(sib, 0.0) > 0:
+            chosen.append(sib)
+        elif named and sib.tag not in ("h1", "header") and not _boilerplate(sib) and (
+                weight.get(sib, 0.0) >= 50 or (chosen and sib.tag in _GAP_TAGS)):
             chosen.append(sib)
         elif weight.get(sib, 0.0) >= floor and not _boilerplate(sib):
             chosen.append(sib)
