@@ -89,8 +89,10 @@ _ONLY_LINK = re.compile(
 # "(Symbolbild)", "Photo Source: X from Pexels", "... / picture alliance", "Bild via Unsplash",
 # "Illustrationen / Fotos: X".
 _CREDIT_IN_LINE = re.compile(
-    r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|fuente|"
-    r"quelle|credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
+    r"©|\((?:foto|photo|bild|image|imagen|credit|crédito)s?\s*:|\b(?:foto|photo|bild|"
+    r"credit)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
+    # a text source ends a caption, but also a paragraph of news ("... (Quelle: SWR)")
+    r"^.{0,80}\b(?:fuente|quelle)s?\s*:\s*\S+(?:\s\S+){0,5}\)?\s*$|"
     r"(?:^|[\s(])(?:symbolbild|symbolfoto|bildrechte|bildnachweis|bildquelle|fotonachweis|"
     r"image credits?|photo ?credits?)\s*(?:[:)]|$)|"
     r"^(?:photo|foto|image|bild)[- ]?(?:credits?|source|quelle|nachweis)\b|"
@@ -100,10 +102,13 @@ _CREDIT_IN_LINE = re.compile(
     r"adobe ?stock)\b[^.!?]{0,30}$|(?:via|from|on|auf|von|bei)\s+(?:unsplash|pexels|pixabay)\.?$|"
     r"^(?:(?:beitrags|titel|header|cover)?bild(?:er)?|photos?|fotos?|images?)\s+(?:via|by)\s",
     re.I)
+# "unterstütze" is the imperative ("Unterstütze uns"), not "unterstützen"/"Unterstützer" in a
+# sentence of the article; "unsubscribe" is how to leave a list, not a pitch to join one
 _PITCH = re.compile(
-    r"newsletter|subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
+    r"newsletter|(?<!un)subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
-    r"support (?:our|us)|unterstütze|would you consider supporting", re.I)
+    r"support (?:our|us)|unterstütze\b|(?:unsere|meine) arbeit (?:zu )?unterstützen|"
+    r"would you consider supporting", re.I)
 
 _SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|telegram|e-?mail|"
            r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
@@ -262,7 +267,10 @@ _STOP_TAGS = {"nav", "figure", "figcaption", "aside", "footer", "form", "ul", "o
 def recover_lead(tree: Node, headline: str | None, text: str, skip: set[Node]) -> list[str]:
     """The standfirst: text blocks after the headline's h1 and before the first block the
     extractor kept. Extractors often drop it because it sits in the header, outside the
-    body container. Only link-poor blocks of sentence length, not byline/date/caption."""
+    body container. Only link-poor blocks of sentence length, not byline/date/caption.
+    Inside a wrapper that holds the body too (a premium box, the post's content area), where
+    bylines, captions and teasers sit before the text, only a block named as a standfirst
+    (lead, intro, ...) counts; whatever was found before that wrapper stands on its own."""
     if not text:
         return []
     h1s = list(tree.iter("h1"))
@@ -275,21 +283,31 @@ def recover_lead(tree: Node, headline: str | None, text: str, skip: set[Node]) -
     first = text.split("\n\n", 1)[0][:60]
     found: list[str] = []
     taken: set[Node] = set()
+    outside: list[str] | None = None  # found before entering a wrapper of the body
+    wrappers: list[Node] = []
     for seen, el in enumerate(_after(h1)):
         if seen > 150 or el in skip:
             break
         tag = el.tag if isinstance(el.tag, str) else ""
         own = clean(el.text_content())
+        nested = any(c.tag in _NESTED for c in el.iterdescendants())
         if first and first in own:
+            if nested and not own.startswith(first):
+                # a wrapper holding a standfirst and the body: its blocks come next
+                if outside is None:  # the old answer had we stopped here
+                    outside = list(found) if len(found) <= 3 else []
+                wrappers.append(el)
+                continue
             # reached the extracted body; more than 3 blocks is a teaser list, not a lead
-            return found if len(found) <= 3 else []
+            return found if len(found) <= 3 else (outside or [])
         if tag in _STOP_TAGS or tag not in _LEAD_TAGS or not own or len(own) < 60:
             continue
-        if any(c.tag in _NESTED for c in el.iterdescendants()) or any(
-                a in taken for a in el.iterancestors()):
+        if nested or any(a in taken for a in el.iterancestors()):
             continue  # a wrapper (its blocks come next), or inside a block already taken
         label = (el.get("class") or "") + " " + (el.get("id") or "")
         if _NOT_LEAD.search(label) or _CODE.search(own) or _IN_ASIDE(el):
+            continue
+        if wrappers and not _named_lead(el, wrappers[-1]):
             continue
         links = sum(len(a.text_content()) for a in el.iter("a"))
         own = clean_lines(own)
@@ -297,7 +315,24 @@ def recover_lead(tree: Node, headline: str | None, text: str, skip: set[Node]) -
                 and own not in found:
             found.append(own)
             taken.add(el)
-    return []  # never reached the body: the h1 is elsewhere, trust nothing
+    # never reached the body: the h1 is elsewhere, trust nothing (but what came before
+    # a wrapper that holds the body was checked as before)
+    return outside or []
+
+
+LEAD_CLASS = re.compile(r"\b(?:lead|intro|standfirst|perex|bajada|summary|teaser-?text|"
+                        r"einleitung|chapo|chapeau|sapo|dek|deck|subline|abstract)", re.I)
+
+
+def _named_lead(el: Node, wrapper: Node) -> bool:
+    """`el` or an ancestor of it below `wrapper` is named as a standfirst."""
+    for node in (el, *el.iterancestors()):
+        if node is wrapper:
+            return False
+        label = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if LEAD_CLASS.search(label):
+            return True
+    return False
 
 
 _NESTED = {"p", "div", "section", "ul", "ol", "table", "script", "style", "figure", "h1"}

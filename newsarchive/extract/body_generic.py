@@ -49,7 +49,11 @@ _INNER_BLOCKS = ("p", "div", "li", "table", "section", "article", "h2", "h3", "h
 LINKED_BLOCK = 0.6
 LINKED_P = 0.95
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info", re.I)
+_GAP_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table",
+                       "dl"})
+_CAPTION = re.compile(r"caption|credit|copyright|bildunterschrift|legend|photo-?info|"
+                      r"(?:image|img|photo|foto|bild|media)[-_]*(?:annotation|description|"
+                      r"desc\b|source)", re.I)
 # the class tests every element meets, lower-cased without re.I on ASCII labels (same answers)
 _CAPTION_WORD = FoldedSearch(_CAPTION)
 _BOILERPLATE_WORD = FoldedSearch(BOILERPLATE_CLASS)
@@ -190,6 +194,10 @@ def _choose(body: Node, score: dict[Node, float], weight: dict[Node, float],
     if parent is None:
         return [node]
     sig = _sig(node)
+    # inside the element named as the article body, the other blocks are the article's too
+    # (a summary box beside the main text, a short closing line); light ones only after the
+    # first chosen block (before it they repeat the headline); the walker still judges them
+    named = parent.get("itemprop") == "articleBody" or bool(CONTENT_CLASS.search(_label(parent)))
     chosen: list[Node] = []
     for sib in parent:
         if sib is node:
@@ -198,13 +206,34 @@ def _choose(body: Node, score: dict[Node, float], weight: dict[Node, float],
             continue
         elif _sig(sib) == sig and weight.get(sib, 0.0) > 0:
             chosen.append(sib)
+        elif named and sib.tag not in ("h1", "header") and not _boilerplate(sib) and (
+                weight.get(sib, 0.0) >= 50 or (chosen and sib.tag in _GAP_TAGS)):
+            chosen.append(sib)
         elif weight.get(sib, 0.0) >= floor and not _boilerplate(sib):
             chosen.append(sib)
         elif sib.tag == "p":
             total, links = _text_len(sib)
             if total >= 80 and links < 0.25 * total:
                 chosen.append(sib)
+    if len(chosen) > 2:
+        chosen = _fill_gaps(parent, chosen, dead)
     return chosen
+
+
+def _fill_gaps(parent: Node, chosen: list[Node], dead: set[Node]) -> list[Node]:
+    """Siblings between two chosen ones that weigh nothing on their own (a one-line question,
+    a paragraph that is mostly a link, a heading) are still the article's: the walker's own
+    filters judge them."""
+    picked = set(chosen)
+    kids = [k for k in parent if isinstance(k.tag, str)]
+    where = [i for i, k in enumerate(kids) if k in picked]
+    sigs = {_sig(k) for k in chosen}
+    out = []
+    for k in kids[where[0]:where[-1] + 1]:
+        if k in picked or (k not in dead and (k.tag in _GAP_TAGS or _sig(k) in sigs)
+                           and not _boilerplate(k)):
+            out.append(k)
+    return out
 
 
 class _Walker:
@@ -253,6 +282,8 @@ class _Walker:
     def skip(self, el: Node, tag: str) -> bool:
         if el in self.dead:
             return True
+        if tag == "table" and _calendar(el):
+            return True
         label = _label(el)
         if not label:
             return False
@@ -297,7 +328,20 @@ class _Walker:
                     if in_link:
                         self.linked += len(el.tail.strip())
         self.flush()
-        self.drop_heading()
+        if root.tag not in _HEADINGS:  # a chosen heading of its own introduces the next block
+            self.drop_heading()
+
+
+def _calendar(table: Node) -> bool:
+    """A month grid (a booking calendar's availability, a date picker): at least 28 distinct
+    day numbers, and nearly all cells day numbers or empty. Never article text, and hundreds
+    of lines of "1", "2", "3" when several months are shown."""
+    if next(table.iterdescendants("table"), None) is not None:
+        return False  # a layout table: the grid inside is judged on its own
+    cells = [(c.text_content() or "").strip() for c in table.iter("td")]
+    days = [c for c in cells if c.isdigit() and len(c) <= 2]
+    # a month's days are 28 or more distinct numbers; a table of scores repeats a few
+    return len(set(days)) >= 28 and len(days) + cells.count("") >= 0.8 * len(cells)
 
 
 def _intro(chosen: list[Node], dead: set[Node]) -> list[str]:
