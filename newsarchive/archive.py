@@ -25,8 +25,8 @@ from sqlite_utils import Database
 
 from newsarchive import revisions as revs
 from newsarchive.archive_batch import URL_SQL, BatchWriter, NewRows, by_known_url, url_kind
-from newsarchive.archive_children import _normalized, write_images_and_related
 from newsarchive.archive_children import page_url as _page_url
+from newsarchive.archive_children import write_images_and_related
 from newsarchive.archive_hashes import (  # noqa: F401 - the archive's API since the start
     MIN_CONTENT_CHARS,
     VERSIONED_FIELDS,
@@ -35,6 +35,7 @@ from newsarchive.archive_hashes import (  # noqa: F401 - the archive's API since
     version_hash,
 )
 from newsarchive.clusters import Clusters
+from newsarchive.extract.urls import normalize_url_cached
 from newsarchive.migrations import MIGRATIONS, migrate, schema_version
 
 Outcome = Literal["new", "updated", "unchanged", "merged"]
@@ -59,7 +60,7 @@ def utcnow() -> str:
 def article_id(canonical_url: str) -> int:
     """Stable id of the article whose normalized canonical URL this is."""
     # Callers pass an already normalized URL, which page_url() just cached: a hit, not w3lib.
-    digest = hashlib.sha1(_normalized(canonical_url).encode()).digest()
+    digest = hashlib.sha1(normalize_url_cached(canonical_url).encode()).digest()
     return int.from_bytes(digest[:8], "big") % ID_SPACE or 1
 
 

@@ -7,14 +7,12 @@ path. Both build the rows with the same functions, so they write the same rows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
 
-from newsarchive.extract.urls import normalize_url
+from newsarchive.extract.urls import normalize_url_cached
 
 URL_SCHEMES = ("http://", "https://", "file:")
 CHILD_SQL = {
@@ -30,26 +28,11 @@ CHILD_SQL = {
 REPLACE_ORDER = ("related_links", "related_blocks", "images")
 
 
-# Already in normalize_url's form: lowercase http(s) host of plain labels, no port, query,
-# fragment, escapes, dot segments or index page. Returned as is (w3lib costs ~50 us a URL and
-# most addresses stored are clean); tests/test_import.py checks equality by property.
-_CLEAN = re.compile(r"https?://(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)*[a-z0-9]+(?:-[a-z0-9]+)*"
-                    r"(?:/|(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+/?)")
-_INDEX_PAGE = re.compile(r"/(index|default)\.(html?|php|aspx?)$")  # as normalize_url
-
-
-@lru_cache(maxsize=65536)  # related links repeat across articles; normalize_url is pure
-def _normalized(url: str) -> str:
-    if _CLEAN.fullmatch(url) and not _INDEX_PAGE.search(url):
-        return url
-    return normalize_url(url)
-
-
 def page_url(url: Any) -> str | None:
     # file: URLs are pages archived from disk (saved copies); anything else is no page address.
     if not isinstance(url, str) or not url.strip().lower().startswith(URL_SCHEMES):
         return None
-    return _normalized(url)
+    return normalize_url_cached(url)
 
 
 def child_rows(aid: int, item: Mapping[str, Any]) -> dict[str, list[tuple[Any, ...]]]:

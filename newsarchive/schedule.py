@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsarchive.archive_children import page_url
-from newsarchive.extract.urls import normalize_url
+from newsarchive.extract.urls import normalize_url_cached
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 DEFAULT_POLICY = {"1d": "1h", "7d": "1d", "30d": "7d", "older": "30d"}
@@ -193,8 +192,8 @@ def record_item_fetches(conn: sqlite3.Connection, items: list[Any],
     for item in items:
         if not (item.get("url") and item.get("fetch")):
             continue
-        # page_url: normalize_url's value, cached (the store has just normalized this URL)
-        fetch, url = item["fetch"], page_url(item["url"]) or normalize_url(item["url"])
+        # cached: the store has just normalized this URL
+        fetch, url = item["fetch"], normalize_url_cached(item["url"])
         born = parse_time(item.get("published_at")) or born_of(conn, url)
         upsert_fetch(conn, url, int(item.get("http_status") or 200), fetch.get("etag"),
                      fetch.get("last_modified"), policy_of(item).next_visit(born, now, now), now)

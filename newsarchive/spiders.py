@@ -33,9 +33,8 @@ from twisted.internet import defer
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
-from newsarchive.archive_children import page_url
 from newsarchive.clusters import remember
-from newsarchive.extract.urls import absolutize, normalize_url
+from newsarchive.extract.urls import absolutize, normalize_url, normalize_url_cached
 from newsarchive.listings import NewsSitemap, feed_entries
 from newsarchive.pages import DEFAULT_TIMEOUT, PageJob, PagePool, PageResult, extract_processes
 from newsarchive.profiles import SiteProfile
@@ -358,7 +357,7 @@ class SiteSpider(scrapy.Spider):
             meta["na_depth"] = depth
         # Cached, with a fast path for URLs already in normal form: the store normalizes the
         # page's URL (the same string, as requested) again, and so does its fetch state.
-        key = page_url(url) or normalize_url(url)
+        key = normalize_url_cached(url)
         if key in self._known and key not in self._queued:
             self._queued.add(key)  # stored before and not due: no refetch, no duplicate
             self.crawler.stats.inc_value("newsarchive/skipped_known")

@@ -175,14 +175,14 @@ SEGMENTS = ["a", "Story-1", "x_y.html", "~u", "A", "index.html", "default.aspx",
 @settings(max_examples=4000, deadline=None)
 def test_the_clean_url_fast_path_gives_what_normalize_url_gives(
         scheme: str, host: list[str], port: str, path: list[str], end: str) -> None:
-    """archive_children._normalized returns a URL it finds clean as is: only where
+    """urls.normalize_url_cached returns a URL it finds clean as is: only where
     normalize_url (w3lib) returns it unchanged."""
-    from newsarchive.archive_children import _CLEAN, _INDEX_PAGE
-    from newsarchive.extract.urls import normalize_url
+    from newsarchive.extract.urls import _CLEAN, _INDEX_PAGE, normalize_url, normalize_url_cached
 
     url = scheme + ".".join(host) + port + "".join("/" + p for p in path) + end
     if _CLEAN.fullmatch(url) and not _INDEX_PAGE.search(url):
         assert normalize_url(url) == url
+    assert normalize_url_cached(url) == normalize_url(url)
 
 
 def _children(pid: int) -> list[int]:

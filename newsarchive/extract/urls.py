@@ -102,3 +102,21 @@ _EXTRACT = _Lazy()
 
 def same_site(url: str, other: str) -> bool:
     return registrable_domain(url) == registrable_domain(other)
+
+
+# Already in normalize_url's form: lowercase http(s) host of plain labels, no port, query,
+# fragment, escapes, dot segments or index page. Returned as is (w3lib costs ~50 us a URL and
+# most addresses stored are clean); tests/test_import.py checks equality by property.
+_CLEAN = re.compile(r"https?://(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)*[a-z0-9]+(?:-[a-z0-9]+)*"
+                    r"(?:/|(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+/?)")
+_INDEX_PAGE = re.compile(r"/(index|default)\.(html?|php|aspx?)$")  # as normalize_url
+
+
+@lru_cache(maxsize=65536)  # related links repeat across articles; normalize_url is pure
+def normalize_url_cached(url: str) -> str:
+    """normalize_url's value, cached, for an exact str (never an lxml smart string: the
+    cache would keep its tree alive); the spider, the store and the fetch state normalize
+    the same addresses again and again."""
+    if _CLEAN.fullmatch(url) and not _INDEX_PAGE.search(url):
+        return url
+    return normalize_url(url)
