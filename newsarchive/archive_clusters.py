@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -101,16 +103,13 @@ class _Signatures:
         self.row = dict(zip(aids, range(n), strict=True))
         self.size = n
 
-    def __contains__(self, aid: int) -> bool:
-        return aid in self.row
-
     def __setitem__(self, aid: int, sig: np.ndarray) -> None:
         self.matrix[self.size] = sig
         self.row[aid] = self.size
         self.size += 1
 
     def scores(self, ids: list[int], sig: np.ndarray) -> np.ndarray:
-        at = np.fromiter((self.row[c] for c in ids), dtype=np.intp, count=len(ids))
+        at = np.fromiter(map(self.row.__getitem__, ids), dtype=np.intp, count=len(ids))
         return np.count_nonzero(self.matrix[at] == sig, axis=1) / cl.NUM_PERM
 
 
@@ -128,22 +127,24 @@ class Linker:
         self.stored = {aid: cl._from_bytes(blob) for aid, blob in conn.execute(
             f"SELECT article_id, signature FROM minhashes WHERE article_id IN {_IDS}",
             [_ids(aids)])}
-        self.members: dict[int, list[int]] = {}
-        self.order: dict[int, int] = {}
-        for key, seq, aid in conn.execute(
-                f"SELECT key, seq, article_id FROM minhash_buckets WHERE key IN {_IDS}"
-                " ORDER BY key, seq", [_ids(set(keys.ravel().tolist()))]):
-            self.members.setdefault(key, []).append(aid)
-            self.order[aid] = seq
-        # Signatures of the stored candidates whose article exists, without reading the
-        # articles' rows: `first_seen` lies past the body, so reading it walks each body's
+        # A bucket's members in seq order, grouped by groupby in C (a Python loop over the
+        # rows, ~115 per item when bodies look alike, was the largest part of this lookup).
+        buckets = conn.execute(
+            f"SELECT key, article_id FROM minhash_buckets WHERE key IN {_IDS}"
+            " ORDER BY key, seq", [_ids(set(keys.ravel().tolist()))]).fetchall()
+        self.members: dict[int, list[int]] = {
+            key: [aid for _, aid in rows] for key, rows in groupby(buckets, itemgetter(0))}
+        # Signatures and seqs of the stored candidates whose article exists, without reading
+        # the articles' rows: `first_seen` lies past the body, so reading it walks each body's
         # overflow pages (~24 ms a batch of 32 once the buckets are full). It is read only for
-        # a tie (FirstSeen).
+        # a tie (FirstSeen). A member's seq is its signature's (the module's invariant), so the
+        # bucket rows need not carry it here.
         rows = conn.execute(
-            f"SELECT m.article_id, m.signature FROM minhashes m JOIN articles a"
+            f"SELECT m.article_id, m.seq, m.signature FROM minhashes m JOIN articles a"
             f" ON a.id = m.article_id WHERE m.article_id IN {_IDS}",
-            [_ids(set(self.order) | set(aids))]).fetchall()
-        self.sigs = _Signatures([r[0] for r in rows], [r[1] for r in rows], len(items))
+            [_ids(set(chain.from_iterable(self.members.values())) | set(aids))]).fetchall()
+        self.order: dict[int, int] = {r[0]: r[1] for r in rows}
+        self.sigs = _Signatures([r[0] for r in rows], [r[2] for r in rows], len(items))
         self.exists = set(self.sigs.row)
         self.exists.update(aid for (aid,) in conn.execute(
             f"SELECT id FROM articles WHERE id IN {_IDS}", [_ids(aids)]))
@@ -185,10 +186,12 @@ class Linker:
                     ) -> tuple[int, float] | None:
         """The earlier article this one joins: the most similar candidate; among equals (of
         the MAX_VERIFIED most similar, earliest first) the first seen, then the lowest id."""
-        found = set().union(*[self.members.get(key, ()) for key in keys.tolist()])  # in C
+        members = self.members
+        found = set().union(*[members[k] for k in keys.tolist() if k in members])  # in C
         found.discard(aid)
         found &= self.exists
-        ids = [c for c in found if c in self.sigs]
+        row = self.sigs.row
+        ids = [c for c in found if c in row]  # the dict itself: no method call per candidate
         if not ids:
             return None
         scores = self.sigs.scores(ids, sig)
