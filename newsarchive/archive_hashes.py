@@ -88,6 +88,29 @@ _QUOTED_MARK = json.dumps(_BODY_MARK, ensure_ascii=False)
 _SHARED_BODY_CHARS = 2000  # shorter bodies: two dumps cost less than the splicing
 
 
+# json.dumps(text, ensure_ascii=False) escapes the quote, the backslash and every character
+# below U+0020 (five by a letter, the others as a \u00XX code); an ASCII body holding no
+# control character but newlines, carriage returns and tabs gets the same text from a few
+# str.replace (memchr-speed scans), in half the time of the encoder's loop (27 vs 58 us on a
+# bench body). What is left of its bytes once every other byte is deleted says which it holds.
+_PLAIN_BYTES = bytes(c for c in range(32, 256) if c not in b'"\\')
+_ESCAPES = ((b"\\", "\\", "\\\\"), (b'"', '"', '\\"'), (b"\n", "\n", "\\n"),
+            (b"\r", "\r", "\\r"), (b"\t", "\t", "\\t"))  # backslashes first
+_REPLACED = b"".join(e[0] for e in _ESCAPES)
+
+
+def json_string(text: str) -> str:
+    """json.dumps(text, ensure_ascii=False)."""
+    if text.isascii():
+        special = text.encode("ascii").translate(None, _PLAIN_BYTES)
+        if not special.translate(None, _REPLACED):
+            for byte, char, escaped in _ESCAPES:
+                if byte in special:
+                    text = text.replace(char, escaped)
+            return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _splice(text: str, body_json: str) -> str | None:
     head, mark, tail = text.partition(_QUOTED_MARK)
     return head + body_json + tail if mark and _QUOTED_MARK not in tail else None
@@ -97,7 +120,7 @@ def revision_and_version(item: Mapping[str, Any]) -> tuple[str, str]:
     """(revisions.revision_json of the item's content, version_hash(item))."""
     body = item.get("body")
     if isinstance(body, str) and len(body) >= _SHARED_BODY_CHARS:
-        body_json = json.dumps(body, ensure_ascii=False)
+        body_json = json_string(body)
         marked = {**item, "body": _BODY_MARK}
         content = _splice(revs.revision_json(revs.revision_content(marked)), body_json)
         payload = _splice(json.dumps({k: marked.get(k) for k in VERSIONED_FIELDS},

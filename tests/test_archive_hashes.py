@@ -1,4 +1,4 @@
-"""content_hash's fast fold (long bodies) gives the hash of the plain fold, on every space."""
+"""content_hash's fast fold and json_string's replaces give what the plain code gives."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.archive_hashes import _FAST_FOLD_CHARS, MIN_CONTENT_CHARS, content_hash
+from newsarchive.archive_hashes import (
+    _FAST_FOLD_CHARS,
+    MIN_CONTENT_CHARS,
+    content_hash,
+    json_string,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import benchsite  # noqa: E402
@@ -78,3 +83,25 @@ def test_corpus_pages(corpus_dir: Path) -> None:
 @pytest.mark.parametrize("body", [None, "", "short", " " * 5000])
 def test_empty_and_short(body: str | None) -> None:
     assert content_hash(body) is None
+
+
+@pytest.mark.parametrize("text", [
+    "plain words\n\nand a paragraph\r\n\ttabbed",
+    'quotes " and \\ backslashes \\" mixed\n' * 3,
+    "a form feed \f and a backspace \b and \x00 \x1f \x7f",
+    "non-ASCII é \u2028 \ud800 \n",
+    "",
+])
+def test_json_string_is_json_dumps(text: str) -> None:
+    assert json_string(text) == json.dumps(text, ensure_ascii=False)
+
+
+def test_json_string_on_corpus_pages(corpus_dir: Path) -> None:
+    with open(corpus_dir / "gold.jsonl", encoding="utf-8") as fh:
+        golds = [json.loads(line) for line in fh]
+    for gold in golds[::5]:
+        raw = (corpus_dir / gold["page"]).read_bytes()
+        text = (gzip.decompress(raw) if gold["page"].endswith(".gz") else raw).decode(
+            "utf-8", "replace")
+        for body in (text, text.encode("ascii", "ignore").decode()):
+            assert json_string(body) == json.dumps(body, ensure_ascii=False), gold["url"]
