@@ -21,11 +21,9 @@ index did (`tests/lsh_reference.py`, compared in tests/test_clusters_index.py).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, groupby
-from operator import itemgetter
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,7 +72,7 @@ def assign_new(archive: Archive, bodies: Iterable[tuple[int, str | None, str | N
 
 
 def _ids(values: Iterable[int]) -> str:
-    return json.dumps([int(v) for v in values])
+    return "[" + ",".join(map(str, map(int, values))) + "]"  # a JSON array
 
 
 def link(conn: sqlite3.Connection, items: Sequence[tuple[int, np.ndarray, bool]],
@@ -127,21 +125,22 @@ class Linker:
         self.stored = {aid: cl._from_bytes(blob) for aid, blob in conn.execute(
             f"SELECT article_id, signature FROM minhashes WHERE article_id IN {_IDS}",
             [_ids(aids)])}
-        # A bucket's members in seq order, grouped by groupby in C (a Python loop over the
-        # rows, ~115 per item when bodies look alike, was the largest part of this lookup).
-        buckets = conn.execute(
-            f"SELECT key, article_id FROM minhash_buckets WHERE key IN {_IDS}"
-            " ORDER BY key, seq", [_ids(set(keys.ravel().tolist()))]).fetchall()
+        # A bucket's members, one row per bucket: a row per member (~115 per item when bodies
+        # look alike, each a tuple, then a dict and list update) was the largest part of the
+        # lookups. Their order does not matter (a bucket is a set with a size, its first
+        # BUCKET_CAP by seq being the ones in the table).
         self.members: dict[int, list[int]] = {
-            key: [aid for _, aid in rows] for key, rows in groupby(buckets, itemgetter(0))}
+            key: list(map(int, ids.split(","))) for key, ids in conn.execute(
+                f"SELECT key, group_concat(article_id) FROM minhash_buckets WHERE key IN {_IDS}"
+                " GROUP BY key", [_ids(set(keys.ravel().tolist()))])}
         # Signatures and seqs of the stored candidates whose article exists, without reading
         # the articles' rows: `first_seen` lies past the body, so reading it walks each body's
         # overflow pages (~24 ms a batch of 32 once the buckets are full). It is read only for
         # a tie (FirstSeen). A member's seq is its signature's (the module's invariant), so the
         # bucket rows need not carry it here.
         rows = conn.execute(
-            f"SELECT m.article_id, m.seq, m.signature FROM minhashes m JOIN articles a"
-            f" ON a.id = m.article_id WHERE m.article_id IN {_IDS}",
+            f"SELECT article_id, seq, signature FROM minhashes WHERE article_id IN"
+            f" (SELECT id FROM articles WHERE id IN {_IDS})",
             [_ids(set(chain.from_iterable(self.members.values())) | set(aids))]).fetchall()
         self.order: dict[int, int] = {r[0]: r[1] for r in rows}
         self.sigs = _Signatures([r[0] for r in rows], [r[2] for r in rows], len(items))
@@ -156,6 +155,7 @@ class Linker:
             self.fields = dict.fromkeys(pending, NO_CLUSTER)
         self.dropped: list[tuple[int, int]] = []  # (key, article_id) of replaced signatures
         self.written: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self.joined: set[tuple[int, int]] = set()  # (key, article_id) added to a bucket here
 
     def run(self) -> list[int | None]:
         members, out = self.members, []
@@ -168,11 +168,13 @@ class Linker:
                         held = members.get(key)
                         if held and aid in held:
                             held.remove(aid)
+                            self.joined.discard((key, aid))
                         self.dropped.append((key, aid))
                 for key in self.keys[i].tolist():
                     held = members.setdefault(key, [])
                     if len(held) < cl.BUCKET_CAP:
                         held.append(aid)
+                        self.joined.add((key, aid))
                 self.sigs[aid] = self.stored[aid] = sig
                 self.order[aid] = _LATER + i
                 self.written.append((aid, sig, self.keys[i]))
@@ -180,7 +182,7 @@ class Linker:
         return out
 
     def write(self) -> None:
-        _write(self.conn, self.dropped, self.written, self.members)
+        _write(self.conn, self.dropped, self.written, self.joined)
 
     def _best_match(self, aid: int, sig: np.ndarray, keys: np.ndarray
                     ) -> tuple[int, float] | None:
@@ -198,10 +200,11 @@ class Linker:
         keep = np.flatnonzero(scores >= self.threshold)
         if not len(keep):
             return None
-        keep = keep[np.lexsort((np.array([self.order[ids[k]] for k in keep]),
+        order = self.order
+        keep = keep[np.lexsort((np.array([order[ids[k]] for k in keep.tolist()]),
                                 -scores[keep]))[:cl.MAX_VERIFIED]]
         best = scores[keep[0]]
-        tied = [ids[k] for k in keep if scores[k] == best]
+        tied = [ids[k] for k in keep[scores[keep] == best].tolist()]
         if len(tied) == 1:
             return tied[0], float(best)
         seen = self.first.of(tied)
@@ -245,7 +248,7 @@ class FirstSeen(dict[int, str]):
 
 def _write(conn: sqlite3.Connection, dropped: list[tuple[int, int]],
            written: list[tuple[int, np.ndarray, np.ndarray]],
-           members: dict[int, list[int]]) -> None:
+           joined: set[tuple[int, int]]) -> None:
     if dropped:
         conn.executemany("DELETE FROM minhash_buckets WHERE key = ? AND article_id = ?", dropped)
         conn.executemany("DELETE FROM minhashes WHERE article_id = ?",
@@ -256,9 +259,9 @@ def _write(conn: sqlite3.Connection, dropped: list[tuple[int, int]],
                                 for aid, sig, _ in written])
     seqs = dict(conn.execute(f"SELECT article_id, seq FROM minhashes WHERE article_id IN {_IDS}",
                              [_ids(aid for aid, _, _ in written)]))
-    # Only the rows that made it into their bucket's first BUCKET_CAP (members says which).
+    # Only the rows that made it into their bucket's first BUCKET_CAP (and are still there).
     rows = [(key, seqs[aid], aid) for aid, _, keys in written for key in keys.tolist()
-            if aid in members[key]]
+            if (key, aid) in joined]
     rows.sort()  # in key order: fewer B-tree pages touched per batch
     conn.executemany(BUCKET_SQL, rows)
 
