@@ -39,6 +39,7 @@ SAVE_SQL = "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)"
 BUCKET_SQL = "INSERT INTO minhash_buckets (key, seq, article_id) VALUES (?, ?, ?)"
 _IDS = "(SELECT value FROM json_each(?))"  # a list as one parameter: one statement per batch
 _LATER = 1 << 62  # the order of a batch's own signatures: after every stored seq
+_ONES = np.ones(cl.NUM_PERM, dtype=np.float64)
 
 
 def assign_many(archive: Archive, bodies: Iterable[tuple[int, str | None]]) -> None:
@@ -108,7 +109,9 @@ class _Signatures:
 
     def scores(self, ids: list[int], sig: np.ndarray) -> np.ndarray:
         at = np.fromiter(map(self.row.__getitem__, ids), dtype=np.intp, count=len(ids))
-        return np.count_nonzero(self.matrix[at] == sig, axis=1) / cl.NUM_PERM
+        # The equal values counted by a matrix-vector product (BLAS; exact: at most 128 ones),
+        # a third of count_nonzero(axis=1)'s time for the same float64 scores.
+        return (self.matrix[at] == sig) @ _ONES / cl.NUM_PERM
 
 
 class Linker:
