@@ -159,6 +159,10 @@ class Linker:
         self.dropped: list[tuple[int, int]] = []  # (key, article_id) of replaced signatures
         self.written: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.joined: set[tuple[int, int]] = set()  # (key, article_id) added to a bucket here
+        # What _join read or wrote of stored articles in this batch: coalesce(cluster_id, id)
+        # by article, and the roots whose cluster_id is set (only _join writes them meanwhile).
+        self.roots: dict[int, int] = {}
+        self.rooted: set[int] = set()
 
     def run(self) -> list[int | None]:
         members, out = self.members, []
@@ -214,23 +218,28 @@ class Linker:
         return min(tied, key=lambda c: (seen[c], c)), float(best)
 
     def _join(self, aid: int, other: int, sim: float) -> int:
-        fields, conn = self.fields, self.conn
+        fields, conn, roots = self.fields, self.conn, self.roots
         if other in fields:
             root = fields[other][0] or other  # coalesce(cluster_id, id)
-        else:
-            root = conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
-                                [other]).fetchone()[0]
+        elif other in roots:
+            root = roots[other]
+        else:  # cluster_id lies past the body: read once per batch, it walks the overflow
+            root = roots[other] = conn.execute(
+                "SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
+                [other]).fetchone()[0]
         if root in fields:
             if fields[root][0] is None:
                 fields[root] = (root, *fields[root][1:])
-        else:
+        elif root not in self.rooted:  # once done, the statement would change nothing
             conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
                          [root, root])
+            self.rooted.add(root)
         if aid in fields:
             fields[aid] = (root, root, round(sim, 3))
         else:
             conn.execute("UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ?"
                          " WHERE id = ?", [root, root, round(sim, 3), aid])
+            roots[aid] = root
         return int(root)
 
 
