@@ -157,8 +157,10 @@ class Linker:
             self.first.update(pending)
             self.fields = dict.fromkeys(pending, NO_CLUSTER)
         self.dropped: list[tuple[int, int]] = []  # (key, article_id) of replaced signatures
-        self.written: list[tuple[int, np.ndarray, np.ndarray]] = []
-        self.joined: set[tuple[int, int]] = set()  # (key, article_id) added to a bucket here
+        # (article, signature, the bucket keys it was added to); an article taken out of
+        # buckets in the batch (its signature replaced twice) is checked against `members`.
+        self.written: list[tuple[int, np.ndarray, list[int]]] = []
+        self.redone: set[int] = set()
         # What _join read or wrote of stored articles in this batch: coalesce(cluster_id, id)
         # by article, and the roots whose cluster_id is set (only _join writes them meanwhile).
         self.roots: dict[int, int] = {}
@@ -175,21 +177,22 @@ class Linker:
                         held = members.get(key)
                         if held and aid in held:
                             held.remove(aid)
-                            self.joined.discard((key, aid))
+                            self.redone.add(aid)
                         self.dropped.append((key, aid))
+                added = []
                 for key in self.keys[i].tolist():
                     held = members.setdefault(key, [])
                     if len(held) < cl.BUCKET_CAP:
                         held.append(aid)
-                        self.joined.add((key, aid))
+                        added.append(key)
                 self.sigs[aid] = self.stored[aid] = sig
                 self.order[aid] = _LATER + i
-                self.written.append((aid, sig, self.keys[i]))
+                self.written.append((aid, sig, added))
             out.append(self._join(aid, *match) if match else None)
         return out
 
     def write(self) -> None:
-        _write(self.conn, self.dropped, self.written, self.joined)
+        _write(self.conn, self.dropped, self.written, self.members, self.redone)
 
     def _best_match(self, aid: int, sig: np.ndarray, keys: np.ndarray
                     ) -> tuple[int, float] | None:
@@ -259,8 +262,8 @@ class FirstSeen(dict[int, str]):
 
 
 def _write(conn: sqlite3.Connection, dropped: list[tuple[int, int]],
-           written: list[tuple[int, np.ndarray, np.ndarray]],
-           joined: set[tuple[int, int]]) -> None:
+           written: list[tuple[int, np.ndarray, list[int]]],
+           members: dict[int, list[int]], redone: set[int]) -> None:
     if dropped:
         conn.executemany("DELETE FROM minhash_buckets WHERE key = ? AND article_id = ?", dropped)
         conn.executemany("DELETE FROM minhashes WHERE article_id = ?",
@@ -272,8 +275,8 @@ def _write(conn: sqlite3.Connection, dropped: list[tuple[int, int]],
     seqs = dict(conn.execute(f"SELECT article_id, seq FROM minhashes WHERE article_id IN {_IDS}",
                              [_ids(aid for aid, _, _ in written)]))
     # Only the rows that made it into their bucket's first BUCKET_CAP (and are still there).
-    rows = [(key, seqs[aid], aid) for aid, _, keys in written for key in keys.tolist()
-            if (key, aid) in joined]
+    rows = [(key, seqs[aid], aid) for aid, _, added in written for key in added
+            if aid not in redone or aid in members[key]]
     rows.sort()  # in key order: fewer B-tree pages touched per batch
     conn.executemany(BUCKET_SQL, rows)
 
