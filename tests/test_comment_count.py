@@ -43,7 +43,8 @@ def test_a_hidden_placeholder_counter_is_no_count() -> None:
     # the comments load by script; the "0 comments" link is hidden until the script fills it
     rec, _ = run('<div class="meta"><a href="#comments" class="comment-count hide-count-amount">'
                  '<span class="count">0</span> <span class="plural">comments</span></a></div>'
-                 '<p>Related topics: politics</p><div id="comments" class="comments"><h2>Comments</h2>'
+                 '<p>Related topics: politics</p>'
+                 '<div id="comments" class="comments"><h2>Comments</h2>'
                  '<p>Share your thoughts and debate the big issues</p></div>')
     assert rec.comment_count is None
 
@@ -70,6 +71,6 @@ CHAPTER = """<section class="subpage"><p>{text}</p>
 
 def test_counters_of_several_chapters_that_disagree_are_no_count() -> None:
     # a paper in chapters, each with its own discussion counter: none is the page's count
-    rec, _ = run("".join(CHAPTER.format(text="Kapitel %d. " % i * 10, i=i, n=n)
+    rec, _ = run("".join(CHAPTER.format(text=f"Kapitel {i}. " * 10, i=i, n=n)
                          for i, n in enumerate([0, 8, 0, 3])))
     assert rec.comment_count is None
