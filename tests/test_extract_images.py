@@ -181,3 +181,18 @@ def test_caption_trigger_button_is_not_the_caption_and_nested_credit_label_once(
         >Credit</span>: Photo: PA </span></figcaption></figure>{TEXT}</article>""")
     assert [(i.caption, i.credit) for i in rec.images] == [
         ("Gas fitter Andrew Hartley was jailed.", "PA")]
+
+
+def test_origin_markers_are_no_credit_holder() -> None:
+    # "File." ends an AP-style caption: the picture is from the archive, nobody is credited;
+    # "Foto: privat" in a credit span says the same; an agency beside "File" is the credit
+    rec = run(f"""<article><h1>H</h1>{TEXT}
+        <figure><img src="/img/scene.jpg"><figcaption>Police at the scene on Monday. File.
+        </figcaption></figure>
+        <figure><img src="/img/portrait.jpg"><figcaption>Tobias Trommer, activist
+        <span class="credit">Foto: privat</span></figcaption></figure>
+        <figure><img src="/img/court.jpg"><figcaption>The court in 2019.
+        (AP Photo/John Doe, File)</figcaption></figure>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Police at the scene on Monday.", None), ("Tobias Trommer, activist", None),
+        ("The court in 2019.", "AP Photo/John Doe")]
