@@ -24,6 +24,7 @@ from newsarchive.extract.document import Document
 from newsarchive.extract.related_words import (
     chrome_words,
     head_class,
+    not_a_block_head,
     post_class_free,
     related_text,
     related_words,
@@ -304,10 +305,11 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     blocks: list[tuple[Node, RelatedBlock]] = []
     used: set[Node] = set()
     for h, said in heads:
-        if page.is_chrome(h) or h in used:
+        if page.is_chrome(h) or h in used or not_a_block_head(page.text(h)):
             continue
-        # a heading that is itself a teaser link ("h3 > a Title") is an item, not a block title
-        own_links = _links_in(h)
+        # a heading that is itself a teaser link ("h3 > a Title", "a.title Job ad" to a story)
+        # is an item, not a block title ("a.title Santé" to a section page still is one)
+        own_links = [h] if h.tag == "a" and page.article_url(h.get("href")) else _links_in(h)
         if own_links and not said and len(page.text(own_links[0])) >= 0.8 * len(page.text(h)):
             continue
         start = page.order[h]
@@ -346,6 +348,8 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         links = _links(page, [a for a in el.iter("a") if a.get("href")], el)
         if len(links) >= 2 and _good(links, True):
             head = next((x for x in el.iter() if x in head_set), None)
+            if head is not None and not_a_block_head(page.text(head)):
+                continue  # "related-issues" box headed "Tags": a tag list
             title = _ARROWS.sub("", page.text(head)) if head is not None else None
             blocks.append((el, RelatedBlock(title=title or None, links=links)))
             taken.append(el)

@@ -1,0 +1,62 @@
+"""Related blocks: headings that name ads, tags, recent comments or one teaser head no block."""
+
+from __future__ import annotations
+
+from tests.test_extract_related import run
+
+TEASERS = """<ul>
+  <li><a href="/en/2025/12/02/minsk-metro-opens-three-new-stations">Minsk metro opens three
+    new stations in the south</a></li>
+  <li><a href="/en/2025/12/03/winter-storm-closes-roads-in-the-north">Winter storm closes
+    roads in the north of the country</a></li>
+  <li><a href="/en/2025/12/04/prices-of-bread-rise-again-this-week">Prices of bread rise
+    again this week in every region</a></li>
+</ul>"""
+
+
+def titles(html: str) -> list[str | None]:
+    return [b.title for b in run(html).related_blocks]
+
+
+def test_a_real_heading_makes_a_block() -> None:
+    assert titles(f'<div class="box"><h3>Most read</h3>{TEASERS}</div>') == ["Most read"]
+
+
+def test_an_ad_label_heads_no_block() -> None:
+    # "Advertisement" over an ad slot inside a sidebar list, "Sponsored Posts" over paid posts
+    assert titles(f'<div class="box"><span class="ad-label">Advertisement</span>{TEASERS}'
+                  "</div>") == []
+    assert titles(f'<div class="widget"><h3>Sponsored Posts</h3>{TEASERS}</div>') == []
+
+
+def test_a_recent_comments_widget_is_no_block() -> None:
+    assert titles(f'<div class="widget"><h3>Neueste Kommentare</h3>{TEASERS}</div>') == []
+    assert titles(f'<div class="widget"><h3>Recent Comments</h3>{TEASERS}</div>') == []
+    # ... the stories most commented on are a ranking, as "most read" is
+    assert titles(f'<div class="widget"><h3>Most commented</h3>{TEASERS}</div>') == [
+        "Most commented"]
+
+
+def test_a_related_classed_tag_list_is_no_block() -> None:
+    assert titles('<div class="related-issues"><span class="label">Tags</span><ul>'
+                  '<li><a href="/news/by-issue/juvenile-justice-school-prison-pipeline/">'
+                  "School-to-Prison Pipeline</a></li>"
+                  '<li><a href="/news/by-issue/juvenile-justice/">Juvenile Justice</a></li>'
+                  "</ul></div>") == []
+
+
+def test_a_title_link_to_a_story_is_an_item_not_a_heading() -> None:
+    # a job widget: each ad's title is a link with class "title"; the services list after it
+    # is not a block headed by the last job ad
+    html = ('<aside class="sidebar"><div class="widget jobs"><table><tr><td>'
+            '<a class="title" href="/en/jobs/medical-informatics-specialist-sap">'
+            "Medical informatics specialist (m/f/d) SAP</a></td></tr></table></div>"
+            '<div class="widget"><ul>'
+            '<li><a href="/en/post-a-job-ad-from-149-euro">Post a job ad now from 149 euro'
+            "</a></li>"
+            '<li><a href="/en/compare-prices-with-our-calculators">Save money with our price'
+            " calculators</a></li></ul></div></aside>")
+    assert titles(html) == []
+    # a title link to a section page still heads the section's block
+    assert titles(f'<div class="box"><a class="title" href="/health/">Health</a>'
+                  f"{TEASERS}</div>") == ["Health"]
