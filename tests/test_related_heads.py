@@ -60,3 +60,20 @@ def test_a_title_link_to_a_story_is_an_item_not_a_heading() -> None:
     # a title link to a section page still heads the section's block
     assert titles(f'<div class="box"><a class="title" href="/health/">Health</a>'
                   f"{TEASERS}</div>") == ["Health"]
+
+
+def test_a_title_inside_a_teaser_link_is_no_block_title() -> None:
+    # a stream of teasers, each "<a><img><p class=title>Headline</p></a>": every title is its
+    # own teaser's, none heads the teasers after it
+    stream = "".join(
+        f'<div class="streamLine"><a href="/en/2025/12/0{i}/{slug}"><div class="img"></div>'
+        f'<p class="title">{title}</p></a></div>'
+        for i, (slug, title) in enumerate([
+            ("banks-return-to-the-twentieth-century", "Banks return to the twentieth century"),
+            # (titles over 80 characters are no heading candidates: they do not end a block)
+            ("third-gender-on-identity-cards-rejected", "Third gender on identity cards? The"
+             " government will not apply that part of the new European regulation"),
+            ("vaccine-works-against-the-new-variant", "The head of the company says its vaccine"
+             " works against the new variant found in India last month"),
+        ], start=1))
+    assert titles(f'<div class="stream">{stream}</div>') == []

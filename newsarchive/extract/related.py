@@ -307,9 +307,11 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
     for h, said in heads:
         if page.is_chrome(h) or h in used or not_a_block_head(page.text(h)):
             continue
-        # a heading that is itself a teaser link ("h3 > a Title", "a.title Job ad" to a story)
+        # a heading that is (in) a teaser link to a story ("h3 > a", "a.title", "a > p.title")
         # is an item, not a block title ("a.title Santé" to a section page still is one)
-        own_links = [h] if h.tag == "a" and page.article_url(h.get("href")) else _links_in(h)
+        wrap = h if h.tag == "a" else next(h.iterancestors("a"), h)
+        own_links = [wrap] if wrap.tag == "a" and page.article_url(wrap.get("href")) \
+            else _links_in(h)
         if own_links and not said and len(page.text(own_links[0])) >= 0.8 * len(page.text(h)):
             continue
         start = page.order[h]
