@@ -77,3 +77,22 @@ def test_a_title_inside_a_teaser_link_is_no_block_title() -> None:
              " works against the new variant found in India last month"),
         ], start=1))
     assert titles(f'<div class="stream">{stream}</div>') == []
+
+
+def test_schon_gelesen_heads_the_embedded_teasers_after_it() -> None:
+    # WordPress embeds under "Schon gelesen?" at the end of the text: the block is titled by
+    # that label, not by the article's last subheading above it
+    embeds = "".join(
+        f'<blockquote class="wp-embedded-content"><p><a href="/en/militar/{slug}/">{title}</a>'
+        "</p></blockquote>"
+        for slug, title in [("air-force-trains-pilots-in-italy", "Air force trains its pilots in"
+                             " Italy"),
+                            ("training-on-the-h145-has-begun", "Training on the H145 has begun"
+                             " at the base")])
+    titles_found = titles(f"<div class='text'><h2>CAE builds a training centre</h2>"
+                          f"<p>{'The centre opens next year. ' * 8}</p>"
+                          f"<p><strong>Schon gelesen?</strong></p>{embeds}</div>")
+    assert titles_found == ["Schon gelesen?"]
+    # the words inside a sentence's link are no heading
+    assert titles('<p>Two of them I had <a href="/en/2018/11/07/before-we-vanish/">ja schon'
+                  ' gelesen</a> and wrote about them.</p>') == []

@@ -13,7 +13,8 @@ from newsarchive.extract.text import FoldedSearch
 HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|label)(?:$|[-_])",
                         re.I)
 # the label regexes run lower-cased without re.I (several times faster on every text node)
-RELATED_HEADING_LOW = re.compile(g.RELATED_HEADING.pattern)
+# (+ "Schon gelesen?", German "already read?" over in-text teaser lists)
+RELATED_HEADING_LOW = re.compile(g.RELATED_HEADING.pattern + r"|^\W*schon gelesen\W*$")
 
 
 def says_related(text: str) -> bool:
