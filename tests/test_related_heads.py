@@ -96,3 +96,18 @@ def test_schon_gelesen_heads_the_embedded_teasers_after_it() -> None:
     # the words inside a sentence's link are no heading
     assert titles('<p>Two of them I had <a href="/en/2018/11/07/before-we-vanish/">ja schon'
                   ' gelesen</a> and wrote about them.</p>') == []
+
+
+def test_a_refused_block_still_stays_out_of_the_body() -> None:
+    # an ad-labelled teaser list is no related block, but its links are no article text either
+    from newsarchive.extract import related
+    from newsarchive.extract.document import Document
+    from newsarchive.record import Record
+    from tests.test_extract_related import ARTICLE
+
+    doc = Document(f'<html><body>{ARTICLE}<div class="box"><h3>Advertisement</h3>{TEASERS}'
+                   "</div></body></html>", "https://nashaniva.com/en/380000")
+    rec = Record(url=doc.url, canonical_url=doc.url, site="nashaniva.com")
+    found = related.fill_related(doc, rec, None, {})
+    assert rec.related_blocks == [] and "related_blocks" not in rec.provenance
+    assert [el.get("class") for el in found] == ["box"]
