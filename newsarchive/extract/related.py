@@ -296,6 +296,16 @@ def _links_in(el: Node) -> list[Node]:
     return [a for a in el.iterdescendants("a") if a.get("href") is not None]
 
 
+def _refused(page: _Page, h: Node, said: bool) -> bool:
+    """A heading naming ads, tags or recent comments, or (in) a teaser link to a story
+    ("a.title", "a > p.title"; "a.title Santé" to a section page is a title) heads no related
+    block: its links stay out of the body as before, but are not reported."""
+    wrap = h if h.tag == "a" else next(h.iterancestors("a"), h)
+    return not_a_block_head(page.text(h)) or (
+        wrap.tag == "a" and not said and page.article_url(wrap.get("href")) is not None
+        and len(page.text(wrap)) >= 0.8 * len(page.text(h)))
+
+
 def _generic(page: _Page) -> list[tuple[Node, RelatedBlock | None]]:
     heads = _heading_candidates(page)
     head_set = {h for h, _ in heads}
@@ -307,13 +317,6 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock | None]]:
     for h, said in heads:
         if page.is_chrome(h) or h in used:
             continue
-        # a heading naming ads, tags or recent comments, or (in) a teaser link to a story
-        # ("a.title", "a > p.title"; "a.title Santé" to a section page is a title) heads no
-        # related block: its links stay out of the body as before (None), but are not reported
-        wrap = h if h.tag == "a" else next(h.iterancestors("a"), h)
-        refused = not_a_block_head(page.text(h)) or (
-            wrap.tag == "a" and not said and page.article_url(wrap.get("href")) is not None
-            and len(page.text(wrap)) >= 0.8 * len(page.text(h)))
         # a heading that is itself a teaser link ("h3 > a Title") is an item, not a block title
         own_links = _links_in(h)
         if own_links and not said and len(page.text(own_links[0])) >= 0.8 * len(page.text(h)):
@@ -336,7 +339,7 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock | None]]:
             if len(links) >= (1 if said else 2):
                 if _good(links, said):
                     title = _ARROWS.sub("", page.text(h)) or None
-                    blocks.append((container, None if refused
+                    blocks.append((container, None if _refused(page, h, said)
                                    else RelatedBlock(title=title, links=links)))
                     used.update(x for x in head_set if page.inside(x, container)
                                 and page.order[x] < start)
