@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.extract.credits import is_credit, split_credit, strip_credit_label
+from newsarchive.extract.credits import holder, is_credit, split_credit, strip_credit_label
 
 
 @pytest.mark.parametrize(("text", "caption", "credit"), [
@@ -55,12 +55,17 @@ def test_strip_credit_label() -> None:
 
 
 @pytest.mark.parametrize(("text", "caption", "credit"), [
-    # "file photo" conventions end a caption as its own sentence or in brackets
+    # "file photo" conventions end a caption as its own sentence or in brackets: they say
+    # where the picture came from and credit nobody
     ("El avión fue detenido ilegalmente el año pasado en Guatemala. Archivo.",
-     "El avión fue detenido ilegalmente el año pasado en Guatemala.", "Archivo"),
+     "El avión fue detenido ilegalmente el año pasado en Guatemala.", None),
     ("The Barbados Tridents’ footballers training ahead of a match. (FILE)",
-     "The Barbados Tridents’ footballers training ahead of a match.", "FILE"),
-    ("Der Bundestag in Berlin. (Archiv)", "Der Bundestag in Berlin.", "Archiv"),
+     "The Barbados Tridents’ footballers training ahead of a match.", None),
+    ("Der Bundestag in Berlin. (Archiv)", "Der Bundestag in Berlin.", None),
+    ("Police at the scene on Monday. File.", "Police at the scene on Monday.", None),
+    ("Soldiers unload aid in Kyiv. Handout.", "Soldiers unload aid in Kyiv.", None),
+    # ... an agency after the marker is still the credit, and the marker leaves the caption
+    ("Police at the scene on Monday. File photo: AP", "Police at the scene on Monday.", "AP"),
     # the word inside a sentence is no credit
     ("We looked at the archives. Archives are great.",
      "We looked at the archives. Archives are great.", None),
@@ -99,3 +104,32 @@ def test_image_credit_label() -> None:
     assert strip_credit_label("(Image credit: HandyGames)") == "HandyGames"
     assert split_credit("A bridge at dusk. (Picture credit: Jane Doe)") == (
         "A bridge at dusk.", "Jane Doe")
+
+
+@pytest.mark.parametrize(("credit", "name"), [
+    # origin markers are no holder: file, archive, handout, stock, "private", "supplied"
+    ("File", None), ("FILE", None), ("File photo", None), ("Archivo", None), ("Handout", None),
+    ("Stock", None), ("privat", None), ("Foto beigestellt", None), ("Cedida", None),
+    ("zvg", None), ("Supplied", None), ("Archivo Particular", None), ("Symbolbild", None),
+    # ... an agency or a photographer beside the marker is
+    ("Archivo/Soy502", "Soy502"), ("AP Photo/John Doe, File", "AP Photo/John Doe"),
+    ("Markus Scholz/dpa/Archivbild", "Markus Scholz/dpa"), ("File photo: AP", "AP"),
+    ("Getty Images/EyeEm (Symbolbild)", "Getty Images/EyeEm"),
+    ("Handout via Reuters", "Handout via Reuters"),
+    # names that hold the word inside stay whole
+    ("Adobe Stock", "Adobe Stock"), ("Getty Images/iStock", "Getty Images/iStock"),
+    ("Ric Clarson/PGA TOUR Archive", "Ric Clarson/PGA TOUR Archive"),
+    # labels, "By", soft hyphens and zero-width spaces are no part of the name
+    ("Źródło: Pixabay", "Pixabay"), ("Bild © Johannes Gregor/hr", "Johannes Gregor/hr"),
+    ("By U.S. Customs and Border Protection", "U.S. Customs and Border Protection"),
+    ("Por Felipe Morales Sierra", "Felipe Morales Sierra"),
+    ("Foto Steven Vangermain", "Steven Vangermain"),
+    ("Süd\xadti\xadrol Wein / Tiberio Sor\xadvil\xadlo", "Südtirol Wein / Tiberio Sorvillo"),
+    ("Ben Stansall/\u200bAFP/\u200bGetty Images", "Ben Stansall/AFP/Getty Images"),
+    ("Michael von Lingen (Copyright)", "Michael von Lingen"),
+    # an empty label template credits nobody; one label and a name is a credit
+    ("Datum: Autor: Quelle", None), ("Quelle: Reuters", "Reuters"),
+    ("MYMARINI: Christin Schwarzer", "MYMARINI: Christin Schwarzer"),
+])
+def test_holder(credit: str, name: str | None) -> None:
+    assert holder(credit) == name

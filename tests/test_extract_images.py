@@ -181,3 +181,40 @@ def test_caption_trigger_button_is_not_the_caption_and_nested_credit_label_once(
         >Credit</span>: Photo: PA </span></figcaption></figure>{TEXT}</article>""")
     assert [(i.caption, i.credit) for i in rec.images] == [
         ("Gas fitter Andrew Hartley was jailed.", "PA")]
+
+
+def test_origin_markers_are_no_credit_holder() -> None:
+    # "File." ends an AP-style caption: the picture is from the archive, nobody is credited;
+    # "Foto: privat" in a credit span says the same; an agency beside "File" is the credit
+    rec = run(f"""<article><h1>H</h1>{TEXT}
+        <figure><img src="/img/scene.jpg"><figcaption>Police at the scene on Monday. File.
+        </figcaption></figure>
+        <figure><img src="/img/portrait.jpg"><figcaption>Tobias Trommer, activist
+        <span class="credit">Foto: privat</span></figcaption></figure>
+        <figure><img src="/img/court.jpg"><figcaption>The court in 2019.
+        (AP Photo/John Doe, File)</figcaption></figure>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Police at the scene on Monday.", None), ("Tobias Trommer, activist", None),
+        ("The court in 2019.", "AP Photo/John Doe")]
+
+
+def test_credit_line_before_the_caption_text() -> None:
+    # the credit comes first in its own element, the caption text follows it
+    rec = run(f"""<article><h1>H</h1>{TEXT}
+        <figure><img src="/img/cleaner.webp"><figcaption>
+        <div class="block text-xs">©5 Minuten</div> Dank Filana müsst ihr euch um nichts kümmern!
+        </figcaption></figure>
+        <figure><img src="/img/scooters.jpg"><figcaption><span>Photo: Adil Boukind Archives Le
+        Devoir</span> Scooters made 365 000 trips between June and November.</figcaption>
+        </figure>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Dank Filana müsst ihr euch um nichts kümmern!", "5 Minuten"),
+        ("Scooters made 365 000 trips between June and November.",
+         "Adil Boukind Archives Le Devoir")]
+
+
+def test_caption_text_after_a_credit_classed_span_is_kept() -> None:
+    rec = run(f"""<article><h1>H</h1>{TEXT}<figure><img src="/img/a.jpg"><figcaption>
+        <span class="credit">Foto: Jane Doe</span> The square at dawn.</figcaption></figure>
+        {TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [("The square at dawn.", "Jane Doe")]

@@ -18,6 +18,7 @@ from lxml import etree
 from newsarchive.extract import generic as g
 from newsarchive.extract import walk
 from newsarchive.extract.comment_areas import find_areas, has_header, heading_items, is_item
+from newsarchive.extract.comment_count import agreed, hidden, open_section
 from newsarchive.extract.comment_fields import (
     SKIP_TAGS,
     clean_author,
@@ -220,13 +221,17 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
     for obj in doc.jsonld:
         n = obj.get("commentCount")
         if isinstance(n, (int, str)) and str(n).strip().isdigit():
-            return int(n)
+            # SEO plugins write 0 on every page: a 0 stands only beside an open section
+            if int(n) or open_section(areas):
+                return int(n)
+            break
     # (the XPath walks every node: run it only when the source names the property at all)
     for el in _COUNT_PROP(doc.tree) if "commentCount" in doc.text \
             else ():
         n = to_int(el.get("content") or text_of(el))
         if n is not None:
             return n
+    counts: list[int] = []
     for area in areas:
         heads = _COUNT_HEADS(area)
         prev = area.getprevious()
@@ -234,8 +239,13 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
             heads.insert(0, prev)
         for h in heads:
             n = _parse_count(text_of(h))
-            if n is not None and (n > 0 or re.search(g.COMMENT_WORDS, text_of(h), re.I)):
-                return n
+            if n is not None and (n > 0 or re.search(g.COMMENT_WORDS, text_of(h), re.I)) \
+                    and not hidden(h):
+                counts.append(n)
+                break
+    n = agreed(counts)
+    if n is not None:
+        return n
     # a counter elsewhere: "<li class=entry-comments>54 Kommentare</li>", "12 Comments" links
     for el, tag, _id, cls in walk.elements(doc):
         if ("comment" not in cls and "Comment" not in cls):
@@ -244,14 +254,14 @@ def _declared_count(doc: Document, areas: list[Node]) -> int | None:
                 and len(el.text_content()) <= 200:
             shown = text_of(el)
             n = _parse_count(shown) if len(shown) <= 40 else None
-            if n is not None and re.search(g.COMMENT_WORDS, shown, re.I):
+            if n is not None and re.search(g.COMMENT_WORDS, shown, re.I) and not hidden(el):
                 return n
     for a in doc.tree.iter("a"):
         href = a.get("href") or ""
         if "#comment" not in href and "#respond" not in href and "#disqus" not in href:
             continue
         n = _parse_count(text_of(a))
-        if n is not None and re.search(g.COMMENT_WORDS, text_of(a), re.I):
+        if n is not None and re.search(g.COMMENT_WORDS, text_of(a), re.I) and not hidden(a):
             return n
     return None
 

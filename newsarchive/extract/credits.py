@@ -27,7 +27,7 @@ CREDIT_LABELS = (
 )
 # "Photo: X", "Photo by X", "Фото - X", "Crédit : X"
 _LABEL_RE = re.compile(
-    rf"^\s*[(\[]?\s*(?:{CREDIT_LABELS})\s*(?::|：|-|–|—|/|\bby\b|\bvia\b|\bvon\b|\bde\b|\bpar\b"
+    rf"^\s*[(\[]?\s*(?:{CREDIT_LABELS})\s*(?::|：|-|–|—|/|©|\bby\b|\bvia\b|\bvon\b|\bde\b|\bpar\b"
     rf"|(?<=\.))\s*"
     rf"|^\s*[(\[]?\s*(?:photo ?credits?|fotocredits?|bildnachweis)\s+",  # no separator needed
     re.I,
@@ -58,7 +58,7 @@ _PAREN_TAIL = re.compile(
 )
 # A labelled credit that follows caption text: "... Maduro. Photo: Sputnik", "... Фото: БелТА"
 _LABEL_TAIL = re.compile(
-    rf"(?:(?<=[\s.!?;,|–—-])|^)(?:(?:{CREDIT_LABELS})\s*(?::|：|\bby\b|\bvia\b|\bvon\b)|©|\(c\))\s*"
+    rf"(?:(?<=[\s.!?;,|–—-])|^)(?:(?:{CREDIT_LABELS})\s*(?::|：|©|\bby\b|\bvia\b|\bvon\b)|©|\(c\))\s*"
     rf"(?P<credit>[^\n]{{2,160}})$",
     re.I,
 )
@@ -69,10 +69,23 @@ _SLASH_CREDIT = re.compile(
 )
 _CAPTION_SLASH = re.compile(rf"^(?P<cap>.+?)\s+[/|]\s+(?P<credit>(?:{_WORD} ){{0,3}}(?:{AGENCIES})"
                             rf"(?:\s*/\s*[\w .'-]+)?)\s*$")
+# Where a picture came from, not who holds its rights: "File", "Archivo", "Handout", "Stock",
+# "privat", "Supplied", "zvg" (zur Verfügung gestellt), "Cedida", "Foto beigestellt". Alone they
+# are no credit; an agency beside them is ("File photo: AP", "(AP Photo/John Doe, File)").
+_ORIGIN = (r"file|file photo|file picture|file image|archive|archives|archiv|archivo|archivio|"
+           r"archivbild|archivfoto|foto de archivo|imagen de archivo|photo d'archives?|"
+           r"archivo particular|handout|handout photo|stock|stock photo|stock image|stock picture|"
+           r"symbolbild|symbolfoto|privat|supplied|cedida|beigestellt|foto beigestellt|zvg")
 # "File photo" conventions: the picture comes from the paper's archive ("... Guatemala. Archivo.")
-_ARCHIVE = re.compile(r"[(\[]?\s*(?:archivo|foto de archivo|imagen de archivo|archiv|archivfoto|"
-                      r"archivbild|archives?|file|file photo|file picture|photo d'archives?)"
-                      r"\s*[)\]]?\s*\.?", re.I)
+_ARCHIVE = re.compile(rf"[(\[]?\s*(?:{_ORIGIN})\s*[)\]]?\s*\.?", re.I)
+_ORIGIN_HEAD = re.compile(rf"^(?:{_ORIGIN})\s*(?::|/|\||,|–|—|\s-)\s*", re.I)  # "Archivo/Soy502"
+_ORIGIN_TAIL = re.compile(  # "John Doe, File", "Markus Scholz/dpa/Archivbild", "X (Symbolbild)"
+    rf"\s*(?:[,/|]\s*(?:{_ORIGIN})|[(\[]\s*(?:{_ORIGIN}|copyright)\s*[)\]])\s*$", re.I)
+# "Photo by X" minus its label, in other languages: "By U.S. Customs", "Por Felipe Morales"
+_BY = re.compile(r"^(?:by|por|par)\s+(?=\S)", re.I)
+_LEADING_LABEL = re.compile(r"^(?i:foto|photo|bild)\s+(?=[A-ZÀ-ÞА-Я])")  # "Foto Steven V."
+# an empty label template: "Datum: Autor: Quelle"
+_LABELS_ONLY = re.compile(r"(?:[^\W\d_]+\s*:\s*){2,}[^\W\d_]*")
 # A caption's last sentence "Foto Sergey Rraikin via Unsplash": label, space, capitalised names
 _BARE_LABEL_TAIL = re.compile(
     r"(?i:foto|photo|bild|fotos|photos)\s+(?=[A-ZÀ-ÞА-Я])(?:[\w'&-]+\.?\s*){1,6}")
@@ -137,15 +150,15 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     for m in reversed(list(_LABEL_TAIL.finditer(text))):
         credit = strip_credit_label(m.group("credit"))
         if credit and _looks_like_name_list(credit):
-            caption = text[: m.start()].rstrip(" |–—-:,;")
+            caption = _drop_origin(text[: m.start()].rstrip(" |–—-:,;"))
             return (caption or None), credit
     # the caption's last sentence is a bare credit: "... in Minsk. John Smith / Reuters"
     parts = _SENTENCE_END.split(text)
     if len(parts) > 1 and _BARE_LABEL_TAIL.fullmatch(parts[-1]):
         credit = parts[-1].split(None, 1)[1].rstrip(".")
         return " ".join(parts[:-1]).rstrip(" |–—-:,;") or None, credit
-    if len(parts) > 1 and _ARCHIVE.fullmatch(parts[-1]):
-        return " ".join(parts[:-1]).rstrip(" |–—-:,;") or None, parts[-1].strip(" .()[]")
+    if len(parts) > 1 and _ARCHIVE.fullmatch(parts[-1]):  # "... Guatemala. Archivo.": no holder
+        return " ".join(parts[:-1]).rstrip(" |–—-:,;") or None, None
     if len(parts) > 1 and is_credit(parts[-1]):
         caption = " ".join(parts[:-1]).rstrip(" |–—-:,;")
         return (caption or None), strip_credit_label(parts[-1])
@@ -158,3 +171,27 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     if m and is_credit(m.group("credit")):
         return text[: m.start()].strip() or None, strip_credit_label(m.group("credit"))
     return text, None
+
+
+def _drop_origin(caption: str) -> str:
+    """'Police at the scene. File' (from '... File photo: AP') -> 'Police at the scene.'"""
+    parts = _SENTENCE_END.split(caption)
+    if len(parts) > 1 and _ARCHIVE.fullmatch(parts[-1]):
+        return " ".join(parts[:-1])
+    return caption
+
+
+def holder(credit: str | None) -> str | None:
+    """The holder a found credit names, or None when it names none: labels, a leading "By",
+    soft hyphens and origin markers ("File", "Archivo/", "/dpa/Archivbild", "privat") go;
+    an empty label template ("Datum: Autor: Quelle") is no credit."""
+    if not credit:
+        return None
+    text = strip_credit_label(credit.replace("\xad", "").replace("\u200b", ""))
+    text = _LEADING_LABEL.sub("", _BY.sub("", text, count=1), count=1)
+    if _LABELS_ONLY.fullmatch(text):
+        return None
+    for _ in range(2):  # "Archivo/Soy502", "AP Photo/John Doe, File", both ends
+        text = _ORIGIN_TAIL.sub("", _ORIGIN_HEAD.sub("", text, count=1), count=1)
+    text = text.strip(" :-–—|/,")
+    return None if not text or _ARCHIVE.fullmatch(text) else text

@@ -19,19 +19,28 @@ def tokens(el: Node) -> str:
     return f"{el.get('id') or ''} {el.get('class') or ''}"
 
 
+_CREDIT_CHILD = frozenset(("div", "p", "small", "span", "em", "i", "cite"))
+
+
 def split_caption(caption_el: Node | None, img: Node) -> tuple[str | None, str | None]:
     """Caption element -> (caption, credit): credit-classed parts first, then text patterns."""
     if caption_el is None:
         return None, None
     credit_els = [el for el in caption_el.iter() if el is not caption_el
                   and isinstance(el.tag, str) and g.CREDIT_CLASS.search(tokens(el))]
+    if not credit_els:  # "<figcaption><div>©5 Minuten</div> Caption.</figcaption>": the credit
+        credit_els = [el for el in caption_el if el.tag in _CREDIT_CHILD  # line comes first
+                      and is_credit(text_of(el)) and text_of(el) != text_of(caption_el)][:1]
     # "<span class=credit><span class=credit-label>Credit</span>: X</span>": the outer one
     outer = [el for el in credit_els if not any(a in credit_els for a in el.iterancestors())]
     credit = " ".join(text_of(el) for el in outer if text_of(el)) or None
     skip = set(credit_els)
     parts = []
     for el in caption_el.iter():
-        if el in skip or any(a in skip for a in el.iterancestors()) or el is img:
+        if any(a in skip for a in el.iterancestors()) or el is img:
+            continue
+        if el in skip:  # the caption may go on after the credit: "<span>Photo: X</span> Text"
+            parts.append(el.tail or "")
             continue
         if el.text and isinstance(el.tag, str) and el.tag not in ("script", "style"):
             parts.append(el.text)
@@ -41,7 +50,7 @@ def split_caption(caption_el: Node | None, img: Node) -> tuple[str | None, str |
     caption, found = split_credit(text)
     if credit:
         # "(Bild: )": a credit-classed element holding only its label credits nobody
-        return caption, _label_only(strip_credit_label(credit))
+        return caption and caption.rstrip(" |–—-:,;"), _label_only(strip_credit_label(credit))
     return caption, found
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsarchive.extract import generic as g
-from newsarchive.extract.credits import split_credit, strip_credit_label
+from newsarchive.extract.credits import holder, split_credit, strip_credit_label
 from newsarchive.extract.document import Document
 from newsarchive.extract.image_captions import (
     caption_for,
@@ -255,7 +255,7 @@ def _generic(doc: Document, article_node: Node | None) -> list[Image]:
             if caption and not credit:
                 caption, credit = split_credit(caption)
         alt = (img.get("alt") or "").strip() or None
-        out.append(Image(src=src, alt=alt, caption=caption, credit=credit))
+        out.append(Image(src=src, alt=alt, caption=caption, credit=holder(credit)))
     return out
 
 
@@ -283,7 +283,7 @@ def _site_layer(doc: Document, profile: SiteProfile | None, spec: dict[str, Any]
         if caption:
             caption = process(profile, "caption", caption)
         alt = first_text(box, spec["alt"]) if spec.get("alt") else None
-        out.append(Image(src=src, alt=alt, caption=caption, credit=credit))
+        out.append(Image(src=src, alt=alt, caption=caption, credit=holder(credit)))
     return out
 
 

@@ -24,6 +24,7 @@ from newsarchive.extract.document import Document
 from newsarchive.extract.related_words import (
     chrome_words,
     head_class,
+    not_a_block_head,
     post_class_free,
     related_text,
     related_words,
@@ -295,13 +296,23 @@ def _links_in(el: Node) -> list[Node]:
     return [a for a in el.iterdescendants("a") if a.get("href") is not None]
 
 
-def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
+def _refused(page: _Page, h: Node, said: bool) -> bool:
+    """A heading naming ads, tags or recent comments, or (in) a teaser link to a story
+    ("a.title", "a > p.title"; "a.title Santé" to a section page is a title) heads no related
+    block: its links stay out of the body as before, but are not reported."""
+    wrap = h if h.tag == "a" else next(h.iterancestors("a"), h)
+    return not_a_block_head(page.text(h)) or (
+        wrap.tag == "a" and not said and page.article_url(wrap.get("href")) is not None
+        and len(page.text(wrap)) >= 0.8 * len(page.text(h)))
+
+
+def _generic(page: _Page) -> list[tuple[Node, RelatedBlock | None]]:
     heads = _heading_candidates(page)
     head_set = {h for h, _ in heads}
     # headings that are not themselves links end a block; in document order
     # (.//a[@href] as a descendant loop: the per-call XPath / ElementPath setup cost more)
     stops = [page.order[h] for h, _ in heads if not _links_in(h)]
-    blocks: list[tuple[Node, RelatedBlock]] = []
+    blocks: list[tuple[Node, RelatedBlock | None]] = []
     used: set[Node] = set()
     for h, said in heads:
         if page.is_chrome(h) or h in used:
@@ -328,7 +339,8 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
             if len(links) >= (1 if said else 2):
                 if _good(links, said):
                     title = _ARROWS.sub("", page.text(h)) or None
-                    blocks.append((container, RelatedBlock(title=title, links=links)))
+                    blocks.append((container, None if _refused(page, h, said)
+                                   else RelatedBlock(title=title, links=links)))
                     used.update(x for x in head_set if page.inside(x, container)
                                 and page.order[x] < start)
                 break
@@ -347,7 +359,9 @@ def _generic(page: _Page) -> list[tuple[Node, RelatedBlock]]:
         if len(links) >= 2 and _good(links, True):
             head = next((x for x in el.iter() if x in head_set), None)
             title = _ARROWS.sub("", page.text(head)) if head is not None else None
-            blocks.append((el, RelatedBlock(title=title or None, links=links)))
+            # a "related-issues" box headed "Tags" is a tag list
+            blocks.append((el, None if title and not_a_block_head(title)
+                           else RelatedBlock(title=title or None, links=links)))
             taken.append(el)
     blocks.sort(key=lambda b: page.order.get(b[0], 0))
     return blocks
@@ -391,8 +405,8 @@ def fill_related(doc: Document, rec: Record, profile: SiteProfile | None,
     else:
         found = _generic(_Page(doc))
         layer = "generic"
-    rec.related_blocks = [b for _, b in found]
-    if found:
+    rec.related_blocks = [b for _, b in found if b is not None]
+    if rec.related_blocks:
         rec.provenance["related_blocks"] = layer
     elements = [el for el, _ in found]
     _BLOCKS[doc] = elements

@@ -13,7 +13,8 @@ from newsarchive.extract.text import FoldedSearch
 HEAD_CLASS = re.compile(r"(?:^|[-_])(?:title|heading|header|head|hdr|caption|label)(?:$|[-_])",
                         re.I)
 # the label regexes run lower-cased without re.I (several times faster on every text node)
-RELATED_HEADING_LOW = re.compile(g.RELATED_HEADING.pattern)
+# (+ "Schon gelesen?", German "already read?" over in-text teaser lists)
+RELATED_HEADING_LOW = re.compile(g.RELATED_HEADING.pattern + r"|^\W*schon gelesen\W*$")
 
 
 def says_related(text: str) -> bool:
@@ -59,3 +60,27 @@ def head_class(classes: str) -> bool:
 @lru_cache(maxsize=8192)
 def related_words(id_class: str) -> bool:
     return bool(id_class.strip()) and RELATED_WORD(id_class)
+
+
+# Headings over links that are no block of related stories: an ad label over a slot
+# ("Advertisement", "Anzeige", "Sponsored Posts"), a tag or topic list ("Tags", "Schlagwörter",
+# "Themen"). Whole text only: "Verwandte Themen" and "Aus dem Anzeigen-Markt" say more.
+_NOT_BLOCK_HEAD = re.compile(
+    r"^\W*(?:advertisement|advertising|anzeigen?|werbung|publicidad|publicité|pubblicità|"
+    r"reklama|реклама|sponsored(?: (?:posts?|content|stories|links))?|gesponsert|"
+    r"promoted(?: stories)?|präsentiert von|presented by|"
+    r"tags?|tagged|schlagw[öo]rter|schlagworte|stichw[öo]rter|keywords|themen|topics|"
+    r"étiquettes|etiquetas|tagi|теги|метки)\W*$", re.I)
+# A recent-comments widget ("Recent Comments", "Neueste Kommentare", "Kommentare") lists the
+# stories readers commented on last; "Most commented" / "Meistkommentiert" ranks them
+_COMMENTS_HEAD = re.compile(r"\b(?:comments|kommentare|commentaires|comentarios|commenti|"
+                            r"reacties|komentarze|комментарии)\W*$", re.I)
+_RANKED = re.compile(r"most|meist|más|plus|più|najczęściej|самые|top", re.I)
+
+
+@lru_cache(maxsize=8192)
+def not_a_block_head(text: str) -> bool:
+    """True for a heading that names ads, tags or a recent-comments widget (see above)."""
+    if _NOT_BLOCK_HEAD.match(text):
+        return True
+    return bool(_COMMENTS_HEAD.search(text)) and not _RANKED.search(text)
