@@ -85,7 +85,17 @@ class Index:
         self.itemprops: dict[str, list[etree._Element]] = {}
         self.author_links: list[etree._Element] = []
         marked = 0
-        byline_word, author_href = _BYLINE_WORD, _AUTHOR_HREF_SEARCH
+        author_href = _AUTHOR_HREF_SEARCH
+        # a page repeats its class strings ("menu-item menu-item-type-..." on every entry):
+        # each distinct one is searched once (a dict lookup against a lower() and a search)
+        memo: dict[str, bool] = {}
+
+        def byline_word(value: str) -> bool:
+            hit = memo.get(value)
+            if hit is None:
+                hit = memo[value] = _BYLINE_WORD(value)
+            return hit
+
         # The shared element list (document order, as _WITH_ATTRS gave them): every test below
         # needs an attribute, so elements without one add nothing (the XPath walked the whole
         # tree again, ~0.3 ms a page).
