@@ -54,8 +54,12 @@ def _classed_in_body(doc: Document) -> Iterator[tuple[etree._Element, str]]:
 def lead_text(doc: Document) -> str | None:
     """The standfirst when the page marks one with a class (never the meta description: that is
     often not shown)."""
+    leads: dict[str, bool] = {}  # class strings repeat on a page: each tested once
     for node, cls in _classed_in_body(doc):
-        if not _LEAD_WORD(cls) or "leader" in cls.lower():
+        lead = leads.get(cls)
+        if lead is None:
+            lead = leads[cls] = _LEAD_WORD(cls) and "leader" not in cls.lower()
+        if not lead:
             continue
         text = clean(node.text_content())
         if 30 <= len(text) <= 600 and len(node) <= 6:
