@@ -67,11 +67,16 @@ def lead_text(doc: Document) -> str | None:
     return None
 
 
-_DATE_CLASS = ("//*[not(self::script or self::style)][contains(@class, 'date') or "
-               "contains(@class, 'publish') or contains(@class, 'posted') or "
-               "contains(@class, 'time') or contains(@class, 'datum') or "
-               "contains(@class, 'fecha') or contains(@class, 'byline') or "
-               "contains(@class, 'meta')]")
+# = //*[not(self::script or self::style)][contains(@class, 'date') or ... 'meta')], read off
+# the shared element list: libxml2 evaluated the eight contains() on every element (~1.3 us
+# an element, 0.65 ms on a 500-element page)
+_DATE_WORDS = ("date", "publish", "posted", "time", "datum", "fecha", "byline", "meta")
+
+
+def _date_classed(doc: Document) -> Iterator[etree._Element]:
+    for el, tag, _ident, cls in walk.elements(doc):
+        if cls and tag != "script" and tag != "style" and any(w in cls for w in _DATE_WORDS):
+            yield el
 
 
 # "Current time: ..." boxes on forums and portals show the fetch time, not the article's
@@ -150,7 +155,7 @@ def date_texts(doc: Document, in_article: bool = False) -> Iterator[str]:
     inside the article's element when `in_article`: a page header's "Mittwoch, 26.02.2020"
     is the day the page was rendered)."""
     n = 0
-    for node in doc.tree.xpath(_DATE_CLASS):
+    for node in _date_classed(doc):
         if in_article and not _IN_ARTICLE(node):
             continue
         text = clean(_joined(node))
