@@ -117,3 +117,11 @@ def test_a_marked_listing_still_reads_its_link_share() -> None:
     rec = extract(page(head='<meta property="og:type" content="article">'),
                   "https://news.example.com/story", fetched_at=NOW)
     assert rec.is_article is True and rec.access == "free"
+
+
+def test_short_texts_skip_indentation_and_keep_labels() -> None:
+    html = ("<html><body>\n    <div>\n      <h2>\n  Related   stories\n  </h2>\n"
+            "      <p>\u2003\u00a0\u2028 </p><span>    Comments (3)</span>\n    </div>\n"
+            "</body></html>")
+    doc = document.Document(html, "https://news.example.com/a")
+    assert [t for t, _ in walk.short_texts(doc)] == ["related stories", "comments (3)"]
