@@ -228,16 +228,17 @@ def _fill_access(doc: Document, rec: Record, profile: SiteProfile | None) -> Non
     listing = bool(doc.jsonld_of_type(*_LISTING_LD)) or (og_type == "website" and not marked)
     if profile is not None and profile.article_patterns and not profile.is_article_url(doc.url):
         listing = True
-    share = _linked_share(doc, rec.body or "")
+    # the link share is read only where it can decide (not for a marked article that is no
+    # listing: the usual news page), as its walk over every link costs ~0.06 ms a page
     if _is_home(doc.url) and not marked:
         is_article = False  # a site's front page is a listing whatever its text
     elif marked and body_len:
-        is_article = not (listing and share > 0.5)
+        is_article = not (listing and _linked_share(doc, rec.body or "") > 0.5)
     elif listing:
-        is_article = body_len >= 1500 and share < 0.2
+        is_article = body_len >= 1500 and _linked_share(doc, rec.body or "") < 0.2
     else:
         # mostly running text, not a list of headlines linking elsewhere
-        is_article = body_len >= 250 and share < 0.35
+        is_article = body_len >= 250 and _linked_share(doc, rec.body or "") < 0.35
     if not is_article:
         walled = body_len < 300 and WALL_WORDS.search(_page_text(doc)[:3000])
         rec.is_article = bool(walled and marked)

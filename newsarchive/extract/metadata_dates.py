@@ -161,13 +161,19 @@ def published(p: _Page) -> Found:
         return found
     cands = declared(p)
     pubs = [c for c in cands if c.published]
-    shown = shown_date(p.doc, p.now, p.lang)
     if pubs:
         best = _majority(pubs)
         # generic meta dates ("date", "dc.date", "dcterms.date") are as often the day a page
         # was generated or last edited: a date the page shows (at the headline, else its
         # first <time> stamp) wins over them
         weak = all(c.layer == "meta" for c in pubs)
+        # a strong declared date with every declared date (as moved and as declared) on its
+        # day: no dateline could change the answer (the branches below only switch to another
+        # declared day, or to a shown date over weak ones), so the walk near the h1 is skipped
+        # (~0.25 ms a page; the usual article declares one date in JSON-LD or OpenGraph)
+        shown = None if not weak and all(
+            c.day == best.day and c.declared_iso[:10] == best.day for c in cands) \
+            else shown_date(p.doc, p.now, p.lang)
         if shown and shown[0][:10] != best.day:
             # the day shown at the headline names one of the other declared dates: that one
             # (as declared when the page shows the UTC day of a UTC stamp)
@@ -201,7 +207,7 @@ def published(p: _Page) -> Found:
         if fixed != best.iso:
             return (fixed, best.raw), "url"
         return (best.iso, best.raw), best.layer
-    return _generic(p, shown)
+    return _generic(p, shown_date(p.doc, p.now, p.lang))
 
 
 def _generic(p: _Page, shown: tuple[str, str, bool] | None) -> Found:

@@ -54,8 +54,12 @@ def _classed_in_body(doc: Document) -> Iterator[tuple[etree._Element, str]]:
 def lead_text(doc: Document) -> str | None:
     """The standfirst when the page marks one with a class (never the meta description: that is
     often not shown)."""
+    leads: dict[str, bool] = {}  # class strings repeat on a page: each tested once
     for node, cls in _classed_in_body(doc):
-        if not _LEAD_WORD(cls) or "leader" in cls.lower():
+        lead = leads.get(cls)
+        if lead is None:
+            lead = leads[cls] = _LEAD_WORD(cls) and "leader" not in cls.lower()
+        if not lead:
             continue
         text = clean(node.text_content())
         if 30 <= len(text) <= 600 and len(node) <= 6:
@@ -63,11 +67,16 @@ def lead_text(doc: Document) -> str | None:
     return None
 
 
-_DATE_CLASS = ("//*[not(self::script or self::style)][contains(@class, 'date') or "
-               "contains(@class, 'publish') or contains(@class, 'posted') or "
-               "contains(@class, 'time') or contains(@class, 'datum') or "
-               "contains(@class, 'fecha') or contains(@class, 'byline') or "
-               "contains(@class, 'meta')]")
+# = //*[not(self::script or self::style)][contains(@class, 'date') or ... 'meta')], read off
+# the shared element list: libxml2 evaluated the eight contains() on every element (~1.3 us
+# an element, 0.65 ms on a 500-element page)
+_DATE_WORDS = ("date", "publish", "posted", "time", "datum", "fecha", "byline", "meta")
+
+
+def _date_classed(doc: Document) -> Iterator[etree._Element]:
+    for el, tag, _ident, cls in walk.elements(doc):
+        if cls and tag != "script" and tag != "style" and any(w in cls for w in _DATE_WORDS):
+            yield el
 
 
 # "Current time: ..." boxes on forums and portals show the fetch time, not the article's
@@ -146,7 +155,7 @@ def date_texts(doc: Document, in_article: bool = False) -> Iterator[str]:
     inside the article's element when `in_article`: a page header's "Mittwoch, 26.02.2020"
     is the day the page was rendered)."""
     n = 0
-    for node in doc.tree.xpath(_DATE_CLASS):
+    for node in _date_classed(doc):
         if in_article and not _IN_ARTICLE(node):
             continue
         text = clean(_joined(node))

@@ -39,6 +39,8 @@ def short_texts(doc: Document) -> list[tuple[str, Node]]:
             t = el.text
             if not t or len(t) < 4 or tag in ("script", "style"):
                 continue
+            if t.isspace():  # indentation between tags: folds to "" (the same whitespace)
+                continue
             if len(t) >= 60 or t != t.strip() or "  " in t:
                 # a text whose first 120 characters already fold to 60 is too long whatever
                 # follows (folding a prefix never gives more): paragraphs are not folded whole
