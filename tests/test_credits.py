@@ -133,3 +133,32 @@ def test_image_credit_label() -> None:
 ])
 def test_holder(credit: str, name: str | None) -> None:
     assert holder(credit) == name
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    # a media-type prefix before a title names no holder (JSON-LD captions, headline lines)
+    ("VIDEO: Voting on NYCHA’s Future", "VIDEO: Voting on NYCHA’s Future", None),
+    ("Symbolbild: Homosexuelle Schauspieler", "Symbolbild: Homosexuelle Schauspieler", None),
+    ("Archivbild: Die Kirche im Dorf", "Archivbild: Die Kirche im Dorf", None),
+    ("Galerie: Die schönsten Bilder vom Stadtfest", "Galerie: Die schönsten Bilder vom Stadtfest",
+     None),
+    ("Live: Ticker zur Wahl in Berlin", "Live: Ticker zur Wahl in Berlin", None),
+    ("The mayor speaks. Video: Watch the whole speech here",
+     "The mayor speaks. Video: Watch the whole speech here", None),
+    # "Photo:" before a sentence rather than a name
+    ("Photo: Police at the scene of the crash on Monday",
+     "Photo: Police at the scene of the crash on Monday", None),
+    ("Foto: Polizei sichert den Tatort in der Innenstadt",
+     "Foto: Polizei sichert den Tatort in der Innenstadt", None),
+    # ... while a holder after the prefix, or a name after "Photo:", stays a credit
+    ("Symbolbild: picture alliance/dpa", None, "picture alliance/dpa"),
+    ("Video: © Max Mustermann", None, "Max Mustermann"),
+    ("Foto: Max Mustermann", None, "Max Mustermann"),
+    ("Photo: Office of the President of Ukraine", None, "Office of the President of Ukraine"),
+    ("Photo: courtesy of the family", None, "courtesy of the family"),
+    ("Vor dem Rathaus. Foto: Anna Schmidt von der Stadt", "Vor dem Rathaus.",
+     "Anna Schmidt von der Stadt"),
+])
+def test_media_prefix_and_sentence_name_no_holder(text: str, caption: str | None,
+                                                  credit: str | None) -> None:
+    assert split_credit(text) == (caption, credit)

@@ -27,7 +27,7 @@ from newsarchive.extract import (
     metadata,
     metadata_authors,
     metadata_generic,
-    related,
+    related_links,
     related_words,
     text,
     walk,
@@ -257,7 +257,7 @@ def test_short_texts_are_the_folded_short_texts(docs: list[Document]) -> None:
 
 def test_related_subtree_ends_are_the_eager_ones(docs: list[Document]) -> None:
     for doc in docs:
-        page = related._Page(doc)
+        page = related_links.Page(doc)
         nodes = walk.nodes(doc)
         eager: dict = {}
         for el in reversed(nodes):

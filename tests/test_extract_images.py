@@ -218,3 +218,22 @@ def test_caption_text_after_a_credit_classed_span_is_kept() -> None:
         <span class="credit">Foto: Jane Doe</span> The square at dawn.</figcaption></figure>
         {TEXT}</article>""")
     assert [(i.caption, i.credit) for i in rec.images] == [("The square at dawn.", "Jane Doe")]
+
+
+def test_jsonld_caption_with_media_prefix_is_no_credit() -> None:
+    # popkultur.de-like: the ImageObject caption "Symbolbild: <title>" is a caption, not
+    # label + credit
+    ld = {"@type": "ImageObject", "url": "https://cdn.ex.com/schauspieler.jpg",
+          "caption": "Symbolbild: Homosexuelle Schauspieler"}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    rec = run(f"""<article><h1>H</h1><img src="https://cdn.ex.com/schauspieler.jpg">{TEXT}
+        </article>""", head)
+    assert [(i.caption, i.credit) for i in rec.images] == [
+        ("Symbolbild: Homosexuelle Schauspieler", None)]
+
+
+def test_headline_with_video_prefix_after_the_picture_is_no_caption() -> None:
+    # citylimits-like: the picture, then the "VIDEO: <title>" headline (read as label + credit)
+    rec = run(f"""<article><p><img src="/img/t-border-final-771x434.jpg"></p>
+        <h2>VIDEO: Voting on NYCHA’s Future</h2>{TEXT}</article>""")
+    assert [(i.caption, i.credit) for i in rec.images] == [(None, None)]

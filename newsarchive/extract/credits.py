@@ -89,6 +89,17 @@ _LABELS_ONLY = re.compile(r"(?:[^\W\d_]+\s*:\s*){2,}[^\W\d_]*")
 # A caption's last sentence "Foto Sergey Rraikin via Unsplash": label, space, capitalised names
 _BARE_LABEL_TAIL = re.compile(
     r"(?i:foto|photo|bild|fotos|photos)\s+(?=[A-ZÀ-ÞА-Я])(?:[\w'&-]+\.?\s*){1,6}")
+# A media-type prefix says what the item is, not whose it is: "VIDEO: Voting on NYCHA's Future",
+# "Symbolbild: Homosexuelle Schauspieler", "Galerie: ...", "Live: ...". What follows is the
+# item's title unless it names a holder by itself ("Symbolbild: dpa", "Video: © X").
+_MEDIA_LABEL = re.compile(
+    r"^\s*[(\[]?\s*(?:videos?|symbolbild|symbolfoto|archivbild|archivfoto|galerie|bildergalerie|"
+    r"fotogalerie|gallery|photo gallery|live)\s*[:：|]\s*", re.I)
+# Lower-case words that belong in a name or an origin ("Office of the President", "Ludwig van
+# Beethoven", "courtesy of the family"): not evidence of a sentence
+_NAME_PARTICLES = frozenset(
+    "of the and und & y e et for by via von van de da di del della du des der den la le zu ter "
+    "ten dos courtesy".split())
 # Sentence boundaries: the credit is often the caption's last "sentence"
 _SENTENCE_END = re.compile(r"(?<!\b\w\.)(?<=[.!?])\s+(?=\S)")
 
@@ -115,7 +126,35 @@ def strip_credit_label(text: str) -> str:
 def _looks_like_name_list(text: str) -> bool:
     """Short, no sentence verbs: 'John Smith / Reuters', 'Sputnik, Kremlin Pool Photo via AP'."""
     words = text.split()
-    return 0 < len(words) <= 12 and not re.search(r"(?<!\b\w)[.!?]\s+\S", text)
+    return 0 < len(words) <= 12 and not re.search(r"(?<!\b\w)[.!?]\s+\S", text) \
+        and not _sentence(words)
+
+
+def _names_holder(text: str) -> bool:
+    """Evidence of a rights holder on its own: an agency, a credit label, '©'."""
+    return bool(_AGENCY_RE.search(text) or _LABEL_RE.match(text) or _COPY_RE.match(text))
+
+
+def _sentence(words: list[str]) -> bool:
+    """A sentence rather than names ("Police at the scene of the crash", "Polizei sichert den
+    Tatort"): half its words or more start lower-case, two of them no name particle, and
+    nothing in it names a holder."""
+    if len(words) < 4:
+        return False
+    low = [w for w in words if w[0].islower()]
+    if 2 * len(low) < len(words):
+        return False
+    if sum(w.lower() not in _NAME_PARTICLES for w in low) < 2:
+        return False
+    text = " ".join(words)
+    return not (_names_holder(text) or "/" in text or "@" in text)
+
+
+def _media_title(text: str) -> bool:
+    """'VIDEO: Voting on NYCHA's Future', 'Symbolbild: Polizei': a media-type prefix before a
+    title, which names no holder (unlike 'Symbolbild: dpa' or 'Video: © X')."""
+    m = _MEDIA_LABEL.match(text)
+    return m is not None and not _names_holder(text[m.end():])
 
 
 def is_credit(text: str) -> bool:
@@ -123,6 +162,8 @@ def is_credit(text: str) -> bool:
     'Getty Images', 'Фота: X'. Sentences that merely mention a photo are not credits."""
     text = _clean(text)
     if not text or len(text) > 200:
+        return False
+    if _media_title(text):
         return False
     if _COPY_RE.match(text) or _LABEL_RE.match(text):
         rest = strip_credit_label(text)
@@ -149,7 +190,7 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     # the last labelled credit whose remainder is a short name list
     for m in reversed(list(_LABEL_TAIL.finditer(text))):
         credit = strip_credit_label(m.group("credit"))
-        if credit and _looks_like_name_list(credit):
+        if credit and _looks_like_name_list(credit) and not _media_title(m.group(0)):
             caption = _drop_origin(text[: m.start()].rstrip(" |–—-:,;"))
             return (caption or None), credit
     # the caption's last sentence is a bare credit: "... in Minsk. John Smith / Reuters"
