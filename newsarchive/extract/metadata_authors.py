@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from newsarchive.extract import walk
+from newsarchive.extract.author_complete import complete_first_name
 from newsarchive.extract.author_opening import opening_byline
 from newsarchive.extract.author_publishers import (
     Publishers,
@@ -269,6 +270,8 @@ def authors(p: _Page) -> Found:
     if found := p.site_texts("authors"):
         return split_names(found), "site"
     found = _cascade(p)
+    if found:
+        found = complete_first_name(found[0], p.doc), found[1]
     # the byline the article's text opens with names the writer; the structured layers name
     # the account that published it (a guest author's post, an interview)
     if found and (opening := opening_byline(p.doc)):
