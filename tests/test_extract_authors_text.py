@@ -159,3 +159,16 @@ def test_what_the_piece_is_is_no_part_of_the_name() -> None:
             f"<div>{PARA * 3}</div>")
     html = f"<html><body><h1>Abzocke</h1>{body}</body></html>"
     assert authors(html) == ["Katja Kipp"]
+
+
+def test_signature_byline_after_a_dash_rule_names_the_author() -> None:
+    # an encyclopedia entry signed under its title: "<em>---- by Jane Doe</em>"
+    html = ("<html><body><h1>Micropolitics</h1><div><span><strong><em>---- by Kenneth Surin"
+            f"</em></strong></span></div>{PARA * 3}</body></html>")
+    assert authors(html) == ["Kenneth Surin"]
+
+
+def test_a_dash_before_a_non_byline_word_stays_prose() -> None:
+    html = (f"<html><body><h1>Bridge reopens</h1><p>— bypass roads stay open</p>{PARA * 3}"
+            "</body></html>")
+    assert authors(html) == []
