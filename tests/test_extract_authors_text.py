@@ -172,3 +172,17 @@ def test_a_dash_before_a_non_byline_word_stays_prose() -> None:
     html = (f"<html><body><h1>Bridge reopens</h1><p>— bypass roads stay open</p>{PARA * 3}"
             "</body></html>")
     assert authors(html) == []
+
+
+def test_closing_name_and_role_lines_sign_a_statement() -> None:
+    html = ("<html><body><h1>Grußbotschaft zum Fest</h1>" + PARA * 3 +
+            "<p>Möge diese Nacht für alle gesegnet sein und Frieden bringen.</p>"
+            "<p>Kazım TÜRKMEN<br> Bundesvorsitzender</p></body></html>")
+    assert authors(html) == ["Kazım Türkmen"]
+
+
+def test_an_address_block_is_no_signature() -> None:
+    html = ("<html><body><h1>Kontakt</h1>" + PARA * 3 +
+            "<p>Schreiben Sie uns, wir antworten gern auf Ihre Fragen.</p>"
+            "<p>Stadtwerke Musterstadt<br> Hauptstraße 5</p></body></html>")
+    assert authors(html) == []

@@ -34,7 +34,12 @@ from newsarchive.extract.author_publishers import (
     site_address,
     squash,
 )
-from newsarchive.extract.author_signed import copyright_holder, dateline_agency, signature
+from newsarchive.extract.author_signed import (
+    copyright_holder,
+    dateline_agency,
+    signature,
+    signed_with_role,
+)
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
@@ -340,8 +345,8 @@ def _cascade(p: _Page) -> Found:
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := signature(doc) or press_contact(scan)
-                         or dateline_agency(doc)):
+    if not fallback and (names := signature(doc) or signed_with_role(doc)
+                         or press_contact(scan) or dateline_agency(doc)):
         return names, "generic"
     if fallback:
         return fallback
