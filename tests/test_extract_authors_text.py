@@ -159,3 +159,30 @@ def test_what_the_piece_is_is_no_part_of_the_name() -> None:
             f"<div>{PARA * 3}</div>")
     html = f"<html><body><h1>Abzocke</h1>{body}</body></html>"
     assert authors(html) == ["Katja Kipp"]
+
+
+def test_signature_byline_after_a_dash_rule_names_the_author() -> None:
+    # an encyclopedia entry signed under its title: "<em>---- by Jane Doe</em>"
+    html = ("<html><body><h1>Micropolitics</h1><div><span><strong><em>---- by Kenneth Surin"
+            f"</em></strong></span></div>{PARA * 3}</body></html>")
+    assert authors(html) == ["Kenneth Surin"]
+
+
+def test_a_dash_before_a_non_byline_word_stays_prose() -> None:
+    html = (f"<html><body><h1>Bridge reopens</h1><p>— bypass roads stay open</p>{PARA * 3}"
+            "</body></html>")
+    assert authors(html) == []
+
+
+def test_closing_name_and_role_lines_sign_a_statement() -> None:
+    html = ("<html><body><h1>Grußbotschaft zum Fest</h1>" + PARA * 3 +
+            "<p>Möge diese Nacht für alle gesegnet sein und Frieden bringen.</p>"
+            "<p>Kazım TÜRKMEN<br> Bundesvorsitzender</p></body></html>")
+    assert authors(html) == ["Kazım Türkmen"]
+
+
+def test_an_address_block_is_no_signature() -> None:
+    html = ("<html><body><h1>Kontakt</h1>" + PARA * 3 +
+            "<p>Schreiben Sie uns, wir antworten gern auf Ihre Fragen.</p>"
+            "<p>Stadtwerke Musterstadt<br> Hauptstraße 5</p></body></html>")
+    assert authors(html) == []

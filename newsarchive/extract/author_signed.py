@@ -66,6 +66,36 @@ def signature(doc: Document) -> list[str]:
     return []
 
 
+def _name_case(text: str) -> str:
+    """"Kazım TÜRKMEN" -> "Kazım Türkmen": a surname set in capitals, as signatures do."""
+    return " ".join(w.title() if w.isupper() and len(w) > 1 else w for w in text.split())
+
+
+def signed_with_role(doc: Document) -> list[str]:
+    """A closing paragraph of two lines, a name and the signer's role ("<p>Jane DOE<br>
+    Chairwoman</p>") right after the text's paragraphs: a statement's or a letter's
+    signature. Read only when no other rule found an author."""
+    for br in doc.tree.iter("br"):
+        para = br.getparent()
+        if para is None or para.tag != "p" or len(para) != 1 or excluded(para):
+            continue
+        first, role = clean(para.text or ""), clean(br.tail or "")
+        if not first or not role or len(role.split()) > 4 or _DIGIT.search(role + first) or (
+                "@" in role or role.endswith((".", ":", "!", "?"))):
+            continue
+        name = _name_case(first)
+        if not 2 <= len(name.split()) <= 3 or not looks_like_name(name) or ORG_WORDS.search(
+                name) or not all(_PERSON_WORD.fullmatch(w) for w in name.split()):
+            continue
+        before, later = para.getprevious(), para.getnext()
+        while later is not None and not clean(later.text_content()):
+            later = later.getnext()
+        if (before is not None and before.tag == "p" and len(clean(before.text_content())) > 40
+                and (later is None or later.tag not in _TEXT_BLOCKS)):
+            return [name]
+    return []
+
+
 # "Hamburg (dpa/lno) – ...", "WASHINGTON (AP) — ...", "Paris (AFP) - ...": the dateline that
 # opens an agency report credits the agency (a place of one to three words, the credit in
 # parentheses, a dash)

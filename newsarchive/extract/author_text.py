@@ -194,6 +194,10 @@ _ANY_LABEL = re.compile("|".join((
     _DASH_AT_TIME.pattern.replace("(?P<name>", "(?:"), "(?i:" + _LABEL_WORD.pattern + ")")))
 
 
+# the dashes a signature opens with before its byline word ("---- by Jane Doe", "— Von X")
+_DASH_BY = re.compile(r"^[-–—]{1,6}\s*(?=(?i:by|von|par|por)\s)")
+
+
 class TextScan:
     """One pass over the page's short text nodes (stripped: leading whitespace runs made the
     patterns backtrack): those that hold or announce a byline, and press-contact labels, in
@@ -208,6 +212,8 @@ class TextScan:
             s = t.strip()
             if not s or len(s) >= 90:
                 continue
+            if s[0] in "-–—":
+                s = _DASH_BY.sub("", s)  # "---- by Jane Doe": a signature's dash rule
             if m := _ANY_LABEL.match(s):
                 (self.contacts if m.group("contact") else self.labels).append(t)
             elif (len(s) < 12 and s.lower().rstrip(":") in BYLINE_WORDS
@@ -274,7 +280,7 @@ def after_label(scan: TextScan) -> list[str]:
         parent = text.getparent()
         if parent is None or excluded(parent):
             continue
-        value = clean(str(text))
+        value = _DASH_BY.sub("", clean(str(text)))
         if text.is_tail and (holder := parent.getparent()) is not None:
             whole = clean(holder.text_content())
             before = whole[:max(whole.find(value), 0)]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from newsarchive.extract import walk
+from newsarchive.extract.author_complete import complete_first_name
 from newsarchive.extract.author_opening import opening_byline
 from newsarchive.extract.author_publishers import (
     Publishers,
@@ -33,7 +34,12 @@ from newsarchive.extract.author_publishers import (
     site_address,
     squash,
 )
-from newsarchive.extract.author_signed import copyright_holder, dateline_agency, signature
+from newsarchive.extract.author_signed import (
+    copyright_holder,
+    dateline_agency,
+    signature,
+    signed_with_role,
+)
 from newsarchive.extract.author_text import (
     DIGIT,
     ORG_WORDS,
@@ -269,6 +275,8 @@ def authors(p: _Page) -> Found:
     if found := p.site_texts("authors"):
         return split_names(found), "site"
     found = _cascade(p)
+    if found:
+        found = complete_first_name(found[0], p.doc), found[1]
     # the byline the article's text opens with names the writer; the structured layers name
     # the account that published it (a guest author's post, an interview)
     if found and (opening := opening_byline(p.doc)):
@@ -337,8 +345,8 @@ def _cascade(p: _Page) -> Found:
         return names, "generic"
     if (names := script_author(doc)) and not publishers.all(names):
         return names, "generic"
-    if not fallback and (names := signature(doc) or press_contact(scan)
-                         or dateline_agency(doc)):
+    if not fallback and (names := signature(doc) or signed_with_role(doc)
+                         or press_contact(scan) or dateline_agency(doc)):
         return names, "generic"
     if fallback:
         return fallback
