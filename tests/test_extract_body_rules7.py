@@ -54,3 +54,26 @@ def test_bare_author_labels_end_the_text_only_in_its_second_half() -> None:
     mid = clean_lines("\n".join([*story, "Zur Person", "Jane Roe founded a leasing market.",
                                  "Who likes to switch cars often should lease."]))
     assert "Who likes to switch cars often should lease." in mid
+
+
+# A donation box after the column: its heading (split by a <br>) sits over a PayPal form; an
+# address's last short line right before a rating form is still the article's.
+FORM_LABEL_PAGE = f"""<html><head><title>Search engines must delete</title></head><body>
+<div class="main"><h1>Search engines must delete</h1>
+<div class="text">{"".join(para(n) for n in range(1, 7))}
+  <p>Roe &amp; Partner</p><p>Ottostraße 14<br>26899 Rhede</p>
+  <form action="/rate" method="post"><input type="hidden" name="r" value="0"></form>
+  {para(7)}
+  <div class="formular" id="donate">
+    <h3>Sie lesen gern Example News?<br>Zeigen Sie Ihre Wertschätzung!</h3>
+    <form action="https://www.paypal.com/cgi-bin/webscr" method="post">
+      <input type="hidden" name="cmd" value="_s-xclick"><button>via Paypal</button></form>
+  </div>
+</div></div></body></html>"""
+
+
+def test_a_heading_over_a_form_is_its_label_not_text() -> None:
+    text = fill(FORM_LABEL_PAGE, "Search engines must delete")
+    assert "Paragraph 7 of the story" in text
+    assert "26899 Rhede" in text
+    assert "Sie lesen gern" not in text and "Wertschätzung" not in text
