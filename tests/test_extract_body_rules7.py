@@ -77,3 +77,14 @@ def test_a_heading_over_a_form_is_its_label_not_text() -> None:
     assert "Paragraph 7 of the story" in text
     assert "26899 Rhede" in text
     assert "Sie lesen gern" not in text and "Wertschätzung" not in text
+
+
+def test_the_prompt_over_a_letters_page_is_not_a_letter() -> None:
+    text = clean_lines("\n".join([
+        "Submit your letter to the editor via this form. Read more Letters to the Editor.",
+        "Alameda County DA is coddling criminals",
+        "It should not surprise anyone that the district attorney dropped the charges.",
+        "Readers submitted letters about the bridge all week, and we print three of them."]))
+    assert not text.startswith("Submit your letter")
+    assert "It should not surprise anyone" in text
+    assert "Readers submitted letters about the bridge" in text

@@ -108,7 +108,9 @@ _PITCH = re.compile(
     r"newsletter|(?<!un)subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
     r"support (?:our|us)|unterstütze\b|(?:unsere|meine) arbeit (?:zu )?unterstützen|"
-    r"would you consider supporting", re.I)
+    r"would you consider supporting|"
+    # the prompt over a letters page ("Submit your letter to the editor via this form")
+    r"submit your (?:letters?|op-?eds?|news tips?|story tips?)\b", re.I)
 
 _SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|telegram|e-?mail|"
            r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
