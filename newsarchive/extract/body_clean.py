@@ -108,7 +108,9 @@ _PITCH = re.compile(
     r"newsletter|(?<!un)subscri|abonnier|suscrib|abonnez|sign up|melde dich|jetzt (?:bestellen|"
     r"registrieren|kostenlos)|follow (?:us|\S+ on)|síguenos|folgen sie uns|"
     r"support (?:our|us)|unterstütze\b|(?:unsere|meine) arbeit (?:zu )?unterstützen|"
-    r"would you consider supporting", re.I)
+    r"would you consider supporting|"
+    # the prompt over a letters page ("Submit your letter to the editor via this form")
+    r"submit your (?:letters?|op-?eds?|news tips?|story tips?)\b", re.I)
 
 _SOCIAL = (r"(?:facebook|twitter|instagram|linkedin|whatsapp|pinterest|xing|telegram|e-?mail|"
            r"reddit|tumblr|flipboard|threads|mastodon|drucken|print|teilen|share|tweet)")
@@ -146,6 +148,13 @@ def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
 _FILTERS_I = (TAIL_HEADING, CREDIT_LINE, PROMO_LINE, DATE_ONLY_LINE, _UI_LINE, _CREDIT_IN_LINE,
               _PITCH, NOTICE_LINE)
 _FILTERS_LOW = tuple(_lowered(p) for p in _FILTERS_I)
+# An author box's label alone on a line in the article's second half ("AUTOR", "Artikel von",
+# "The author"): what follows is the bio, contact and the site's teasers, never the story.
+# TAIL_HEADING knows the long forms ("Über den Autor"); these are the bare ones. Not "Zur
+# Person": that box sits mid-article in guest pieces (corpus: the text after it was lost).
+_AUTHOR_LABEL = re.compile(
+    r"^\s*(?:(?:the |der |die )?(?:author|autor|autorin|auteur|autore|autora|autorka)|"
+    r"artikel von|ein (?:beitrag|artikel) von)\s*:?\s*$")
 _NOT_LATIN = re.compile("[^\x00-\u024f]|[\u00b5\u0130\u0131\u017f]")
 
 
@@ -170,8 +179,8 @@ def clean_lines(text: str, links: bool = False) -> str:
             else:
                 probe, filters = line.lower(), _FILTERS_LOW
             tail, credit, promo, date_only, ui, credit_in, pitch, notice = filters
-            if len(line) <= 60 and tail.match(probe) and i >= 0.5 * len(lines) \
-                    and len(out) >= 2:
+            if len(line) <= 60 and i >= 0.5 * len(lines) and len(out) >= 2 and (
+                    tail.match(probe) or _AUTHOR_LABEL.match(line.lower())):
                 break
             if len(line) <= 200 and (credit.match(probe) or promo.match(probe)
                                      or date_only.match(probe) or ui.match(probe)):

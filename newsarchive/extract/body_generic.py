@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from newsarchive.extract.body_clean import clean_lines
+from newsarchive.extract.body_tables import is_calendar
 from newsarchive.extract.credits import is_credit
 from newsarchive.extract.generic import BOILERPLATE_CLASS, CONTENT_CLASS
 from newsarchive.extract.text import FoldedSearch, clean
@@ -247,24 +248,39 @@ class _Walker:
         self.buf: list[str] = []
         self.linked = 0
         self.heading = False
+        self.in_heading = 0  # depth: a <br> inside a heading splits it, both parts are heading
         self.in_p = False
-        self.kinds: list[bool] = []  # per kept paragraph: is it a heading
+        self.kinds: list[bool] = []  # per kept paragraph: is it a heading (or a short label)
+        self.tagged: list[bool] = []  # per kept paragraph: was it in an <h2>..<h6>
 
-    def keep(self, text: str, heading: bool) -> None:
+    def keep(self, text: str, heading: bool, tagged: bool = False) -> None:
         self.paras.append(text)
         self.kinds.append(heading)
+        self.tagged.append(tagged)
 
     def drop_heading(self) -> None:
         """A heading right before a dropped block of links introduces them ("More from X")."""
         if self.kinds and self.kinds[-1]:
             self.paras.pop()
             self.kinds.pop()
+            self.tagged.pop()
+
+    def drop_form_label(self) -> None:
+        """The headings right before a form label it ("Newsletter", "Sie lesen gern X? Zeigen
+        Sie Ihre Wertschätzung!" over a donation form, "Leave a reply"): the form is never
+        text, so neither is its label. Only real headings: a short line before a form (the
+        last line of an address) stays."""
+        self.flush()
+        while self.tagged and self.tagged[-1]:
+            self.paras.pop()
+            self.kinds.pop()
+            self.tagged.pop()
 
     def flush(self) -> None:
         if not self.buf:
             return
         text = clean("".join(self.buf))
-        linked, heading, in_p = self.linked, self.heading, self.in_p
+        linked, heading, in_p = self.linked, self.heading or self.in_heading > 0, self.in_p
         self.buf.clear()
         self.linked = 0
         self.heading = self.in_p = False
@@ -277,12 +293,12 @@ class _Walker:
         if len(text) <= 200 and is_credit(text):
             return
         # a short line without a sentence end ("Weitere Informationen", "Kontakt:") is a label
-        self.keep(text, heading or (len(text) <= 40 and text[-1] not in ".!?\"”»)"))
+        self.keep(text, heading or (len(text) <= 40 and text[-1] not in ".!?\"”»)"), heading)
 
     def skip(self, el: Node, tag: str) -> bool:
         if el in self.dead:
             return True
-        if tag == "table" and _calendar(el):
+        if tag == "table" and is_calendar(el):
             return True
         label = _label(el)
         if not label:
@@ -307,11 +323,14 @@ class _Walker:
                 if not tag or self.skip(el, tag):
                     walker.skip_subtree()
                     skipped.add(el)
+                    if tag == "form":
+                        self.drop_form_label()
                     continue
                 if tag == "a":
                     in_link += 1
                 if tag in _HEADINGS:
                     self.heading = True
+                    self.in_heading += 1
                 elif tag == "p":
                     self.in_p = True
                 if el.text:
@@ -323,6 +342,8 @@ class _Walker:
                     in_link -= 1
                 if tag in _BLOCK:
                     self.flush()
+                if tag in _HEADINGS and el not in skipped:
+                    self.in_heading -= 1
                 if el is not root and el.tail:
                     self.buf.append(el.tail)
                     if in_link:
@@ -330,18 +351,6 @@ class _Walker:
         self.flush()
         if root.tag not in _HEADINGS:  # a chosen heading of its own introduces the next block
             self.drop_heading()
-
-
-def _calendar(table: Node) -> bool:
-    """A month grid (a booking calendar's availability, a date picker): at least 28 distinct
-    day numbers, and nearly all cells day numbers or empty. Never article text, and hundreds
-    of lines of "1", "2", "3" when several months are shown."""
-    if next(table.iterdescendants("table"), None) is not None:
-        return False  # a layout table: the grid inside is judged on its own
-    cells = [(c.text_content() or "").strip() for c in table.iter("td")]
-    days = [c for c in cells if c.isdigit() and len(c) <= 2]
-    # a month's days are 28 or more distinct numbers; a table of scores repeats a few
-    return len(set(days)) >= 28 and len(days) + cells.count("") >= 0.8 * len(cells)
 
 
 def _intro(chosen: list[Node], dead: set[Node]) -> list[str]:
