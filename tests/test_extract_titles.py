@@ -153,3 +153,23 @@ def test_a_front_page_titled_only_by_the_site_name_keeps_it_whole() -> None:
     html = page("<title>Gaby’s - Colours of the Soul</title>",
                 '<h1><a href="/">Gaby’s - Colours of the Soul</a></h1>')
     assert headline(html, "http://www.colours.example.net/") == "Gaby’s - Colours of the Soul"
+
+
+def test_an_h2_the_title_repeats_wins_over_a_lone_h1_breadcrumb() -> None:
+    # the page header's h1 shows the section's label; the article's h2 is the headline the
+    # <title> repeats
+    html = page("<title>Deutschland, Frankreich und die Rückkehr der Ressentiments</title>",
+                '<header><div class="breadcrumb"><h1>Corona: Report von der '
+                "deutsch-französischen Grenze</h1></div></header>"
+                '<div class="content"><h2><span class="kicker">Grenzschließungen</span> '
+                "<span>Deutschland, Frankreich und die Rückkehr der Ressentiments</span></h2>"
+                "<p>Seit Wochen sind die Grenzen zu.</p></div>")
+    assert headline(html) == "Deutschland, Frankreich und die Rückkehr der Ressentiments"
+
+
+def test_a_deck_h2_right_under_the_lone_h1_does_not_replace_it() -> None:
+    # SEO titles often reuse the deck: the h1 above it stays the headline
+    html = page("<title>Ann Cotten verwebt Lokales und Globales</title>",
+                '<div class="content"><h1>Vom Boden aus gedacht</h1>'
+                "<h2>Ann Cotten verwebt Lokales und Globales</h2><p>Eine Rezension.</p></div>")
+    assert headline(html) == "Vom Boden aus gedacht"

@@ -225,6 +225,17 @@ def _h2_agrees(h2: str, meta: str) -> bool:
     return agrees(h2, meta)
 
 
+def _agreeing_h2(doc: Document, folded_names: set[str],
+                 stripped: list[str]) -> etree._Element | None:
+    """The first h2 that agrees with a meta title (site names cut), if any."""
+    for h in visible_headings(doc.tree, "h2", 8):
+        text = heading_text(h)
+        if fold(text) not in folded_names and len(text) <= 300 and \
+                any(_h2_agrees(text, m) for m in stripped):
+            return h
+    return None
+
+
 def site_names(doc: Document) -> list[str]:
     names = [doc.meta_first("og:site_name"), doc.meta_first("application-name"),
              doc.meta_first("twitter:site", "al:android:app_name")]
@@ -285,7 +296,13 @@ def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | Non
     only_names = all(_alnum(m) in alnum_names for m in (ld_headline, og, tw, tag) if m)
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
-    for h in inside or (h1s if len(h1s) == 1 else []):
+    # a lone h1 outside the article that no meta title repeats is often a section label or a
+    # breadcrumb, while an h2 the meta title repeats is the article's headline -- unless that h2
+    # follows the h1 directly (the deck under the headline, which SEO titles often reuse)
+    agreeing_h2 = _agreeing_h2(doc, folded_names, stripped)
+    lone = h1s if len(h1s) == 1 and (agreeing_h2 is None or
+                                     h1s[0].getnext() is agreeing_h2) else []
+    for h in inside or lone:
         text = heading_text(h)
         one_word = len(text.split()) < 2 and not _CJK.search(text)
         if len(text) <= 300 and (not one_word or (len(text) >= 4 and only_names)):
@@ -293,11 +310,8 @@ def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | Non
             return heading_part(h, metas), "generic"
     # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
     # h1 is the blog's name, pages without an h1)
-    for h in visible_headings(doc.tree, "h2", 8):
-        text = heading_text(h)
-        if fold(text) not in folded_names and len(text) <= 300 and \
-                any(_h2_agrees(text, m) for m in stripped):
-            return heading_part(h, metas), "generic"
+    if agreeing_h2 is not None:
+        return heading_part(agreeing_h2, metas), "generic"
     for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
                          (tag, "meta")):
         if value and clean(value):
