@@ -173,3 +173,28 @@ def test_a_deck_h2_right_under_the_lone_h1_does_not_replace_it() -> None:
                 '<div class="content"><h1>Vom Boden aus gedacht</h1>'
                 "<h2>Ann Cotten verwebt Lokales und Globales</h2><p>Eine Rezension.</p></div>")
     assert headline(html) == "Vom Boden aus gedacht"
+
+
+def test_a_title_tail_holding_the_words_of_the_domain_is_the_site_name() -> None:
+    # no og:site_name: the site spells its name in the <title> unlike its domain; the h1 is
+    # the site's name too, and the h2 the rest of the title repeats is the headline
+    html = page("<title>Offshore-Windenergie – Sauberer Strom vom Meer | Stiftung "
+                "OFFSHORE-WINDENERGIE</title>",
+                "<header><h1>Stiftung Offshore Windenergie</h1></header>"
+                '<section><header class="teaser"><h2>Offshore-Windenergie – Sauberer Strom vom '
+                "Meer</h2></header></section>")
+    assert headline(html, "https://www.offshore-stiftung.de/offshore-windenergie") == \
+        "Offshore-Windenergie – Sauberer Strom vom Meer"
+
+
+def test_a_short_headline_stays_when_the_title_tail_names_the_site_by_its_domain() -> None:
+    html = page("<title>Geschichte - St. Georgs Chorknaben Ulm</title>",
+                "<h1>Chorgeschichte</h1>")
+    assert headline(html, "https://www.chorknaben-ulm.de/geschichte.html") == "Chorgeschichte"
+
+
+def test_one_word_of_the_domain_in_the_title_tail_cuts_nothing() -> None:
+    # 'spiegel' alone is a word of many a headline on spiegel.de
+    html = page("<title>Wahl - Der Spiegel-Effekt bei jungen Wählern</title>")
+    assert headline(html, "https://www.spiegel.de/politik/wahl.html") == \
+        "Der Spiegel-Effekt bei jungen Wählern"

@@ -180,6 +180,7 @@ def strip_site(title: str, names: list[str]) -> str:
     title = clean(title)
     if fold(title) in {fold(n) for n in names}:  # the page names only the site: keep it whole
         return title
+    names = names + _domain_named_tail(title, names)
     folded = {fold(n) for n in names if n and len(n.strip()) >= 3}
     for _ in range(3):  # 'Site | Section | Headline': one name after another
         title, before = _cut_names(title, folded), title
@@ -188,6 +189,25 @@ def strip_site(title: str, names: list[str]) -> str:
     if (m := _ZH_SITE.search(title)) and len(title) - len(m.group()) >= 6:
         title = title[:m.start()]
     return strip_site_name(title, names)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _domain_named_tail(title: str, names: list[str]) -> list[str]:
+    """The title's last part when it holds every word of a hyphenated domain name
+    ('... | Stiftung OFFSHORE-WINDENERGIE' on offshore-stiftung.de): the site's own name,
+    however it is spelled there. Two words at least: one word of a domain is too often a word
+    of a headline too."""
+    parts = [p for p in _TITLE_SEP.split(title) if p]
+    if len(parts) < 2:
+        return []
+    tail = {w.casefold() for w in _WORDS.findall(parts[-1])}
+    for name in names:
+        words = {w.casefold() for w in _WORDS.findall(name.split(".")[0])}
+        if "." not in name and "-" in name and len(words) >= 2 and words <= tail:
+            return [parts[-1]]
+    return []
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
