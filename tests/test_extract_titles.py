@@ -198,3 +198,20 @@ def test_one_word_of_the_domain_in_the_title_tail_cuts_nothing() -> None:
     html = page("<title>Wahl - Der Spiegel-Effekt bei jungen Wählern</title>")
     assert headline(html, "https://www.spiegel.de/politik/wahl.html") == \
         "Der Spiegel-Effekt bei jungen Wählern"
+
+
+def test_an_h2_the_title_repeats_wins_over_a_section_label_h1_in_main() -> None:
+    html = page('<meta property="og:title" content="„Wir haben bereits die Zusage“ - CORRECTIV">',
+                '<main><section class="hero"><h1>Aktuelle Artikel</h1>'
+                "<h2>Alle Artikel zu unseren Recherchen</h2></section>"
+                '<div class="list"><header><h2>„Wir haben bereits die Zusage“</h2></header>'
+                "</div></main>")
+    assert headline(html, "https://correctiv.org/aktuelles/2019/05/14/zusage") == \
+        "„Wir haben bereits die Zusage“"
+
+
+def test_a_deck_h2_under_an_h1_in_the_article_does_not_replace_it() -> None:
+    html = page("<title>Ann Cotten verwebt Lokales und Globales</title>",
+                "<main><h1>Vom Boden aus gedacht</h1>"
+                "<h2>Ann Cotten verwebt Lokales und Globales</h2><p>Eine Rezension.</p></main>")
+    assert headline(html) == "Vom Boden aus gedacht"

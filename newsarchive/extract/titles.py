@@ -316,13 +316,15 @@ def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | Non
     only_names = all(_alnum(m) in alnum_names for m in (ld_headline, og, tw, tag) if m)
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
-    # a lone h1 outside the article that no meta title repeats is often a section label or a
-    # breadcrumb, while an h2 the meta title repeats is the article's headline -- unless that h2
-    # follows the h1 directly (the deck under the headline, which SEO titles often reuse)
+    # but an h1 no meta title repeats is often a section label or a breadcrumb (in the article
+    # too: 'Latest articles', 'News | Entry'), while an h2 the meta title repeats is the article's
+    # headline -- unless that h2 follows the h1 directly (the deck under the headline, which
+    # SEO titles often reuse)
     agreeing_h2 = _agreeing_h2(doc, folded_names, stripped)
-    lone = h1s if len(h1s) == 1 and (agreeing_h2 is None or
-                                     h1s[0].getnext() is agreeing_h2) else []
-    for h in inside or lone:
+    candidates = inside or (h1s if len(h1s) == 1 else [])
+    if agreeing_h2 is not None:
+        candidates = [h for h in candidates if h.getnext() is agreeing_h2]
+    for h in candidates:
         text = heading_text(h)
         one_word = len(text.split()) < 2 and not _CJK.search(text)
         if len(text) <= 300 and (not one_word or (len(text) >= 4 and only_names)):
