@@ -215,3 +215,13 @@ def test_a_deck_h2_under_an_h1_in_the_article_does_not_replace_it() -> None:
                 "<main><h1>Vom Boden aus gedacht</h1>"
                 "<h2>Ann Cotten verwebt Lokales und Globales</h2><p>Eine Rezension.</p></main>")
     assert headline(html) == "Vom Boden aus gedacht"
+
+
+def test_a_dangling_separator_left_by_an_empty_title_template_is_dropped() -> None:
+    html = page("<title>Über André Loibl |</title>")
+    assert headline(html) == "Über André Loibl"
+
+
+def test_a_closing_guillemet_ending_a_quoted_headline_stays() -> None:
+    html = page("<title>« Les privatisations sont au profit d’intérêts privés »</title>")
+    assert headline(html) == "« Les privatisations sont au profit d’intérêts privés »"

@@ -272,9 +272,17 @@ _LEAD_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2
                         r"\s+[-|\u2013\u2014]\s+(?=\S+\s+\S+\s+\S)")
 
 
+# "Site Name -": a title template whose headline slot was left empty (no "»" here: it closes
+# French quotes)
+_DANGLING_SEP = re.compile(r"\s+[-|\u2013\u2014\u00b7\u2022]+$")
+
+
 def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
     found = _find_title(doc, ld_headline)
-    return (_LEAD_DATE.sub("", found[0], count=1), found[1]) if found else None
+    if not found:
+        return None
+    title = _DANGLING_SEP.sub("", _LEAD_DATE.sub("", found[0], count=1))
+    return (title or found[0]), found[1]
 
 
 def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
