@@ -225,3 +225,11 @@ def test_a_dangling_separator_left_by_an_empty_title_template_is_dropped() -> No
 def test_a_closing_guillemet_ending_a_quoted_headline_stays() -> None:
     html = page("<title>« Les privatisations sont au profit d’intérêts privés »</title>")
     assert headline(html) == "« Les privatisations sont au profit d’intérêts privés »"
+
+
+def test_an_h2_showing_a_short_part_of_the_title_beats_the_longer_unknown_site_name() -> None:
+    html = page("<title>Feuerwehr Oldenburg - Ausbildung</title>",
+                "<div><h2>Bootsdienst Ausbildung</h2>"
+                "<p>Die Ausbildung dauert zwei Jahre.</p></div>")
+    assert headline(html, "http://feuerwehrtaucher-oldenburg.de/bootsdienst/ausbildung.html") \
+        == "Bootsdienst Ausbildung"

@@ -342,6 +342,12 @@ def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | Non
     # h1 is the blog's name, pages without an h1)
     if agreeing_h2 is not None:
         return heading_part(agreeing_h2, metas), "generic"
+    # no h2 repeats the meta title as stripped (its longest part, which may be the unknown
+    # site's name: 'Feuerwehr Oldenburg - Ausbildung'): an h2 that repeats one part of the
+    # <title> shows which part is the headline
+    parts = [p for p in _TITLE_SEP.split(tag) if p] if tag else []
+    if len(parts) >= 2 and (h2 := _agreeing_h2(doc, folded_names, parts)) is not None:
+        return heading_part(h2, metas), "generic"
     for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
                          (tag, "meta")):
         if value and clean(value):
