@@ -153,3 +153,83 @@ def test_a_front_page_titled_only_by_the_site_name_keeps_it_whole() -> None:
     html = page("<title>Gaby’s - Colours of the Soul</title>",
                 '<h1><a href="/">Gaby’s - Colours of the Soul</a></h1>')
     assert headline(html, "http://www.colours.example.net/") == "Gaby’s - Colours of the Soul"
+
+
+def test_an_h2_the_title_repeats_wins_over_a_lone_h1_breadcrumb() -> None:
+    # the page header's h1 shows the section's label; the article's h2 is the headline the
+    # <title> repeats
+    html = page("<title>Deutschland, Frankreich und die Rückkehr der Ressentiments</title>",
+                '<header><div class="breadcrumb"><h1>Corona: Report von der '
+                "deutsch-französischen Grenze</h1></div></header>"
+                '<div class="content"><h2><span class="kicker">Grenzschließungen</span> '
+                "<span>Deutschland, Frankreich und die Rückkehr der Ressentiments</span></h2>"
+                "<p>Seit Wochen sind die Grenzen zu.</p></div>")
+    assert headline(html) == "Deutschland, Frankreich und die Rückkehr der Ressentiments"
+
+
+def test_a_deck_h2_right_under_the_lone_h1_does_not_replace_it() -> None:
+    # SEO titles often reuse the deck: the h1 above it stays the headline
+    html = page("<title>Ann Cotten verwebt Lokales und Globales</title>",
+                '<div class="content"><h1>Vom Boden aus gedacht</h1>'
+                "<h2>Ann Cotten verwebt Lokales und Globales</h2><p>Eine Rezension.</p></div>")
+    assert headline(html) == "Vom Boden aus gedacht"
+
+
+def test_a_title_tail_holding_the_words_of_the_domain_is_the_site_name() -> None:
+    # no og:site_name: the site spells its name in the <title> unlike its domain; the h1 is
+    # the site's name too, and the h2 the rest of the title repeats is the headline
+    html = page("<title>Offshore-Windenergie – Sauberer Strom vom Meer | Stiftung "
+                "OFFSHORE-WINDENERGIE</title>",
+                "<header><h1>Stiftung Offshore Windenergie</h1></header>"
+                '<section><header class="teaser"><h2>Offshore-Windenergie – Sauberer Strom vom '
+                "Meer</h2></header></section>")
+    assert headline(html, "https://www.offshore-stiftung.de/offshore-windenergie") == \
+        "Offshore-Windenergie – Sauberer Strom vom Meer"
+
+
+def test_a_short_headline_stays_when_the_title_tail_names_the_site_by_its_domain() -> None:
+    html = page("<title>Geschichte - St. Georgs Chorknaben Ulm</title>",
+                "<h1>Chorgeschichte</h1>")
+    assert headline(html, "https://www.chorknaben-ulm.de/geschichte.html") == "Chorgeschichte"
+
+
+def test_one_word_of_the_domain_in_the_title_tail_cuts_nothing() -> None:
+    # 'spiegel' alone is a word of many a headline on spiegel.de
+    html = page("<title>Wahl - Der Spiegel-Effekt bei jungen Wählern</title>")
+    assert headline(html, "https://www.spiegel.de/politik/wahl.html") == \
+        "Der Spiegel-Effekt bei jungen Wählern"
+
+
+def test_an_h2_the_title_repeats_wins_over_a_section_label_h1_in_main() -> None:
+    html = page('<meta property="og:title" content="„Wir haben bereits die Zusage“ - CORRECTIV">',
+                '<main><section class="hero"><h1>Aktuelle Artikel</h1>'
+                "<h2>Alle Artikel zu unseren Recherchen</h2></section>"
+                '<div class="list"><header><h2>„Wir haben bereits die Zusage“</h2></header>'
+                "</div></main>")
+    assert headline(html, "https://correctiv.org/aktuelles/2019/05/14/zusage") == \
+        "„Wir haben bereits die Zusage“"
+
+
+def test_a_deck_h2_under_an_h1_in_the_article_does_not_replace_it() -> None:
+    html = page("<title>Ann Cotten verwebt Lokales und Globales</title>",
+                "<main><h1>Vom Boden aus gedacht</h1>"
+                "<h2>Ann Cotten verwebt Lokales und Globales</h2><p>Eine Rezension.</p></main>")
+    assert headline(html) == "Vom Boden aus gedacht"
+
+
+def test_a_dangling_separator_left_by_an_empty_title_template_is_dropped() -> None:
+    html = page("<title>Über André Loibl |</title>")
+    assert headline(html) == "Über André Loibl"
+
+
+def test_a_closing_guillemet_ending_a_quoted_headline_stays() -> None:
+    html = page("<title>« Les privatisations sont au profit d’intérêts privés »</title>")
+    assert headline(html) == "« Les privatisations sont au profit d’intérêts privés »"
+
+
+def test_an_h2_showing_a_short_part_of_the_title_beats_the_longer_unknown_site_name() -> None:
+    html = page("<title>Feuerwehr Oldenburg - Ausbildung</title>",
+                "<div><h2>Bootsdienst Ausbildung</h2>"
+                "<p>Die Ausbildung dauert zwei Jahre.</p></div>")
+    assert headline(html, "http://feuerwehrtaucher-oldenburg.de/bootsdienst/ausbildung.html") \
+        == "Bootsdienst Ausbildung"

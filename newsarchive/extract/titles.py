@@ -180,6 +180,7 @@ def strip_site(title: str, names: list[str]) -> str:
     title = clean(title)
     if fold(title) in {fold(n) for n in names}:  # the page names only the site: keep it whole
         return title
+    names = names + _domain_named_tail(title, names)
     folded = {fold(n) for n in names if n and len(n.strip()) >= 3}
     for _ in range(3):  # 'Site | Section | Headline': one name after another
         title, before = _cut_names(title, folded), title
@@ -188,6 +189,25 @@ def strip_site(title: str, names: list[str]) -> str:
     if (m := _ZH_SITE.search(title)) and len(title) - len(m.group()) >= 6:
         title = title[:m.start()]
     return strip_site_name(title, names)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _domain_named_tail(title: str, names: list[str]) -> list[str]:
+    """The title's last part when it holds every word of a hyphenated domain name
+    ('... | Stiftung OFFSHORE-WINDENERGIE' on offshore-stiftung.de): the site's own name,
+    however it is spelled there. Two words at least: one word of a domain is too often a word
+    of a headline too."""
+    parts = [p for p in _TITLE_SEP.split(title) if p]
+    if len(parts) < 2:
+        return []
+    tail = {w.casefold() for w in _WORDS.findall(parts[-1])}
+    for name in names:
+        words = {w.casefold() for w in _WORDS.findall(name.split(".")[0])}
+        if "." not in name and "-" in name and len(words) >= 2 and words <= tail:
+            return [parts[-1]]
+    return []
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -225,6 +245,17 @@ def _h2_agrees(h2: str, meta: str) -> bool:
     return agrees(h2, meta)
 
 
+def _agreeing_h2(doc: Document, folded_names: set[str],
+                 stripped: list[str]) -> etree._Element | None:
+    """The first h2 that agrees with a meta title (site names cut), if any."""
+    for h in visible_headings(doc.tree, "h2", 8):
+        text = heading_text(h)
+        if fold(text) not in folded_names and len(text) <= 300 and \
+                any(_h2_agrees(text, m) for m in stripped):
+            return h
+    return None
+
+
 def site_names(doc: Document) -> list[str]:
     names = [doc.meta_first("og:site_name"), doc.meta_first("application-name"),
              doc.meta_first("twitter:site", "al:android:app_name")]
@@ -241,9 +272,17 @@ _LEAD_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2
                         r"\s+[-|\u2013\u2014]\s+(?=\S+\s+\S+\s+\S)")
 
 
+# "Site Name -": a title template whose headline slot was left empty (no "»" here: it closes
+# French quotes)
+_DANGLING_SEP = re.compile(r"\s+[-|\u2013\u2014\u00b7\u2022]+$")
+
+
 def find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
     found = _find_title(doc, ld_headline)
-    return (_LEAD_DATE.sub("", found[0], count=1), found[1]) if found else None
+    if not found:
+        return None
+    title = _DANGLING_SEP.sub("", _LEAD_DATE.sub("", found[0], count=1))
+    return (title or found[0]), found[1]
 
 
 def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | None:
@@ -285,7 +324,15 @@ def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | Non
     only_names = all(_alnum(m) in alnum_names for m in (ld_headline, og, tw, tag) if m)
     inside = [h for h in h1s if h.xpath("ancestor::article or ancestor::main or "
                                         "ancestor::*[@role='main' or @itemprop='articleBody']")]
-    for h in inside or (h1s if len(h1s) == 1 else []):
+    # but an h1 no meta title repeats is often a section label or a breadcrumb (in the article
+    # too: 'Latest articles', 'News | Entry'), while an h2 the meta title repeats is the article's
+    # headline -- unless that h2 follows the h1 directly (the deck under the headline, which
+    # SEO titles often reuse)
+    agreeing_h2 = _agreeing_h2(doc, folded_names, stripped)
+    candidates = inside or (h1s if len(h1s) == 1 else [])
+    if agreeing_h2 is not None:
+        candidates = [h for h in candidates if h.getnext() is agreeing_h2]
+    for h in candidates:
         text = heading_text(h)
         one_word = len(text.split()) < 2 and not _CJK.search(text)
         if len(text) <= 300 and (not one_word or (len(text) >= 4 and only_names)):
@@ -293,11 +340,14 @@ def _find_title(doc: Document, ld_headline: str | None) -> tuple[str, str] | Non
             return heading_part(h, metas), "generic"
     # no h1 to trust: an h2 that agrees with the meta title is the shown headline (blogs whose
     # h1 is the blog's name, pages without an h1)
-    for h in visible_headings(doc.tree, "h2", 8):
-        text = heading_text(h)
-        if fold(text) not in folded_names and len(text) <= 300 and \
-                any(_h2_agrees(text, m) for m in stripped):
-            return heading_part(h, metas), "generic"
+    if agreeing_h2 is not None:
+        return heading_part(agreeing_h2, metas), "generic"
+    # no h2 repeats the meta title as stripped (its longest part, which may be the unknown
+    # site's name: 'Feuerwehr Oldenburg - Ausbildung'): an h2 that repeats one part of the
+    # <title> shows which part is the headline
+    parts = [p for p in _TITLE_SEP.split(tag) if p] if tag else []
+    if len(parts) >= 2 and (h2 := _agreeing_h2(doc, folded_names, parts)) is not None:
+        return heading_part(h2, metas), "generic"
     for value, layer in ((ld_headline, "json-ld"), (og, "opengraph"), (tw, "meta"),
                          (tag, "meta")):
         if value and clean(value):
