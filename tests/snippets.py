@@ -19,3 +19,14 @@ def page(head: str = "", body: str = "", lang: str = "en") -> str:
 def ld(obj: object) -> str:
     """A JSON-LD script element holding obj."""
     return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def body_of(html: str, url: str, headline: str) -> str:
+    """The generic body layer's text of a page (no site file), as the record holds it."""
+    from newsarchive.extract import body
+    from newsarchive.extract.document import Document
+    from newsarchive.record import Record
+
+    rec = Record(url=url, canonical_url=url, site="example.com", headline=headline)
+    body.fill_body(Document(html, url), rec, None, {}, [])
+    return rec.body or ""

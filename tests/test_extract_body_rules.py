@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from snippets import body_of
 
-from newsarchive.extract import body
 from newsarchive.extract.body_clean import clean_lines
-from newsarchive.extract.document import Document
-from newsarchive.record import Record
 
 URL = "https://news.example.com/health/2024/03/12/always-tired"
 
@@ -18,10 +16,7 @@ def para(n: int) -> str:
 
 
 def fill(html: str, headline: str) -> str:
-    doc = Document(html, URL)
-    rec = Record(url=URL, canonical_url=URL, site="example.com", headline=headline)
-    body.fill_body(doc, rec, None, {}, [])
-    return rec.body or ""
+    return body_of(html, URL, headline)
 
 
 # The headline sits in a hero band above the content area; the standfirst is in the post's

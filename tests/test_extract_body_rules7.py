@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from newsarchive.extract import body
+from snippets import body_of
+
 from newsarchive.extract.body_clean import clean_lines
-from newsarchive.extract.document import Document
-from newsarchive.record import Record
 
 URL = "https://news.example.com/law/2024/03/12/search-engines-must-delete"
 
@@ -16,10 +15,7 @@ def para(n: int) -> str:
 
 
 def fill(html: str, headline: str) -> str:
-    doc = Document(html, URL)
-    rec = Record(url=URL, canonical_url=URL, site="example.com", headline=headline)
-    body.fill_body(doc, rec, None, {}, [])
-    return rec.body or ""
+    return body_of(html, URL, headline)
 
 
 # A guest column closes with a box whose only label is "AUTOR" (class names say nothing:
